@@ -1,0 +1,28 @@
+// The kernel interface every backend implements (native, wasm, js). Arguments arrive checked:
+// counters are [seed lo, seed hi, stream lo, stream hi, block lo, block hi, phase], thresholds
+// integers in [0, 65536], lengths consistent. Each kernel fills `out` entirely.
+
+export type BackendName = 'native' | 'wasm' | 'js';
+
+export interface Backend {
+  readonly name: BackendName;
+  /** The instruction set the kernels use: avx512, avx2, sse2, neon, scalar, simd128 or none. */
+  readonly simd: string;
+  randomBits(out: Uint32Array, counter: Uint32Array): void;
+  uniform(out: Float32Array, counter: Uint32Array): void;
+  normal(out: Float32Array, counter: Uint32Array, mean: number, std: number): void;
+  bernoulliF32(out: Float32Array, counter: Uint32Array, threshold: number, scale: number): void;
+  bernoulliU8(out: Uint8Array, counter: Uint32Array, threshold: number): void;
+  /** Writes ceil(n / 32) words of keep bits; bits past n are zero. */
+  bernoulliBits(out: Uint32Array, n: number, counter: Uint32Array, threshold: number): void;
+  dropout(out: Float32Array, x: Float32Array, counter: Uint32Array, threshold: number, scale: number): void;
+  gaussianNoise(out: Float32Array, x: Float32Array, counter: Uint32Array, std: number): void;
+}
+
+/** 32-bit words of the stream each kernel consumes for n elements. */
+export const streamWords = {
+  randomBits: (n: number): number => n,
+  uniform: (n: number): number => n,
+  normal: (n: number): number => 2 * Math.ceil(n / 2),
+  bernoulli: (n: number): number => Math.ceil(n / 2),
+} as const;

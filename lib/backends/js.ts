@@ -1,0 +1,90 @@
+// The reference backend: plain TypeScript, the readable specification of every formula in
+// DESIGN.md and the oracle the other backends are tested against.
+import type { Backend } from '../backend';
+import { boxMuller } from '../f32math';
+import { forEachChunk } from '../philox';
+
+const f = Math.fround;
+
+/** The 16-bit half of the call's words that decides element j of a chunk (low half first). */
+function half(words: Uint32Array, start: number, j: number): number {
+  const w = words[start + (j >>> 1)];
+  return j & 1 ? w >>> 16 : w & 0xffff;
+}
+
+/** Calls keep(j, kept) for every element j < n of a Bernoulli call. */
+function forEachDecision(counter: Uint32Array, n: number, threshold: number, keep: (j: number, kept: boolean) => void): void {
+  forEachChunk(counter, Math.ceil(n / 2), (words, start, count, first) => {
+    const end = Math.min(2 * count, n - 2 * first);
+    for (let j = 0; j < end; j++) keep(2 * first + j, half(words, start, j) >= threshold);
+  });
+}
+
+function forEachGaussian(counter: Uint32Array, n: number, use: (j: number, z: number) => void): void {
+  const z = new Float32Array(2);
+  forEachChunk(counter, 2 * Math.ceil(n / 2), (words, start, count, first) => {
+    for (let i = 0; i < count; i += 2) {
+      boxMuller(words[start + i], words[start + i + 1], z, 0);
+      use(first + i, z[0]);
+      if (first + i + 1 < n) use(first + i + 1, z[1]);
+    }
+  });
+}
+
+export const jsBackend: Backend = {
+  name: 'js',
+  simd: 'none',
+
+  randomBits(out, counter) {
+    forEachChunk(counter, out.length, (words, start, count, first) => {
+      out.set(words.subarray(start, start + count), first);
+    });
+  },
+
+  uniform(out, counter) {
+    forEachChunk(counter, out.length, (words, start, count, first) => {
+      for (let j = 0; j < count; j++) out[first + j] = (words[start + j] >>> 8) * 2 ** -24;
+    });
+  },
+
+  normal(out, counter, mean, std) {
+    const m = f(mean), s = f(std);
+    forEachGaussian(counter, out.length, (j, z) => {
+      out[j] = f(m + f(s * z));
+    });
+  },
+
+  bernoulliF32(out, counter, threshold, scale) {
+    const s = f(scale);
+    forEachDecision(counter, out.length, threshold, (j, kept) => {
+      out[j] = kept ? s : 0;
+    });
+  },
+
+  bernoulliU8(out, counter, threshold) {
+    forEachDecision(counter, out.length, threshold, (j, kept) => {
+      out[j] = kept ? 1 : 0;
+    });
+  },
+
+  bernoulliBits(out, n, counter, threshold) {
+    out.fill(0, 0, Math.ceil(n / 32));
+    forEachDecision(counter, n, threshold, (j, kept) => {
+      if (kept) out[j >>> 5] |= 1 << (j & 31);
+    });
+  },
+
+  dropout(out, x, counter, threshold, scale) {
+    const s = f(scale);
+    forEachDecision(counter, x.length, threshold, (j, kept) => {
+      out[j] = kept ? f(x[j] * s) : 0;
+    });
+  },
+
+  gaussianNoise(out, x, counter, std) {
+    const s = f(std);
+    forEachGaussian(counter, x.length, (j, z) => {
+      out[j] = f(x[j] * f(1 + f(s * z)));
+    });
+  },
+};

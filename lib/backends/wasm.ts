@@ -1,0 +1,123 @@
+// The WebAssembly backend: kernels compiled from assembly/ by AssemblyScript with SIMD128.
+// The module owns one memory; this adapter copies inputs into a fixed scratch arena, runs the
+// kernel on pointers and copies results out, CHUNK elements at a time. The stream is
+// counter-based, so chunking changes nothing in the results.
+import type { Backend } from '../backend';
+import { advanceCounter } from '../stream';
+
+/** The raw exports of dropmask.wasm (pointers are byte addresses in `memory`). */
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  scratchBase(): number;
+  setCounter(k0: number, k1: number, s0: number, s1: number, b0: number, b1: number, phase: number): void;
+  randomBits(out: number, n: number): void;
+  uniform(out: number, n: number): void;
+  normal(out: number, n: number, mean: number, std: number): void;
+  gaussianNoise(out: number, x: number, n: number, std: number): void;
+  bernoulliF32(out: number, n: number, threshold: number, scale: number): void;
+  bernoulliU8(out: number, n: number, threshold: number): void;
+  bernoulliBits(out: number, n: number, threshold: number): void;
+  dropout(out: number, x: number, n: number, threshold: number, scale: number): void;
+}
+
+/** Elements per kernel call: a multiple of 64 so bit masks and word pairs align across chunks. */
+const CHUNK = 1 << 15;
+/** Kernels write whole vectors past n: every region has this much slack. */
+const SLACK = 256;
+
+export const WASM_IMPORTS = {
+  env: {
+    abort(): never {
+      throw new Error('dropmask.wasm aborted');
+    },
+  },
+};
+
+export function createWasmBackend(module: WebAssembly.Module): Backend {
+  const instance = new WebAssembly.Instance(module, WASM_IMPORTS);
+  const k = instance.exports as unknown as WasmExports;
+  const inPtr = k.scratchBase();
+  const outPtr = inPtr + CHUNK * 4 + SLACK;
+  const end = outPtr + CHUNK * 4 + SLACK;
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
+  // The memory never grows after this point, so these views stay attached.
+  const buffer = k.memory.buffer;
+  const inF32 = new Float32Array(buffer, inPtr, CHUNK);
+  const outF32 = new Float32Array(buffer, outPtr, CHUNK);
+  const outU32 = new Uint32Array(buffer, outPtr, CHUNK);
+  const outU8 = new Uint8Array(buffer, outPtr, CHUNK);
+
+  /** Runs `call(n, first)` over chunks of `total` elements, each at its own counter. */
+  function chunks(total: number, counter: Uint32Array, wordsPerChunk: number, call: (n: number, first: number) => void): void {
+    let c = counter;
+    for (let first = 0; first < total; first += CHUNK) {
+      k.setCounter(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+      call(Math.min(CHUNK, total - first), first);
+      c = advanceCounter(c, wordsPerChunk);
+    }
+  }
+
+  return {
+    name: 'wasm',
+    simd: 'simd128',
+
+    randomBits(out, counter) {
+      chunks(out.length, counter, CHUNK, (n, first) => {
+        k.randomBits(outPtr, n);
+        out.set(outU32.subarray(0, n), first);
+      });
+    },
+
+    uniform(out, counter) {
+      chunks(out.length, counter, CHUNK, (n, first) => {
+        k.uniform(outPtr, n);
+        out.set(outF32.subarray(0, n), first);
+      });
+    },
+
+    normal(out, counter, mean, std) {
+      chunks(out.length, counter, CHUNK, (n, first) => {
+        k.normal(outPtr, n, mean, std);
+        out.set(outF32.subarray(0, n), first);
+      });
+    },
+
+    gaussianNoise(out, x, counter, std) {
+      chunks(x.length, counter, CHUNK, (n, first) => {
+        inF32.set(x.subarray(first, first + n));
+        k.gaussianNoise(outPtr, inPtr, n, std);
+        out.set(outF32.subarray(0, n), first);
+      });
+    },
+
+    bernoulliF32(out, counter, threshold, scale) {
+      chunks(out.length, counter, CHUNK / 2, (n, first) => {
+        k.bernoulliF32(outPtr, n, threshold, scale);
+        out.set(outF32.subarray(0, n), first);
+      });
+    },
+
+    bernoulliU8(out, counter, threshold) {
+      chunks(out.length, counter, CHUNK / 2, (n, first) => {
+        k.bernoulliU8(outPtr, n, threshold);
+        out.set(outU8.subarray(0, n), first);
+      });
+    },
+
+    bernoulliBits(out, n, counter, threshold) {
+      chunks(n, counter, CHUNK / 2, (m, first) => {
+        k.bernoulliBits(outPtr, m, threshold);
+        out.set(outU32.subarray(0, Math.ceil(m / 32)), first / 32);
+      });
+    },
+
+    dropout(out, x, counter, threshold, scale) {
+      chunks(x.length, counter, CHUNK / 2, (n, first) => {
+        inF32.set(x.subarray(first, first + n));
+        k.dropout(outPtr, inPtr, n, threshold, scale);
+        out.set(outF32.subarray(0, n), first);
+      });
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// A Generator is a position {seed, stream, offset} in the random stream that moves forward by
+// the words each call consumes, so consecutive calls never reuse randomness.
+import { philoxBlock } from './philox';
+import { checkOptions, typeError } from './errors';
+import { UInt64Like, addOffset, packCounter, toOffset, toSeed, toStream } from './stream';
+
+/** A generator's state as plain JSON: decimal strings, since JSON has no 64-bit integers. */
+export interface GeneratorState {
+  seed: string;
+  stream: string;
+  offset: string;
+}
+
+/** A position in the stream. */
+export interface StreamPosition {
+  seed: bigint;
+  stream: bigint;
+  offset: bigint;
+}
+
+/** Options of the Generator constructor. */
+export interface GeneratorOptions {
+  /** The stream: an independent sequence for the same seed (a layer, a worker, a purpose). Default 0. */
+  stream?: UInt64Like;
+  /** The first 32-bit word to use, below 2^66. Default 0. */
+  offset?: UInt64Like;
+}
+
+export class Generator {
+  #seed: bigint;
+  #stream: bigint;
+  #offset: bigint;
+
+  /**
+   * @param seed - the Philox key: a safe-integer number or a bigint below 2^64.
+   * @param options - the stream and the starting offset.
+   */
+  constructor(seed: UInt64Like, options: GeneratorOptions = {}) {
+    const opts = checkOptions('options', options);
+    this.#seed = toSeed('seed', seed);
+    this.#stream = opts.stream === undefined ? 0n : toStream('stream', opts.stream);
+    this.#offset = opts.offset === undefined ? 0n : toOffset('offset', opts.offset);
+  }
+
+  get seed(): bigint {
+    return this.#seed;
+  }
+
+  get stream(): bigint {
+    return this.#stream;
+  }
+
+  /** The next unused word of the stream. */
+  get offset(): bigint {
+    return this.#offset;
+  }
+
+  /** The current position; pass it to a backward function to regenerate a forward call's mask. */
+  position(): StreamPosition {
+    return { seed: this.#seed, stream: this.#stream, offset: this.#offset };
+  }
+
+  /** Moves the offset forward by `words` 32-bit words (wrapping at 2^66). */
+  advance(words: UInt64Like): this {
+    this.#offset = addOffset(this.#offset, toOffset('words', words));
+    return this;
+  }
+
+  /** A generator on another stream of the same seed, at offset 0. */
+  fork(stream: UInt64Like): Generator {
+    return new Generator(this.#seed, { stream: toStream('stream', stream) });
+  }
+
+  /**
+   * A generator keyed by two words drawn from this one (which advances by 2): a new, independent
+   * seed on the same stream number, at offset 0.
+   */
+  split(): Generator {
+    const words = new Uint32Array(8);
+    const c = packCounter(this.#seed, this.#stream, this.#offset);
+    philoxBlock(c[0], c[1], c[4], c[5], c[2], c[3], words, 0);
+    if (c[6] + 2 > 4) {
+      const next = c[4] === 0xffffffff ? [0, (c[5] + 1) >>> 0] : [c[4] + 1, c[5]];
+      philoxBlock(c[0], c[1], next[0], next[1], c[2], c[3], words, 4);
+    }
+    this.advance(2);
+    const seed = (BigInt(words[c[6] + 1]) << 32n) | BigInt(words[c[6]]);
+    return new Generator(seed, { stream: this.#stream });
+  }
+
+  toJSON(): GeneratorState {
+    return { seed: this.#seed.toString(), stream: this.#stream.toString(), offset: this.#offset.toString() };
+  }
+
+  /** Restores a generator from `toJSON()` output (or its JSON text). */
+  static fromJSON(state: GeneratorState | string): Generator {
+    let s: unknown = state;
+    if (typeof s === 'string') {
+      try {
+        s = JSON.parse(s);
+      } catch {
+        throw typeError('state', 'generator JSON', state);
+      }
+    }
+    const o = checkOptions('state', s);
+    const big = (name: string, v: unknown): bigint => {
+      if (typeof v === 'string' && /^[0-9]+$/.test(v)) return BigInt(v);
+      if (typeof v === 'number' || typeof v === 'bigint') return BigInt(v as number);
+      throw typeError(`state.${name}`, 'a decimal string', v);
+    };
+    return new Generator(toSeed('state.seed', big('seed', o.seed)), {
+      stream: toStream('state.stream', big('stream', o.stream)),
+      offset: toOffset('state.offset', big('offset', o.offset)),
+    });
+  }
+}
+
+let fallback: Generator | undefined;
+
+/**
+ * The generator used by calls that name neither a seed nor a generator. It is seeded once per
+ * process from the platform's cryptographic random source; for reproducible results pass a
+ * seed or a Generator of your own.
+ */
+export function defaultGenerator(): Generator {
+  if (!fallback) {
+    const w = new Uint32Array(2);
+    globalThis.crypto.getRandomValues(w);
+    fallback = new Generator((BigInt(w[1]) << 32n) | BigInt(w[0]));
+  }
+  return fallback;
+}

@@ -1,0 +1,57 @@
+// Options every random call shares: where in the stream it draws, and which backend runs it.
+import type { Backend, BackendName } from './backend';
+import { typeError } from './errors';
+import { Generator, defaultGenerator } from './generator';
+import { getBackend } from './select';
+import { UInt64Like, packCounter, toOffset, toSeed, toStream } from './stream';
+
+/** Where a call draws its random numbers, and on which backend it runs. */
+export interface StreamOptions {
+  /** The Philox key: a safe-integer number or a bigint below 2^64. Exclusive with `generator`. */
+  seed?: UInt64Like;
+  /** With `seed`: the stream, an independent sequence of the same seed. Default 0. */
+  stream?: UInt64Like;
+  /** With `seed`: the first 32-bit word of the stream to use, below 2^66. Default 0. */
+  offset?: UInt64Like;
+  /**
+   * A Generator to draw from; it advances by the words the call consumes. Without `seed` and
+   * `generator`, calls draw from `defaultGenerator()`.
+   */
+  generator?: Generator;
+  /** Runs this call on one backend, whatever `setBackend` chose. */
+  backend?: BackendName;
+}
+
+/** A call's resolved stream position and backend. */
+export interface Draw {
+  counter: Uint32Array;
+  backend: Backend;
+  /** Advances the generator (if the call drew from one) past the words the call consumed. */
+  commit(words: number): void;
+}
+
+export function resolveDraw(opts: Record<string, unknown>): Draw {
+  const backend = getBackend(opts.backend);
+  if (opts.generator !== undefined) {
+    if (!(opts.generator instanceof Generator)) throw typeError('generator', 'a Generator', opts.generator);
+    for (const key of ['seed', 'stream', 'offset'] as const) {
+      if (opts[key] !== undefined) throw new TypeError(`Expected either generator or ${key} but received both`);
+    }
+  }
+  if (opts.seed === undefined && opts.generator === undefined) {
+    if (opts.stream !== undefined || opts.offset !== undefined) {
+      throw new TypeError('Expected a seed with stream and offset but received no seed');
+    }
+  }
+  const gen = opts.seed === undefined ? ((opts.generator as Generator | undefined) ?? defaultGenerator()) : undefined;
+  const seed = gen ? gen.seed : toSeed('seed', opts.seed);
+  const stream = gen ? gen.stream : opts.stream === undefined ? 0n : toStream('stream', opts.stream);
+  const offset = gen ? gen.offset : opts.offset === undefined ? 0n : toOffset('offset', opts.offset);
+  return {
+    counter: packCounter(seed, stream, offset),
+    backend,
+    commit(words: number) {
+      gen?.advance(words);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// Backend selection: 'auto' takes native if the addon loads, else WebAssembly, else the js
+// reference. DROPMASK_BACKEND, setBackend() and each call's `backend` option force one.
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import type { Backend, BackendName } from './backend';
+import { checkOneOf } from './errors';
+import { jsBackend } from './backends/js';
+import { PACKAGE_ROOT, loadNativeBackend } from './backends/native';
+import { createWasmBackend } from './backends/wasm';
+
+/** What the package chose and why. */
+export interface BackendInfo {
+  /** The backend that runs calls without a `backend` option. */
+  name: BackendName;
+  /** Its instruction set: avx512, avx2, sse2, neon, scalar (native), simd128 (wasm), none (js). */
+  simd: string;
+  /** What was asked for: 'auto' or a backend name (from setBackend or DROPMASK_BACKEND). */
+  requested: 'auto' | BackendName;
+  /** Why this backend runs. */
+  reason: string;
+  /** Why the native addon could not be used, when it could not. */
+  nativeError?: string;
+  /** Why the WebAssembly module could not be used, when it could not. */
+  wasmError?: string;
+}
+
+export const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'js'];
+const REQUESTS = ['auto', ...BACKEND_NAMES] as const;
+
+const loaded: Partial<Record<BackendName, Backend>> = { js: jsBackend };
+const failures: Partial<Record<BackendName, Error>> = {};
+
+/** Where the Node entry reads the WebAssembly module from. */
+export const WASM_PATH = path.join(PACKAGE_ROOT, 'dist', 'dropmask.wasm');
+
+function tryLoad(name: BackendName): Backend | undefined {
+  if (loaded[name]) return loaded[name];
+  if (failures[name]) return undefined;
+  try {
+    loaded[name] = name === 'native' ? loadNativeBackend() : createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH)));
+  } catch (e) {
+    failures[name] = e instanceof Error ? e : new Error(String(e));
+  }
+  return loaded[name];
+}
+
+/** Loads one backend by name, or throws an Error whose `cause` says why it is unavailable. */
+export function loadBackend(name: BackendName): Backend {
+  checkOneOf('backend', name, BACKEND_NAMES);
+  const b = tryLoad(name);
+  if (!b) throw new Error(`dropmask: the ${name} backend is unavailable: ${failures[name]!.message}`, { cause: failures[name] });
+  return b;
+}
+
+/** The backends that load in this process, fastest first. */
+export function availableBackends(): BackendName[] {
+  return BACKEND_NAMES.filter((n) => tryLoad(n) !== undefined);
+}
+
+let active: Backend | undefined;
+let info: BackendInfo | undefined;
+
+/**
+ * Chooses the backend for calls without a `backend` option: 'auto' (native, else wasm, else js)
+ * or a name, which must load. Returns what was chosen.
+ */
+export function setBackend(request: 'auto' | BackendName): BackendInfo {
+  checkOneOf('backend', request, REQUESTS);
+  let reason: string;
+  if (request === 'auto') {
+    const name = BACKEND_NAMES.find((n) => tryLoad(n) !== undefined)!;
+    active = loaded[name]!;
+    reason = name === 'native' ? 'auto: the native addon loaded' : `auto: ${name} because ${BACKEND_NAMES.slice(0, BACKEND_NAMES.indexOf(name)).join(' and ')} did not load`;
+  } else {
+    active = loadBackend(request);
+    reason = `forced: ${request}`;
+  }
+  info = {
+    name: active.name,
+    simd: active.simd,
+    requested: request,
+    reason,
+    ...(failures.native ? { nativeError: failures.native.message } : {}),
+    ...(failures.wasm ? { wasmError: failures.wasm.message } : {}),
+  };
+  return { ...info };
+}
+
+function envRequest(): 'auto' | BackendName {
+  const env = typeof process !== 'undefined' ? process.env?.DROPMASK_BACKEND : undefined;
+  if (env === undefined || env === '') return 'auto';
+  return checkOneOf('DROPMASK_BACKEND', env, REQUESTS);
+}
+
+/** The backend a call runs on: its own `backend` option if given, else the active one. */
+export function getBackend(name?: unknown): Backend {
+  if (name !== undefined) return loadBackend(checkOneOf('backend', name, BACKEND_NAMES));
+  if (!active) setBackend(envRequest());
+  return active!;
+}
+
+/** The chosen backend, its SIMD level and, when native or wasm is unavailable, why. */
+export function backendInfo(): BackendInfo {
+  if (!info) getBackend();
+  return { ...info!, simd: active!.simd };
+}

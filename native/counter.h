@@ -1,0 +1,32 @@
+// The position of a call in the random stream (DESIGN.md, "Random numbers"):
+// Philox key = seed, counter = (block lo, block hi, stream lo, stream hi), and
+// `phase` = the first word used inside `block` (0..3).
+#pragma once
+#include <stdint.h>
+#include <stddef.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "dropmask reads 16-bit halves of Philox words in memory order: little-endian targets only"
+#endif
+
+namespace dropmask {
+
+struct Counter {
+  uint32_t k0, k1;  // seed
+  uint32_t s0, s1;  // stream
+  uint64_t block;   // first block
+  uint32_t phase;   // first word inside that block
+};
+
+// Philox4x32-10 constants (Salmon et al. 2011; Random123 philox.h).
+constexpr uint32_t kPhiloxM0 = 0xD2511F53u;
+constexpr uint32_t kPhiloxM1 = 0xCD9E8D57u;
+constexpr uint32_t kPhiloxW0 = 0x9E3779B9u;
+constexpr uint32_t kPhiloxW1 = 0xBB67AE85u;
+constexpr int kPhiloxRounds = 10;
+
+// Words generated per chunk: small enough to stay in L1 next to the output stream,
+// even so that Box–Muller pairs and 16-bit halves never straddle two chunks.
+constexpr size_t kChunkWords = 1024;
+
+}  // namespace dropmask

@@ -1,0 +1,80 @@
+// AVX2 kernels: 16 Philox blocks in flight (two 8-lane groups). No FMA is enabled here.
+#include <immintrin.h>
+
+#include "kernels.h"
+
+namespace dropmask {
+namespace avx2 {
+#define DROPMASK_ISA_NAME "avx2"
+
+struct PhiloxLanes {
+  static constexpr size_t kVectors = 2;
+  static constexpr size_t kLanes = 8 * kVectors;
+
+  static inline void mulhilo(__m256i a, __m256i m, __m256i& hi, __m256i& lo) {
+    const __m256i even = _mm256_mul_epu32(a, m);
+    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
+    hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+    lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  }
+
+  static inline void group(uint32_t k0, uint32_t k1, uint64_t block, uint32_t s0, uint32_t s1, uint32_t* out) {
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i sign = _mm256_set1_epi32((int)0x80000000u);
+    const __m256i m0 = _mm256_set1_epi32((int)kPhiloxM0), m1 = _mm256_set1_epi32((int)kPhiloxM1);
+    __m256i x0[kVectors], x1[kVectors], x2[kVectors], x3[kVectors];
+    for (size_t v = 0; v < kVectors; ++v) {
+      const uint64_t b = block + 8 * v;
+      const __m256i lo = _mm256_set1_epi32((int)(uint32_t)b);
+      const __m256i hi = _mm256_set1_epi32((int)(uint32_t)(b >> 32));
+      x0[v] = _mm256_add_epi32(lo, iota);
+      // unsigned x0 < lo means the low word wrapped: carry into the high word (-1 = carry)
+      const __m256i carry = _mm256_cmpgt_epi32(_mm256_xor_si256(lo, sign), _mm256_xor_si256(x0[v], sign));
+      x1[v] = _mm256_sub_epi32(hi, carry);
+      x2[v] = _mm256_set1_epi32((int)s0);
+      x3[v] = _mm256_set1_epi32((int)s1);
+    }
+    for (int r = 0; r < kPhiloxRounds; ++r) {
+      const __m256i key0 = _mm256_set1_epi32((int)(k0 + (uint32_t)r * kPhiloxW0));
+      const __m256i key1 = _mm256_set1_epi32((int)(k1 + (uint32_t)r * kPhiloxW1));
+      for (size_t v = 0; v < kVectors; ++v) {
+        __m256i hi0, lo0, hi1, lo1;
+        mulhilo(x0[v], m0, hi0, lo0);
+        mulhilo(x2[v], m1, hi1, lo1);
+        x0[v] = _mm256_xor_si256(_mm256_xor_si256(hi1, x1[v]), key0);
+        x1[v] = lo1;
+        x2[v] = _mm256_xor_si256(_mm256_xor_si256(hi0, x3[v]), key1);
+        x3[v] = lo0;
+      }
+    }
+    for (size_t v = 0; v < kVectors; ++v) {
+      const __m256i t0 = _mm256_unpacklo_epi32(x0[v], x1[v]), t1 = _mm256_unpackhi_epi32(x0[v], x1[v]);
+      const __m256i t2 = _mm256_unpacklo_epi32(x2[v], x3[v]), t3 = _mm256_unpackhi_epi32(x2[v], x3[v]);
+      const __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
+      const __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
+      __m256i* o = (__m256i*)(out + 32 * v);
+      _mm256_storeu_si256(o, _mm256_permute2x128_si256(u0, u1, 0x20));
+      _mm256_storeu_si256(o + 1, _mm256_permute2x128_si256(u2, u3, 0x20));
+      _mm256_storeu_si256(o + 2, _mm256_permute2x128_si256(u0, u1, 0x31));
+      _mm256_storeu_si256(o + 3, _mm256_permute2x128_si256(u2, u3, 0x31));
+    }
+  }
+};
+
+static inline void keep_bits_32(const uint16_t* h, size_t groups, uint32_t threshold, uint32_t* out) {
+  const __m256i t = _mm256_set1_epi16((short)threshold);
+  for (size_t i = 0; i < groups; ++i) {
+    const __m256i a = _mm256_loadu_si256((const __m256i*)(h + 32 * i));
+    const __m256i b = _mm256_loadu_si256((const __m256i*)(h + 32 * i + 16));
+    const __m256i ka = _mm256_cmpeq_epi16(_mm256_max_epu16(a, t), a);  // unsigned a >= t
+    const __m256i kb = _mm256_cmpeq_epi16(_mm256_max_epu16(b, t), b);
+    // packs interleaves 128-bit lanes (a0-7 b0-7 a8-15 b8-15): put them back in order
+    const __m256i bytes = _mm256_permute4x64_epi64(_mm256_packs_epi16(ka, kb), 0xD8);
+    out[i] = (uint32_t)_mm256_movemask_epi8(bytes);
+  }
+}
+
+#include "kernels.inc"
+
+}  // namespace avx2
+}  // namespace dropmask

@@ -1,0 +1,74 @@
+// AVX-512 (F, BW, VL, DQ) kernels: 32 Philox blocks in flight, mask registers for keep bits.
+// Compiled with -mavx512* only in this file; dispatch.cc calls it only on CPUs that have it.
+#include <immintrin.h>
+
+#include "kernels.h"
+
+namespace dropmask {
+namespace avx512 {
+#define DROPMASK_ISA_NAME "avx512"
+
+struct PhiloxLanes {
+  static constexpr size_t kVectors = 2;  // independent groups, to hide the multiply latency
+  static constexpr size_t kLanes = 16 * kVectors;
+
+  static inline void mulhilo(__m512i a, __m512i m, __m512i& hi, __m512i& lo) {
+    const __m512i even = _mm512_mul_epu32(a, m);
+    const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);
+    hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd);
+    lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+  }
+
+  static inline void group(uint32_t k0, uint32_t k1, uint64_t block, uint32_t s0, uint32_t s1, uint32_t* out) {
+    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i m0 = _mm512_set1_epi32((int)kPhiloxM0), m1 = _mm512_set1_epi32((int)kPhiloxM1);
+    __m512i x0[kVectors], x1[kVectors], x2[kVectors], x3[kVectors];
+    for (size_t v = 0; v < kVectors; ++v) {
+      const uint64_t b = block + 16 * v;
+      const __m512i lo = _mm512_set1_epi32((int)(uint32_t)b);
+      const __m512i hi = _mm512_set1_epi32((int)(uint32_t)(b >> 32));
+      x0[v] = _mm512_add_epi32(lo, iota);
+      x1[v] = _mm512_mask_add_epi32(hi, _mm512_cmplt_epu32_mask(x0[v], lo), hi, _mm512_set1_epi32(1));
+      x2[v] = _mm512_set1_epi32((int)s0);
+      x3[v] = _mm512_set1_epi32((int)s1);
+    }
+    for (int r = 0; r < kPhiloxRounds; ++r) {
+      const __m512i key0 = _mm512_set1_epi32((int)(k0 + (uint32_t)r * kPhiloxW0));
+      const __m512i key1 = _mm512_set1_epi32((int)(k1 + (uint32_t)r * kPhiloxW1));
+      for (size_t v = 0; v < kVectors; ++v) {
+        __m512i hi0, lo0, hi1, lo1;
+        mulhilo(x0[v], m0, hi0, lo0);
+        mulhilo(x2[v], m1, hi1, lo1);
+        x0[v] = _mm512_ternarylogic_epi32(hi1, x1[v], key0, 0x96);  // three-way xor
+        x1[v] = lo1;
+        x2[v] = _mm512_ternarylogic_epi32(hi0, x3[v], key1, 0x96);
+        x3[v] = lo0;
+      }
+    }
+    for (size_t v = 0; v < kVectors; ++v) {
+      // Lane l of x_w is word w of block l: transpose to block-major order.
+      const __m512i t0 = _mm512_unpacklo_epi32(x0[v], x1[v]), t1 = _mm512_unpackhi_epi32(x0[v], x1[v]);
+      const __m512i t2 = _mm512_unpacklo_epi32(x2[v], x3[v]), t3 = _mm512_unpackhi_epi32(x2[v], x3[v]);
+      const __m512i u0 = _mm512_unpacklo_epi64(t0, t2), u1 = _mm512_unpackhi_epi64(t0, t2);
+      const __m512i u2 = _mm512_unpacklo_epi64(t1, t3), u3 = _mm512_unpackhi_epi64(t1, t3);
+      const __m512i v0 = _mm512_shuffle_i32x4(u0, u1, 0x44), v1 = _mm512_shuffle_i32x4(u2, u3, 0x44);
+      const __m512i v2 = _mm512_shuffle_i32x4(u0, u1, 0xEE), v3 = _mm512_shuffle_i32x4(u2, u3, 0xEE);
+      uint32_t* o = out + 64 * v;
+      _mm512_storeu_si512(o, _mm512_shuffle_i32x4(v0, v1, 0x88));
+      _mm512_storeu_si512(o + 16, _mm512_shuffle_i32x4(v0, v1, 0xDD));
+      _mm512_storeu_si512(o + 32, _mm512_shuffle_i32x4(v2, v3, 0x88));
+      _mm512_storeu_si512(o + 48, _mm512_shuffle_i32x4(v2, v3, 0xDD));
+    }
+  }
+};
+
+// out[i] bit j = (h[32 i + j] >= threshold), for `groups` groups of 32 halves.
+static inline void keep_bits_32(const uint16_t* h, size_t groups, uint32_t threshold, uint32_t* out) {
+  const __m512i t = _mm512_set1_epi16((short)threshold);
+  for (size_t i = 0; i < groups; ++i) out[i] = (uint32_t)_mm512_cmpge_epu16_mask(_mm512_loadu_si512(h + 32 * i), t);
+}
+
+#include "kernels.inc"
+
+}  // namespace avx512
+}  // namespace dropmask

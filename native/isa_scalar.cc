@@ -1,0 +1,20 @@
+// Portable kernels for targets without a SIMD path (the compiler may still vectorise loops).
+#include "kernels.h"
+
+namespace dropmask {
+namespace scalar {
+#define DROPMASK_ISA_NAME "scalar"
+
+static inline void philox_block(uint32_t, uint32_t, uint64_t, uint32_t, uint32_t, uint32_t*);
+struct PhiloxLanes {
+  static constexpr size_t kLanes = 1;
+  static inline void group(uint32_t k0, uint32_t k1, uint64_t block, uint32_t s0, uint32_t s1, uint32_t* out) {
+    philox_block(k0, k1, block, s0, s1, out);
+  }
+};
+
+#include "keep_bits_scalar.inc"
+#include "kernels.inc"
+
+}  // namespace scalar
+}  // namespace dropmask

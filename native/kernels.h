@@ -1,0 +1,34 @@
+// One table of kernels per instruction set; dispatch.cc picks one at load time.
+// Every kernel trusts its arguments: addon.cc checks them first.
+#pragma once
+#include "counter.h"
+
+namespace dropmask {
+
+struct Kernels {
+  const char* simd;  // "avx512", "avx2", "sse2", "neon" or "scalar"
+  void (*random_bits)(uint32_t* out, size_t n, const Counter& c);
+  void (*uniform)(float* out, size_t n, const Counter& c);
+  void (*normal)(float* out, size_t n, const Counter& c, float mean, float std);
+  void (*bernoulli_f32)(float* out, size_t n, const Counter& c, uint32_t threshold, float scale);
+  void (*bernoulli_u8)(uint8_t* out, size_t n, const Counter& c, uint32_t threshold);
+  void (*bernoulli_bits)(uint32_t* out, size_t n, const Counter& c, uint32_t threshold);
+  void (*dropout)(float* out, const float* x, size_t n, const Counter& c, uint32_t threshold, float scale);
+  void (*gaussian_noise)(float* out, const float* x, size_t n, const Counter& c, float std);
+};
+
+const Kernels& select_kernels();
+
+#define DROPMASK_DECLARE_ISA(isa) namespace isa { extern const Kernels kKernels; }
+#if defined(__x86_64__) || defined(_M_X64)
+DROPMASK_DECLARE_ISA(avx512)
+DROPMASK_DECLARE_ISA(avx2)
+DROPMASK_DECLARE_ISA(sse2)
+#elif defined(__aarch64__)
+DROPMASK_DECLARE_ISA(neon)
+#else
+DROPMASK_DECLARE_ISA(scalar)
+#endif
+#undef DROPMASK_DECLARE_ISA
+
+}  // namespace dropmask
