@@ -1,0 +1,84 @@
+// npm run bench: every kernel on every backend, as elements per second and as ratios measured in
+// the same run: against the js reference, a memory roofline (Float32Array.prototype.fill with a
+// non-zero value on the same size) and a plain Math.random loop. Timing by tinybench (median).
+import os from 'node:os';
+import { Bench } from 'tinybench';
+import dropmask from '../dist/index.js';
+import { saveRows } from './results.mjs';
+
+const { availableBackends, backendInfo, bernoulliMask, dropout, gaussianNoise, loadBackend, normal, randomBits, uniform } = dropmask;
+
+const LARGE = 2 ** 24;
+const JS_LARGE = 2 ** 20; // the js reference is slow; its elem/s does not depend on size at this scale
+const SMALL = [1024, 4096];
+
+/** Median seconds per call of fn (tinybench, sync). */
+function timeIt(fn, n) {
+  const bench = new Bench({ time: n >= 2 ** 20 ? 600 : 300, iterations: n >= 2 ** 20 ? 5 : 200, warmupIterations: 3 });
+  bench.add('x', fn);
+  bench.runSync();
+  return bench.tasks[0].result.latency.p50 / 1000;
+}
+
+function kernels(n) {
+  const f32 = new Float32Array(n), u8 = new Uint8Array(n), u32 = new Uint32Array(n), bits = new Uint32Array(Math.ceil(n / 32));
+  const x = normal(n, { seed: 1 });
+  return {
+    randomBits: (backend) => () => randomBits(u32, { seed: 1, backend }),
+    uniform: (backend) => () => uniform(f32, { seed: 1, backend }),
+    normal: (backend) => () => normal(f32, { seed: 1, backend }),
+    'bernoulli float32': (backend) => () => bernoulliMask(f32, { p: 0.5, seed: 1, backend }),
+    'bernoulli uint8': (backend) => () => bernoulliMask(u8, { p: 0.5, seed: 1, backend }),
+    'bernoulli bits': (backend) => () => bernoulliMask(bits, { p: 0.5, seed: 1, backend }),
+    'dropout (in place)': (backend) => () => dropout(x, { p: 0.5, seed: 1, out: x, backend }),
+    gaussianNoise: (backend) => () => gaussianNoise(x, { std: 0.5, seed: 1, out: x, backend }),
+  };
+}
+
+const rows = [];
+const row = (kernel, backend, n, unit, value) => rows.push({ kernel, backend, threads: 1, n, unit, value });
+const fmt = (v) => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : `${(v / 1e3).toFixed(1)} k`);
+
+const info = backendInfo();
+const native = availableBackends().includes('native') ? loadBackend('native') : undefined;
+console.log(`dropmask bench — ${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, node ${process.version}`);
+console.log(`default backend: ${info.name} (${info.simd}); available: ${availableBackends().join(', ')}${native ? `; native SIMD levels: ${native.simdLevels.join(', ')}` : ''}\n`);
+
+// Reference rows, measured in the same run.
+const fillBuf = new Float32Array(LARGE);
+const roofline = LARGE / timeIt(() => fillBuf.fill(1.5), LARGE);
+row('fill roofline', 'js', LARGE, 'elem/s', roofline);
+const mr = new Float32Array(JS_LARGE);
+const mathRandom = JS_LARGE / timeIt(() => { for (let i = 0; i < mr.length; i++) mr[i] = Math.random(); }, JS_LARGE);
+row('Math.random loop', 'js', JS_LARGE, 'elem/s', mathRandom);
+console.log(`memory roofline (fill, n = 2^24): ${fmt(roofline)}elem/s   Math.random loop: ${fmt(mathRandom)}elem/s\n`);
+
+const backends = availableBackends();
+const large = kernels(LARGE), jsSized = kernels(JS_LARGE);
+const table = [];
+for (const name of Object.keys(large)) {
+  const jsRate = JS_LARGE / timeIt(jsSized[name]('js'), JS_LARGE);
+  row(name, 'js', JS_LARGE, 'elem/s', jsRate);
+  for (const backend of backends) {
+    const rate = backend === 'js' ? jsRate : LARGE / timeIt(large[name](backend), LARGE);
+    if (backend !== 'js') row(name, backend, LARGE, 'elem/s', rate);
+    table.push({ kernel: name, backend: backend === 'native' ? `native (${native.simd})` : backend, 'elem/s': fmt(rate), '× js': (rate / jsRate).toFixed(1), '× roofline': (rate / roofline).toFixed(2), '× Math.random': (rate / mathRandom).toFixed(1) });
+  }
+}
+console.log(`n = 2^24 (js reference at 2^20), one thread`);
+console.table(table);
+
+const overhead = [];
+for (const n of SMALL) {
+  const small = kernels(n);
+  for (const backend of backends) {
+    for (const name of ['bernoulli float32', 'dropout (in place)', 'normal']) {
+      const seconds = timeIt(small[name](backend), n);
+      row(name, backend, n, 'elem/s', n / seconds);
+      overhead.push({ kernel: name, backend, n, 'µs/call': (seconds * 1e6).toFixed(2), 'elem/s': fmt(n / seconds) });
+    }
+  }
+}
+console.log('call overhead (small n)');
+console.table(overhead);
+console.log(`rows written to ${saveRows(rows)}`);

@@ -1,0 +1,46 @@
+// The package as users load it: require and import by name, types, backend selection by
+// environment, and the fallback to WebAssembly when the native addon is unavailable.
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+const root = path.join(__dirname, '..');
+const node = (code: string, env: Record<string, string> = {}, type: 'commonjs' | 'module' = 'commonjs'): string =>
+  execFileSync(process.execPath, ['--input-type=' + type, '-e', code], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' }).trim();
+
+test("require('dropmask') and import from 'dropmask' give the same answers", () => {
+  const cjs = node("const d = require('dropmask'); console.log(Array.from(d.randomBits(4, { seed: 0 }), (w) => w.toString(16)).join(','))");
+  const esm = node("import { randomBits } from 'dropmask'; console.log(Array.from(randomBits(4, { seed: 0 }), (w) => w.toString(16)).join(','))", {}, 'module');
+  expect(cjs).toBe('6627e8d5,e169c58d,bc57ac4c,9b00dbd8'); // Random123: counter 0, key 0
+  expect(esm).toBe(cjs);
+});
+
+test('the published types describe the API (a consumer type-checks)', () => {
+  const program = ts.createProgram([path.join(__dirname, 'fixtures', 'consumer.ts')], {
+    noEmit: true, strict: true, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16,
+    target: ts.ScriptTarget.ES2022, baseUrl: root, types: [], skipLibCheck: true,
+  });
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  expect(diagnostics).toEqual([]);
+});
+
+test('DROPMASK_BACKEND forces a backend and backendInfo says so', () => {
+  const info = (env: Record<string, string>) =>
+    JSON.parse(node("console.log(JSON.stringify(require('dropmask').backendInfo()))", env));
+  expect(info({ DROPMASK_BACKEND: 'wasm' })).toMatchObject({ name: 'wasm', simd: 'simd128', requested: 'wasm' });
+  expect(info({ DROPMASK_BACKEND: 'js' })).toMatchObject({ name: 'js', simd: 'none' });
+  expect(() => node("require('dropmask').uniform(2, { seed: 1 })", { DROPMASK_BACKEND: 'cuda' })).toThrow(/DROPMASK_BACKEND/);
+});
+
+test('without a native binary the package runs on wasm and reports why', () => {
+  // PREBUILDS_ONLY makes node-gyp-build ignore build/Release: as on a machine where the build failed.
+  const out = JSON.parse(node(
+    "const d = require('dropmask'); console.log(JSON.stringify({ info: d.backendInfo(), bits: Array.from(d.randomBits(2, { seed: 0 })) }))",
+    { PREBUILDS_ONLY: '1' },
+  ));
+  expect(out.info.name).toBe('wasm');
+  expect(out.info.reason).toMatch(/native did not load/);
+  expect(out.info.nativeError).toMatch(/No native build was found/);
+  expect(out.bits).toEqual([0x6627e8d5, 0xe169c58d]);
+  expect(() => node("require('dropmask').setBackend('native')", { PREBUILDS_ONLY: '1' })).toThrow(/native backend is unavailable/);
+});
