@@ -6,7 +6,7 @@ import * as ts from 'typescript';
 
 const root = path.join(__dirname, '..');
 const node = (code: string, env: Record<string, string> = {}, type: 'commonjs' | 'module' = 'commonjs'): string =>
-  execFileSync(process.execPath, ['--input-type=' + type, '-e', code], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' }).trim();
+  execFileSync(process.execPath, ['--input-type=' + type, '-e', code], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 test("require('dropmask') and import from 'dropmask' give the same answers", () => {
   const cjs = node("const d = require('dropmask'); console.log(Array.from(d.randomBits(4, { seed: 0 }), (w) => w.toString(16)).join(','))");
