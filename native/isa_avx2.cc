@@ -5,6 +5,8 @@
 
 namespace dropmask {
 namespace avx2 {
+constexpr size_t kVecBytes = 32;  // vector width of the generic (vector-extension) loops
+#include "vec_types.inc"
 #define DROPMASK_ISA_NAME "avx2"
 
 struct PhiloxLanes {
@@ -74,6 +76,24 @@ static inline void keep_bits_32(const uint16_t* h, size_t groups, uint32_t thres
   }
 }
 
+// Non-temporal copy for outputs too large for the cache: the stores skip the read-for-ownership
+// that regular stores pay, which halves the memory traffic of a mask written once.
+static inline void stream_copy(void* dst, const void* src, size_t bytes) {
+  char* d = (char*)dst;
+  const char* s = (const char*)src;
+  size_t head = (32 - ((uintptr_t)d & 31)) & 31;
+  if (head > bytes) head = bytes;
+  __builtin_memcpy(d, s, head);
+  d += head, s += head, bytes -= head;
+  for (; bytes >= 32; bytes -= 32, d += 32, s += 32) _mm256_stream_si256((__m256i*)d, _mm256_loadu_si256((const __m256i*)s));
+  __builtin_memcpy(d, s, bytes);
+}
+static inline void stream_fence() { _mm_sfence(); }
+
+static inline void keep_bytes(const uint16_t* h, size_t k, uint32_t threshold, uint8_t* o) {
+  for (size_t j = 0; j < k; ++j) o[j] = h[j] >= threshold;
+}
+static inline VecF vec_sqrt(VecF x) { return (VecF)_mm256_sqrt_ps((__m256)x); }
 #include "kernels.inc"
 
 }  // namespace avx2

@@ -6,17 +6,21 @@
 
 namespace dropmask {
 namespace avx512 {
+constexpr size_t kVecBytes = 64;  // vector width of the generic (vector-extension) loops
+#include "vec_types.inc"
 #define DROPMASK_ISA_NAME "avx512"
 
 struct PhiloxLanes {
-  static constexpr size_t kVectors = 2;  // independent groups, to hide the multiply latency
+  static constexpr size_t kVectors = 4;  // independent groups, to hide the multiply latency
   static constexpr size_t kLanes = 16 * kVectors;
 
+  // even/odd hold the 64-bit products of the even/odd lanes; a masked in-pair swap moves each
+  // product's other half into place (one instruction where shift + blend would take two).
   static inline void mulhilo(__m512i a, __m512i m, __m512i& hi, __m512i& lo) {
     const __m512i even = _mm512_mul_epu32(a, m);
     const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);
-    hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd);
-    lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+    hi = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_CDAB);
+    lo = _mm512_mask_shuffle_epi32(even, 0xAAAA, odd, _MM_PERM_CDAB);
   }
 
   static inline void group(uint32_t k0, uint32_t k1, uint64_t block, uint32_t s0, uint32_t s1, uint32_t* out) {
@@ -68,6 +72,33 @@ static inline void keep_bits_32(const uint16_t* h, size_t groups, uint32_t thres
   for (size_t i = 0; i < groups; ++i) out[i] = (uint32_t)_mm512_cmpge_epu16_mask(_mm512_loadu_si512(h + 32 * i), t);
 }
 
+// Non-temporal copy for outputs too large for the cache: the stores skip the read-for-ownership
+// that regular stores pay, which halves the memory traffic of a mask written once.
+static inline void stream_copy(void* dst, const void* src, size_t bytes) {
+  char* d = (char*)dst;
+  const char* s = (const char*)src;
+  size_t head = (64 - ((uintptr_t)d & 63)) & 63;
+  if (head > bytes) head = bytes;
+  __builtin_memcpy(d, s, head);
+  d += head, s += head, bytes -= head;
+  for (; bytes >= 64; bytes -= 64, d += 64, s += 64) _mm512_stream_si512((__m512i*)d, _mm512_loadu_si512(s));
+  __builtin_memcpy(d, s, bytes);
+}
+static inline void stream_fence() { _mm_sfence(); }
+
+// o[j] = (h[j] >= threshold) for j < k: 64 decisions per mask register.
+static inline void keep_bytes(const uint16_t* h, size_t k, uint32_t threshold, uint8_t* o) {
+  const __m512i t = _mm512_set1_epi16((short)threshold);
+  const __m512i one = _mm512_set1_epi8(1);
+  size_t j = 0;
+  for (; j + 64 <= k; j += 64) {
+    const __mmask64 lo = _mm512_cmpge_epu16_mask(_mm512_loadu_si512(h + j), t);
+    const __mmask64 hi = _mm512_cmpge_epu16_mask(_mm512_loadu_si512(h + j + 32), t);
+    _mm512_storeu_si512(o + j, _mm512_maskz_mov_epi8(lo | hi << 32, one));
+  }
+  for (; j < k; ++j) o[j] = h[j] >= threshold;
+}
+static inline VecF vec_sqrt(VecF x) { return (VecF)_mm512_sqrt_ps((__m512)x); }
 #include "kernels.inc"
 
 }  // namespace avx512

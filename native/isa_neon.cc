@@ -5,6 +5,8 @@
 
 namespace dropmask {
 namespace neon {
+constexpr size_t kVecBytes = 16;  // vector width of the generic (vector-extension) loops
+#include "vec_types.inc"
 #define DROPMASK_ISA_NAME "neon"
 
 struct PhiloxLanes {
@@ -48,7 +50,12 @@ struct PhiloxLanes {
   }
 };
 
+// No non-temporal store here: a plain copy keeps the kernels' shape.
+static inline void stream_copy(void* dst, const void* src, size_t bytes) { __builtin_memcpy(dst, src, bytes); }
+static inline void stream_fence() {}
+
 #include "keep_bits_scalar.inc"
+static inline VecF vec_sqrt(VecF x) { return (VecF)vsqrtq_f32((float32x4_t)x); }
 #include "kernels.inc"
 
 }  // namespace neon

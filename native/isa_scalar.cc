@@ -3,6 +3,8 @@
 
 namespace dropmask {
 namespace scalar {
+constexpr size_t kVecBytes = 16;  // vector width of the generic (vector-extension) loops
+#include "vec_types.inc"
 #define DROPMASK_ISA_NAME "scalar"
 
 static inline void philox_block(uint32_t, uint32_t, uint64_t, uint32_t, uint32_t, uint32_t*);
@@ -13,7 +15,15 @@ struct PhiloxLanes {
   }
 };
 
+// No non-temporal store here: a plain copy keeps the kernels' shape.
+static inline void stream_copy(void* dst, const void* src, size_t bytes) { __builtin_memcpy(dst, src, bytes); }
+static inline void stream_fence() {}
+
 #include "keep_bits_scalar.inc"
+static inline VecF vec_sqrt(VecF x) {
+  for (size_t l = 0; l < kLanesF; ++l) x[l] = __builtin_sqrtf(x[l]);
+  return x;
+}
 #include "kernels.inc"
 
 }  // namespace scalar
