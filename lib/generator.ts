@@ -2,7 +2,7 @@
 // the words each call consumes, so consecutive calls never reuse randomness.
 import { philoxBlock } from './philox';
 import { checkOptions, typeError } from './errors';
-import { UInt64Like, addOffset, packCounter, toOffset, toSeed, toStream } from './stream';
+import { OFFSET_LIMIT, UInt64Like, packCounter, toOffset, toSeed, toStream } from './stream';
 
 /** A generator's state as plain JSON: decimal strings, since JSON has no 64-bit integers. */
 export interface GeneratorState {
@@ -62,7 +62,8 @@ export class Generator {
 
   /** Moves the offset forward by `words` 32-bit words (wrapping at 2^66). */
   advance(words: UInt64Like): this {
-    this.#offset = addOffset(this.#offset, toOffset('words', words));
+    const next = this.#offset + (typeof words === 'number' && Number.isSafeInteger(words) && words >= 0 ? BigInt(words) : toOffset('words', words));
+    this.#offset = next >= OFFSET_LIMIT ? next % OFFSET_LIMIT : next;
     return this;
   }
 

@@ -3,7 +3,7 @@ import type { Backend, BackendName } from './backend';
 import { typeError } from './errors';
 import { Generator, defaultGenerator } from './generator';
 import { getBackend } from './select';
-import { UInt64Like, packCounter, toOffset, toSeed, toStream } from './stream';
+import { UInt64Like, offsetWords, u64Words } from './stream';
 
 /** Where a call draws its random numbers, and on which backend it runs. */
 export interface StreamOptions {
@@ -44,11 +44,14 @@ export function resolveDraw(opts: Record<string, unknown>): Draw {
     }
   }
   const gen = opts.seed === undefined ? ((opts.generator as Generator | undefined) ?? defaultGenerator()) : undefined;
-  const seed = gen ? gen.seed : toSeed('seed', opts.seed);
-  const stream = gen ? gen.stream : opts.stream === undefined ? 0n : toStream('stream', opts.stream);
-  const offset = gen ? gen.offset : opts.offset === undefined ? 0n : toOffset('offset', opts.offset);
+  const counter = new Uint32Array(7);
+  const [k0, k1] = u64Words('seed', gen ? gen.seed : opts.seed);
+  const [s0, s1] = u64Words('stream', gen ? gen.stream : opts.stream === undefined ? 0 : opts.stream);
+  const [b0, b1, phase] = offsetWords('offset', gen ? gen.offset : opts.offset === undefined ? 0 : opts.offset);
+  counter[0] = k0; counter[1] = k1; counter[2] = s0; counter[3] = s1;
+  counter[4] = b0; counter[5] = b1; counter[6] = phase;
   return {
-    counter: packCounter(seed, stream, offset),
+    counter,
     backend,
     commit(words: number) {
       gen?.advance(words);

@@ -41,6 +41,33 @@ export function packCounter(seed: bigint, stream: bigint, offset: bigint): Uint3
   ]);
 }
 
+const TWO32 = 2 ** 32;
+
+/**
+ * The two 32-bit words [lo, hi] of an unsigned integer below 2^64 given as a number or bigint.
+ * Numbers take a BigInt-free path: this runs on every call.
+ */
+export function u64Words(name: string, value: unknown): [number, number] {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+    return [value % TWO32, Math.floor(value / TWO32)];
+  }
+  const v = toUInt(name, value, U64);
+  return [Number(v & 0xffffffffn), Number(v >> 32n)];
+}
+
+/** The counter words [block lo, block hi, phase] of a word offset below 2^66. */
+export function offsetWords(name: string, value: unknown): [number, number, number] {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+    const phase = value % 4;
+    const block = (value - phase) / 4;
+    return [block % TWO32, Math.floor(block / TWO32), phase];
+  }
+  const v = toUInt(name, value, OFFSET_LIMIT);
+  if (v < 2n ** 53n) return offsetWords(name, Number(v));
+  const block = v >> 2n;
+  return [Number(block & 0xffffffffn), Number(block >> 32n), Number(v & 3n)];
+}
+
 /** The counter `words` words after `counter` (wrapping at the end of the stream, like offsets). */
 export function advanceCounter(counter: Uint32Array, words: number): Uint32Array {
   const next = counter.slice();
@@ -51,9 +78,4 @@ export function advanceCounter(counter: Uint32Array, words: number): Uint32Array
   next[4] = lo % 2 ** 32;
   next[5] = (counter[5] + Math.floor(lo / 2 ** 32)) % 2 ** 32;
   return next;
-}
-
-/** Adds `words` to an offset, wrapping at 2^66. */
-export function addOffset(offset: bigint, words: bigint | number): bigint {
-  return (offset + BigInt(words)) % OFFSET_LIMIT;
 }

@@ -23,6 +23,11 @@ export function loadNativeBackend(): NativeBackend {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = require('node-gyp-build') as (dir: string) => Addon;
   const addon = load(PACKAGE_ROOT);
+  // Counters are fresh 28-byte arrays, which V8 keeps on its heap; handing one to Node-API
+  // moves it off-heap first (an allocation and a copy, most of a small call's cost). One
+  // long-lived counter, already off-heap, is copied into instead.
+  const ctr = new Uint32Array(7);
+  const pin = (c: Uint32Array): Uint32Array => (ctr.set(c), ctr);
   const backend: NativeBackend = {
     name: 'native',
     get simd() {
@@ -33,14 +38,14 @@ export function loadNativeBackend(): NativeBackend {
       addon.setSimd(level);
       return backend;
     },
-    randomBits: (out, c) => addon.randomBits(out, c),
-    uniform: (out, c) => addon.uniform(out, c),
-    normal: (out, c, mean, std) => addon.normal(out, c, mean, std),
-    bernoulliF32: (out, c, t, s) => addon.bernoulliF32(out, c, t, s),
-    bernoulliU8: (out, c, t) => addon.bernoulliU8(out, c, t),
-    bernoulliBits: (out, n, c, t) => addon.bernoulliBits(out, n, c, t),
-    dropout: (out, x, c, t, s) => addon.dropout(out, x, c, t, s),
-    gaussianNoise: (out, x, c, s) => addon.gaussianNoise(out, x, c, s),
+    randomBits: (out, c) => addon.randomBits(out, pin(c)),
+    uniform: (out, c) => addon.uniform(out, pin(c)),
+    normal: (out, c, mean, std) => addon.normal(out, pin(c), mean, std),
+    bernoulliF32: (out, c, t, s) => addon.bernoulliF32(out, pin(c), t, s),
+    bernoulliU8: (out, c, t) => addon.bernoulliU8(out, pin(c), t),
+    bernoulliBits: (out, n, c, t) => addon.bernoulliBits(out, n, pin(c), t),
+    dropout: (out, x, c, t, s) => addon.dropout(out, x, pin(c), t, s),
+    gaussianNoise: (out, x, c, s) => addon.gaussianNoise(out, x, pin(c), s),
   };
   return backend;
 }
