@@ -40,8 +40,8 @@
         {
           "target_name": "dropmask_avx2", "type": "static_library", "sources": ["native/isa_avx2.cc"],
           "cflags!": ["-O2"], "cflags_cc!": ["-std=gnu++17"],
-          "cflags_cc": ["<@(dropmask_cflags)", "-std=c++17", "-mavx2"],
-          "xcode_settings": {"OTHER_CPLUSPLUSFLAGS": ["-ffp-contract=off", "-mavx2"]}
+          "cflags_cc": ["<@(dropmask_cflags)", "-std=c++17", "-mavx2", "-mfma"],
+          "xcode_settings": {"OTHER_CPLUSPLUSFLAGS": ["-ffp-contract=off", "-mavx2", "-mfma"]}
         },
         {
           "target_name": "dropmask_sse2", "type": "static_library", "sources": ["native/isa_sse2.cc"],

@@ -17,6 +17,13 @@ export interface Backend {
   bernoulliBits(out: Uint32Array, n: number, counter: Uint32Array, threshold: number): void;
   dropout(out: Float32Array, x: Float32Array, counter: Uint32Array, threshold: number, scale: number): void;
   gaussianNoise(out: Float32Array, x: Float32Array, counter: Uint32Array, std: number): void;
+  /**
+   * c[m x n] = op(a)[m x k] · op(b)[k x n] (+ bias[j] per column) (+ c when accumulate), row-major,
+   * op(x) = xᵀ when its trans flag is set (a stored k x m, b stored n x k). Not bit-identical
+   * across backends: summation order and FMA differ.
+   */
+  matmul(c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, accumulate: boolean): void;
 }
 
 /** 32-bit words of the stream each kernel consumes for n elements. */

@@ -24,9 +24,18 @@ export interface DropoutOptions extends StreamOptions {
   noiseShape?: readonly (number | null)[];
   /** Where to write the result: x itself (in place) or an array of the same length. */
   out?: Float32Array;
-  /** 'train' (default) or 'mc' apply the mask; 'eval' returns x unchanged. */
+  /** 'train' (default) or 'mc' apply the mask; 'eval' returns x unchanged ('inverted') or q·x ('test-time'). */
   mode?: Mode;
+  /**
+   * 'inverted' (default): train y = x·m/q, eval y = x. 'test-time' (Srivastava et al.): train
+   * y = x·m, eval y = q·x, with q = 1 − effectiveP(p).
+   */
+  scaling?: DropoutScaling;
 }
+
+/** Where dropout puts the 1/q: at training ('inverted') or as q at inference ('test-time'). */
+export type DropoutScaling = 'inverted' | 'test-time';
+export const DROPOUT_SCALINGS: readonly DropoutScaling[] = ['inverted', 'test-time'];
 
 /** Options of `gaussianNoise`. */
 export interface GaussianNoiseOptions extends StreamOptions {
@@ -51,13 +60,19 @@ function applyDropout(x: Float32Array, xName: string, opts: Record<string, unkno
   const shape = checkShape('shape', opts.shape, x.length);
   const noiseShape = checkNoiseShape(opts.noiseShape, shape);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const testTime = (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
   const out = output(opts, x, xName);
   const draw = resolveDraw(opts);
   if (mode === 'eval') {
-    if (out !== x) out.set(x);
+    if (testTime) {
+      const q = Math.fround(1 - t / 65536);
+      for (let i = 0; i < x.length; i++) out[i] = Math.fround(x[i] * q);
+    } else if (out !== x) {
+      out.set(x);
+    }
     return out;
   }
-  const scale = t === 65536 ? 0 : Math.fround(65536 / (65536 - t));
+  const scale = testTime ? 1 : t === 65536 ? 0 : Math.fround(65536 / (65536 - t));
   const maskSize = product(noiseShape);
   if (maskSize === x.length) {
     draw.backend.dropout(out, x, draw.counter, t, scale);

@@ -97,3 +97,10 @@ export function checkNoPartialOverlap(outName: string, out: ArrayBufferView, inN
     throw new RangeError(`Expected ${outName} to be ${inName} itself or not to overlap it, but the two views partly overlap`);
   }
 }
+
+/** `out` must not share any memory with `input` (products read inputs after writing outputs). */
+export function checkDisjoint(outName: string, out: ArrayBufferView, inName: string, input: ArrayBufferView | null | undefined): void {
+  if (!input || out.buffer !== input.buffer) return;
+  const a0 = out.byteOffset, a1 = a0 + out.byteLength, b0 = input.byteOffset, b1 = b0 + input.byteLength;
+  if (a0 < b1 && b0 < a1) throw new RangeError(`Expected ${outName} not to overlap ${inName}`);
+}

@@ -39,25 +39,27 @@ export function checkNoiseShape(noiseShape: unknown, shape: readonly number[]): 
 export const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
 /**
- * out = keep ? x * scale : 0 where keep is a uint8 mask of shape `maskShape` broadcast over
- * `shape` (dimensions of size 1 in maskShape are shared).
+ * Walks a tensor of `shape` in runs along its last dimension and calls
+ * visit(start, length, base, step): elements start .. start + length − 1 of the tensor take
+ * elements base, base + step, … of a factor of shape `factorShape` broadcast over it
+ * (dimensions of size 1 in factorShape are shared).
  */
-export function applyBroadcastMask(
-  out: Float32Array, x: Float32Array, shape: readonly number[], maskShape: readonly number[], keep: Uint8Array, scale: number,
+export function forEachBroadcastRun(
+  shape: readonly number[], factorShape: readonly number[], visit: (start: number, length: number, base: number, step: number) => void,
 ): void {
-  if (x.length === 0) return;
+  const total = product(shape);
+  if (total === 0) return;
   const rank = shape.length;
   const stride: number[] = new Array(rank);
   for (let d = rank - 1, s = 1; d >= 0; d--) {
-    stride[d] = maskShape[d] === 1 ? 0 : s;
-    s *= maskShape[d];
+    stride[d] = factorShape[d] === 1 ? 0 : s;
+    s *= factorShape[d];
   }
-  const inner = shape[rank - 1], innerStride = stride[rank - 1];
+  const inner = shape[rank - 1];
   const index: number[] = new Array(rank).fill(0);
-  const f = Math.fround(scale);
   let base = 0;
-  for (let i = 0; i < x.length; i += inner) {
-    for (let j = 0; j < inner; j++) out[i + j] = keep[base + j * innerStride] ? Math.fround(x[i + j] * f) : 0;
+  for (let i = 0; i < total; i += inner) {
+    visit(i, inner, base, stride[rank - 1]);
     for (let d = rank - 2; d >= 0; d--) {
       base += stride[d];
       if (++index[d] < shape[d]) break;
@@ -65,4 +67,21 @@ export function applyBroadcastMask(
       index[d] = 0;
     }
   }
+}
+
+/** out = keep ? x * scale : 0, with a uint8 keep mask of `maskShape` broadcast over `shape`. */
+export function applyBroadcastMask(
+  out: Float32Array, x: Float32Array, shape: readonly number[], maskShape: readonly number[], keep: Uint8Array, scale: number,
+): void {
+  const f = Math.fround(scale);
+  forEachBroadcastRun(shape, maskShape, (start, length, base, step) => {
+    for (let j = 0; j < length; j++) out[start + j] = keep[base + j * step] ? Math.fround(x[start + j] * f) : 0;
+  });
+}
+
+/** out = x · factor (rounded to float32), with `factor` of `factorShape` broadcast over `shape`. */
+export function broadcastMultiply(out: Float32Array, x: Float32Array, shape: readonly number[], factorShape: readonly number[], factor: Float32Array): void {
+  forEachBroadcastRun(shape, factorShape, (start, length, base, step) => {
+    for (let j = 0; j < length; j++) out[start + j] = Math.fround(x[start + j] * factor[base + j * step]);
+  });
 }

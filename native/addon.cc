@@ -71,6 +71,18 @@ Counter counter_arg(const Napi::CallbackInfo& info, size_t i) {
   return Counter{v.data[0], v.data[1], v.data[2], v.data[3], (uint64_t)v.data[5] << 32 | v.data[4], v.data[6]};
 }
 
+size_t count_arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  const double v = number(info, i, name);
+  if (!(v >= 0 && v <= 9007199254740991.0) || v != (double)(size_t)v)
+    throw_range(info.Env(), std::string("Expected a non-negative integer for ") + name);
+  return (size_t)v;
+}
+
+bool bool_arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  if (info.Length() <= i || !info[i].IsBoolean()) throw_type(info.Env(), std::string("Expected a boolean for ") + name);
+  return info[i].As<Napi::Boolean>().Value();
+}
+
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) : kernels_(&select_kernels()) {
@@ -86,6 +98,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("bernoulliBits", &Addon::BernoulliBits),
         InstanceMethod("dropout", &Addon::Dropout),
         InstanceMethod("gaussianNoise", &Addon::GaussianNoise),
+        InstanceMethod("matmul", &Addon::Matmul),
     });
   }
 
@@ -175,6 +188,27 @@ class Addon : public Napi::Addon<Addon> {
     const Counter c = counter_arg(info, 2);
     kernels_->gaussian_noise(out.data, x.data, x.length, c, float_arg(info, 3, "std"));
     return info.Env().Undefined();
+  }
+
+  // matmul(c, a, b, bias | null, m, n, k, transA, transB, accumulate)
+  Napi::Value Matmul(const Napi::CallbackInfo& info) {
+    const Napi::Env env = info.Env();
+    const View<float> c = typed_array<float>(info, 0, napi_float32_array, "c", "Float32Array");
+    const View<float> a = typed_array<float>(info, 1, napi_float32_array, "a", "Float32Array");
+    const View<float> b = typed_array<float>(info, 2, napi_float32_array, "b", "Float32Array");
+    View<float> bias{nullptr, 0};
+    const bool has_bias = info.Length() > 3 && !info[3].IsNull() && !info[3].IsUndefined();
+    if (has_bias) bias = typed_array<float>(info, 3, napi_float32_array, "bias", "Float32Array");
+    const size_t m = count_arg(info, 4, "m"), n = count_arg(info, 5, "n"), k = count_arg(info, 6, "k");
+    // Products in double: no size_t overflow can slip a short buffer past these checks.
+    if ((double)c.length != (double)m * (double)n) throw_range(env, "Expected c.length === m * n");
+    if ((double)a.length != (double)m * (double)k) throw_range(env, "Expected a.length === m * k");
+    if ((double)b.length != (double)k * (double)n) throw_range(env, "Expected b.length === k * n");
+    if (has_bias && bias.length != n) throw_range(env, "Expected bias.length === n");
+    const MatmulArgs args{c.data, a.data, b.data, has_bias ? bias.data : nullptr, m, n, k,
+                          bool_arg(info, 7, "transA"), bool_arg(info, 8, "transB"), bool_arg(info, 9, "accumulate")};
+    if (!kernels_->matmul(args)) throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
+    return env.Undefined();
   }
 };
 

@@ -11,7 +11,7 @@ const Kernels& select_kernels() {
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
     return avx512::kKernels;
-  if (__builtin_cpu_supports("avx2")) return avx2::kKernels;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return avx2::kKernels;
   return sse2::kKernels;
 #elif defined(__aarch64__)
   return neon::kKernels;

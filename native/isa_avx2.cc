@@ -1,4 +1,5 @@
-// AVX2 kernels: 16 Philox blocks in flight (two 8-lane groups). No FMA is enabled here.
+// AVX2 (+FMA) kernels: 16 Philox blocks in flight. -ffp-contract=off keeps FMA out of every
+// kernel that must be bit-identical; only the matmul micro-kernel uses it, explicitly.
 #include <immintrin.h>
 
 #include "kernels.h"
@@ -94,6 +95,27 @@ static inline void keep_bytes(const uint16_t* h, size_t k, uint32_t threshold, u
   for (size_t j = 0; j < k; ++j) o[j] = h[j] >= threshold;
 }
 static inline VecF vec_sqrt(VecF x) { return (VecF)_mm256_sqrt_ps((__m256)x); }
+// 6 x 16 FMA tile: 12 accumulators in ymm registers.
+struct MicroKernel {
+  static constexpr size_t MR = 6, NR = 16;
+  static inline void tile(size_t kc, const float* a, const float* b, float* t) {
+    __m256 c[MR][2];
+    for (size_t r = 0; r < MR; ++r) c[r][0] = c[r][1] = _mm256_setzero_ps();
+    for (size_t p = 0; p < kc; ++p) {
+      const __m256 b0 = _mm256_loadu_ps(b + p * NR), b1 = _mm256_loadu_ps(b + p * NR + 8);
+      for (size_t r = 0; r < MR; ++r) {
+        const __m256 av = _mm256_broadcast_ss(a + p * MR + r);
+        c[r][0] = _mm256_fmadd_ps(av, b0, c[r][0]);
+        c[r][1] = _mm256_fmadd_ps(av, b1, c[r][1]);
+      }
+    }
+    for (size_t r = 0; r < MR; ++r) {
+      _mm256_storeu_ps(t + r * NR, c[r][0]);
+      _mm256_storeu_ps(t + r * NR + 8, c[r][1]);
+    }
+  }
+};
+
 #include "kernels.inc"
 
 }  // namespace avx2

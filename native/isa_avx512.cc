@@ -99,6 +99,27 @@ static inline void keep_bytes(const uint16_t* h, size_t k, uint32_t threshold, u
   for (; j < k; ++j) o[j] = h[j] >= threshold;
 }
 static inline VecF vec_sqrt(VecF x) { return (VecF)_mm512_sqrt_ps((__m512)x); }
+// 12 x 32 FMA tile: 24 accumulators in zmm registers, B panel rows loaded once per k.
+struct MicroKernel {
+  static constexpr size_t MR = 12, NR = 32;
+  static inline void tile(size_t kc, const float* a, const float* b, float* t) {
+    __m512 c[MR][2];
+    for (size_t r = 0; r < MR; ++r) c[r][0] = c[r][1] = _mm512_setzero_ps();
+    for (size_t p = 0; p < kc; ++p) {
+      const __m512 b0 = _mm512_loadu_ps(b + p * NR), b1 = _mm512_loadu_ps(b + p * NR + 16);
+      for (size_t r = 0; r < MR; ++r) {
+        const __m512 av = _mm512_set1_ps(a[p * MR + r]);
+        c[r][0] = _mm512_fmadd_ps(av, b0, c[r][0]);
+        c[r][1] = _mm512_fmadd_ps(av, b1, c[r][1]);
+      }
+    }
+    for (size_t r = 0; r < MR; ++r) {
+      _mm512_storeu_ps(t + r * NR, c[r][0]);
+      _mm512_storeu_ps(t + r * NR + 16, c[r][1]);
+    }
+  }
+};
+
 #include "kernels.inc"
 
 }  // namespace avx512

@@ -5,6 +5,17 @@
 
 namespace dropmask {
 
+// C[m x n] = op(A) · op(B) (+ bias per column) (+ C when accumulate); row-major storage,
+// op(X) = Xᵀ when the trans flag is set (A stored k x m, B stored n x k).
+struct MatmulArgs {
+  float* c;
+  const float* a;
+  const float* b;
+  const float* bias;  // n values, or null
+  size_t m, n, k;
+  bool trans_a, trans_b, accumulate;
+};
+
 struct Kernels {
   const char* simd;  // "avx512", "avx2", "sse2", "neon" or "scalar"
   void (*random_bits)(uint32_t* out, size_t n, const Counter& c);
@@ -15,6 +26,7 @@ struct Kernels {
   void (*bernoulli_bits)(uint32_t* out, size_t n, const Counter& c, uint32_t threshold);
   void (*dropout)(float* out, const float* x, size_t n, const Counter& c, uint32_t threshold, float scale);
   void (*gaussian_noise)(float* out, const float* x, size_t n, const Counter& c, float std);
+  bool (*matmul)(const MatmulArgs& args);
 };
 
 const Kernels& select_kernels();

@@ -87,4 +87,19 @@ export const jsBackend: Backend = {
       out[j] = f(x[j] * f(1 + f(s * z)));
     });
   },
+
+  matmul(c, a, b, bias, m, n, k, transA, transB, accumulate) {
+    // float64 accumulation, rounded once: the most accurate of the three backends
+    const row = new Float64Array(n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) row[j] = (accumulate ? c[i * n + j] : 0) + (bias ? bias[j] : 0);
+      for (let p = 0; p < k; p++) {
+        const av = transA ? a[p * m + i] : a[i * k + p];
+        if (av === 0) continue;
+        if (transB) for (let j = 0; j < n; j++) row[j] += av * b[j * k + p];
+        else for (let j = 0, o = p * n; j < n; j++) row[j] += av * b[o + j];
+      }
+      for (let j = 0; j < n; j++) c[i * n + j] = row[j];
+    }
+  },
 };

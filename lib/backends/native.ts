@@ -46,6 +46,7 @@ export function loadNativeBackend(): NativeBackend {
     bernoulliBits: (out, n, c, t) => addon.bernoulliBits(out, n, pin(c), t),
     dropout: (out, x, c, t, s) => addon.dropout(out, x, pin(c), t, s),
     gaussianNoise: (out, x, c, s) => addon.gaussianNoise(out, x, pin(c), s),
+    matmul: (c, a, b, bias, m, n, k, ta, tb, acc) => addon.matmul(c, a, b, bias, m, n, k, ta, tb, acc),
   };
   return backend;
 }

@@ -18,6 +18,9 @@ export interface WasmExports {
   bernoulliU8(out: number, n: number, threshold: number): void;
   bernoulliBits(out: number, n: number, threshold: number): void;
   dropout(out: number, x: number, n: number, threshold: number, scale: number): void;
+  matmul(c: number, a: number, b: number, bias: number, m: number, n: number, k: number,
+    transA: number, transB: number, accumulate: number, work: number): void;
+  matmulScratchBytes(): number;
 }
 
 /** Elements per kernel call: a multiple of 64 so bit masks and word pairs align across chunks. */
@@ -38,18 +41,31 @@ export function createWasmBackend(module: WebAssembly.Module): Backend {
   const k = instance.exports as unknown as WasmExports;
   const inPtr = k.scratchBase();
   const outPtr = inPtr + CHUNK * 4 + SLACK;
-  const end = outPtr + CHUNK * 4 + SLACK;
-  const have = k.memory.buffer.byteLength;
-  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
-  // The memory never grows after this point, so these views stay attached.
-  const buffer = k.memory.buffer;
-  const inF32 = new Float32Array(buffer, inPtr, CHUNK);
-  const outF32 = new Float32Array(buffer, outPtr, CHUNK);
-  const outU32 = new Uint32Array(buffer, outPtr, CHUNK);
-  const outU8 = new Uint8Array(buffer, outPtr, CHUNK);
+  /** Where calls that need more than a chunk (matmul) place their operands. */
+  const heapPtr = outPtr + CHUNK * 4 + SLACK;
+
+  /** Grows the memory to hold `end` bytes. Growing detaches old views: take views after this. */
+  function reserve(end: number): void {
+    const have = k.memory.buffer.byteLength;
+    if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
+  }
+  reserve(heapPtr);
+  const f32 = (ptr: number, n: number): Float32Array => new Float32Array(k.memory.buffer, ptr, n);
+  let inF32 = f32(inPtr, CHUNK), outF32 = f32(outPtr, CHUNK);
+  let outU32 = new Uint32Array(k.memory.buffer, outPtr, CHUNK), outU8 = new Uint8Array(k.memory.buffer, outPtr, CHUNK);
+  /** Re-creates the chunk views if a matmul grew the memory since they were made. */
+  function views(): void {
+    if (inF32.buffer === k.memory.buffer) return;
+    inF32 = f32(inPtr, CHUNK);
+    outF32 = f32(outPtr, CHUNK);
+    outU32 = new Uint32Array(k.memory.buffer, outPtr, CHUNK);
+    outU8 = new Uint8Array(k.memory.buffer, outPtr, CHUNK);
+  }
+  const align = (x: number): number => Math.ceil(x / 64) * 64;
 
   /** Runs `call(n, first)` over chunks of `total` elements, each at its own counter. */
   function chunks(total: number, counter: Uint32Array, wordsPerChunk: number, call: (n: number, first: number) => void): void {
+    views();
     let c = counter;
     for (let first = 0; first < total; first += CHUNK) {
       k.setCounter(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
@@ -118,6 +134,21 @@ export function createWasmBackend(module: WebAssembly.Module): Backend {
         k.dropout(outPtr, inPtr, n, threshold, scale);
         out.set(outF32.subarray(0, n), first);
       });
+    },
+
+    matmul(c, a, b, bias, m, n, kk, transA, transB, accumulate) {
+      const work = heapPtr;
+      const aPtr = align(work + k.matmulScratchBytes());
+      const bPtr = align(aPtr + a.byteLength);
+      const biasPtr = align(bPtr + b.byteLength);
+      const cPtr = align(biasPtr + (bias ? bias.byteLength : 0));
+      reserve(cPtr + c.byteLength + SLACK);
+      f32(aPtr, a.length).set(a);
+      f32(bPtr, b.length).set(b);
+      if (bias) f32(biasPtr, bias.length).set(bias);
+      if (accumulate) f32(cPtr, c.length).set(c);
+      k.matmul(cPtr, aPtr, bPtr, bias ? biasPtr : 0, m, n, kk, +transA, +transB, +accumulate, work);
+      c.set(f32(cPtr, c.length));
     },
   };
 }
