@@ -24,3 +24,9 @@ export { alphaDropout, alphaDropoutAffine, alphaDropoutBackward, featureAlphaDro
 export type { AlphaDropoutOptions } from './alpha_dropout';
 export { standout, standoutBackward } from './standout';
 export type { StandoutOptions } from './standout';
+export { fastDropout, fastDropoutBackward, fastDropoutMoments, gaussianActivationMoments, normalCdf } from './fast_dropout';
+export type { FastDropoutOptions } from './fast_dropout';
+export { variationalDense, variationalDenseBackward, variationalKL, clampLogAlpha, KL_C1, KL_C2, KL_C3 } from './variational';
+export type { AlphaGranularity, VariationalDenseOptions } from './variational';
+export { concreteDropout, concreteDropoutBackward, concreteRegularizer } from './concrete';
+export type { ConcreteDropoutOptions, ConcreteRegularizerOptions } from './concrete';
