@@ -10,4 +10,4 @@ export { dropout } from "./dropout";
 export function scratchBase(): usize {
   return (__heap_base + 63) & ~63;
 }
-export { matmul, matmulScratchBytes } from "./matmul";
+export { matmul, matmulScratchBytes, setMatmulMask } from "./matmul";

@@ -14,6 +14,31 @@
 @inline const NC: i32 = 1024;
 
 const tileBuf: usize = memory.data(MR * NR * 4, 16);
+const rowBuf: usize = memory.data(KC * 4, 16);
+
+// rowBuf[p] = b[start + p] for p < kc, masked by the keep bits when a mask is set.
+function maskedRow(b: usize, start: i32, kc: i32): void {
+  const src = b + (<usize>start << 2);
+  if (!keepBits) {
+    memory.copy(rowBuf, src, <usize>kc << 2);
+    return;
+  }
+  const lane = i32x4(1, 2, 4, 8);
+  const scale = f32x4.splat(keepScale);
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const e = start + p;
+    const w = keepBits + (<usize>(e >>> 5) << 2);
+    const bits = u32((load<u64>(w) >>> u64(e & 31)) & 15);
+    const on = i32x4.ne(v128.and(i32x4.splat(bits), lane), i32x4.splat(0));
+    v128.store(rowBuf + (<usize>p << 2), v128.and(f32x4.mul(v128.load(src + (<usize>p << 2)), scale), on));
+  }
+  for (; p < kc; p++) {
+    const e = start + p;
+    const keep = (load<u32>(keepBits + (<usize>(e >>> 5) << 2)) >>> (e & 31)) & 1;
+    store<f32>(rowBuf + (<usize>p << 2), keep ? load<f32>(src + (<usize>p << 2)) * keepScale : 0);
+  }
+}
 
 // Packing buffers live at `work` (host-provided scratch, see matmulScratchBytes).
 export function matmulScratchBytes(): i32 {
@@ -25,9 +50,21 @@ export function matmulScratchBytes(): i32 {
   return load<f32>(a + (<usize>(transA ? p * m + i : i * k + p) << 2));
 }
 
+// Optional keep bits over b's storage (see native/matmul.inc): applied while packing.
+let keepBits: usize = 0;
+let keepScale: f32 = 1;
+
+export function setMatmulMask(bits: usize, scale: f32): void {
+  keepBits = bits;
+  keepScale = scale;
+}
+
 // @ts-ignore: decorator
 @inline function loadB(b: usize, n: i32, k: i32, transB: bool, p: i32, j: i32): f32 {
-  return load<f32>(b + (<usize>(transB ? j * k + p : p * n + j) << 2));
+  const idx = transB ? j * k + p : p * n + j;
+  const v = load<f32>(b + (<usize>idx << 2));
+  if (!keepBits) return v;
+  return (load<u32>(keepBits + (<usize>(idx >>> 5) << 2)) >>> (idx & 31)) & 1 ? v * keepScale : 0;
 }
 
 export function matmul(c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32,
@@ -41,6 +78,15 @@ export function matmul(c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32
       // pack op(B)[p0.., j0..] into NR-column panels, k-major, zero padded
       for (let jr = 0; jr < nc; jr += NR) {
         const o = bp + (<usize>(jr * kc) << 2);
+        if (transB) {
+          // b is stored n x k: read each row contiguously (masked four lanes at a time)
+          for (let q = 0; q < NR; q++) {
+            if (jr + q < nc) maskedRow(b, (j0 + jr + q) * k + p0, kc);
+            else memory.fill(rowBuf, 0, <usize>kc << 2);
+            for (let p = 0; p < kc; p++) store<f32>(o + (<usize>(p * NR + q) << 2), load<f32>(rowBuf + (<usize>p << 2)));
+          }
+          continue;
+        }
         for (let p = 0; p < kc; p++) {
           for (let q = 0; q < NR; q++) {
             const v: f32 = jr + q < nc ? loadB(b, n, k, transB, p0 + p, j0 + jr + q) : 0;

@@ -20,10 +20,12 @@ export interface Backend {
   /**
    * c[m x n] = op(a)[m x k] · op(b)[k x n] (+ bias[j] per column) (+ c when accumulate), row-major,
    * op(x) = xᵀ when its trans flag is set (a stored k x m, b stored n x k). Not bit-identical
-   * across backends: summation order and FMA differ.
+   * across backends: summation order and FMA differ. With `bKeep` (bits over b's storage, bit
+   * i % 32 of word i / 32 for b[i]) each b[i] is read as keep ? b[i] · bScale : 0, exactly as the
+   * dropout kernel would mask it, without materialising the masked matrix.
    */
   matmul(c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null, m: number, n: number, k: number,
-    transA: boolean, transB: boolean, accumulate: boolean): void;
+    transA: boolean, transB: boolean, accumulate: boolean, bKeep?: Uint32Array | null, bScale?: number): void;
 }
 
 /** 32-bit words of the stream each kernel consumes for n elements. */

@@ -13,6 +13,7 @@ import { DenseShapeOptions, DenseShapes, denseOut, denseShapes } from './linear'
 import { MODES, Mode } from './dropout';
 import { StreamOptions, resolveDraw } from './options';
 import { advanceCounter } from './stream';
+import { scratch } from './scratch';
 
 /** How kept weights are scaled: 'none' (the paper: y = (M ⊙ W)x + m ⊙ b) or 'inverted' (÷ q). */
 export type DropConnectScaling = 'none' | 'inverted';
@@ -87,12 +88,15 @@ export function dropConnect(x: Float32Array, W: Float32Array, bias: Float32Array
     if (pl.scale === 1) for (let i = 0; i < y.length; i++) y[i] = Math.fround(y[i] * pl.q);
     return y;
   }
-  const wm = new Float32Array(W.length);
-  const bm = bias ? new Float32Array(dout) : null;
+  const bm = bias ? scratch('dropConnect.bias', dout) : null;
   if (pl.segments === 1) {
-    maskSegment(pl, 0, W, bias, wm, bm);
-    backend.matmul(y, x, wm, bm, batch, dout, din, false, true, false);
+    // shared mask: keep bits (Dout·Din / 8 bytes) applied inside the product's packing of W
+    const keep = new Uint32Array(Math.ceil(W.length / 32));
+    backend.bernoulliBits(keep, W.length, pl.counter, pl.t);
+    if (bias && bm) backend.dropout(bm, bias, advanceCounter(pl.counter, pl.weightWords), pl.t, pl.scale);
+    backend.matmul(y, x, W, bm, batch, dout, din, false, true, false, keep, pl.scale);
   } else {
+    const wm = scratch('dropConnect.weights', W.length);
     for (let b = 0; b < batch; b++) {
       maskSegment(pl, b, W, bias, wm, bm);
       backend.matmul(y.subarray(b * dout, (b + 1) * dout), x.subarray(b * din, (b + 1) * din), wm, bm, 1, dout, din, false, true, false);

@@ -190,7 +190,7 @@ class Addon : public Napi::Addon<Addon> {
     return info.Env().Undefined();
   }
 
-  // matmul(c, a, b, bias | null, m, n, k, transA, transB, accumulate)
+  // matmul(c, a, b, bias | null, m, n, k, transA, transB, accumulate, bKeep | null, bScale)
   Napi::Value Matmul(const Napi::CallbackInfo& info) {
     const Napi::Env env = info.Env();
     const View<float> c = typed_array<float>(info, 0, napi_float32_array, "c", "Float32Array");
@@ -205,8 +205,15 @@ class Addon : public Napi::Addon<Addon> {
     if ((double)a.length != (double)m * (double)k) throw_range(env, "Expected a.length === m * k");
     if ((double)b.length != (double)k * (double)n) throw_range(env, "Expected b.length === k * n");
     if (has_bias && bias.length != n) throw_range(env, "Expected bias.length === n");
+    View<uint32_t> keep{nullptr, 0};
+    const bool has_keep = info.Length() > 10 && !info[10].IsNull() && !info[10].IsUndefined();
+    if (has_keep) {
+      keep = typed_array<uint32_t>(info, 10, napi_uint32_array, "bKeep", "Uint32Array");
+      if ((double)keep.length * 32 < (double)b.length) throw_range(env, "Expected bKeep to hold ceil(b.length / 32) words");
+    }
     const MatmulArgs args{c.data, a.data, b.data, has_bias ? bias.data : nullptr, m, n, k,
-                          bool_arg(info, 7, "transA"), bool_arg(info, 8, "transB"), bool_arg(info, 9, "accumulate")};
+                          bool_arg(info, 7, "transA"), bool_arg(info, 8, "transB"), bool_arg(info, 9, "accumulate"),
+                          has_keep ? keep.data : nullptr, has_keep ? float_arg(info, 11, "bScale") : 1.0f};
     if (!kernels_->matmul(args)) throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
     return env.Undefined();
   }

@@ -14,6 +14,10 @@ struct MatmulArgs {
   const float* bias;  // n values, or null
   size_t m, n, k;
   bool trans_a, trans_b, accumulate;
+  // Optional keep bits over b's storage (bit i % 32 of word i / 32 for b[i]): b[i] is read as
+  // keep ? b[i] * b_scale : 0 while packing, so masked weights are never materialised.
+  const uint32_t* b_keep;
+  float b_scale;
 };
 
 struct Kernels {

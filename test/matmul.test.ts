@@ -36,6 +36,19 @@ describe.each(variants())('matmul on $label', (v) => {
     }
   });
 
+  test('keep bits applied while packing equal multiplying by pre-masked b, bit for bit', () => {
+    for (const [m, n, k] of [[5, 33, 70], [12, 40, 257], [1, 17, 9]]) for (const ta of [false, true]) for (const tb of [false, true]) {
+      const a = rand(m * k, 7), b = rand(k * n, 8);
+      const keep = Uint32Array.from({ length: Math.ceil((k * n) / 32) }, (_, i) => Math.imul(i + 1, 2654435761) >>> 0);
+      const scale = Math.fround(1 / 0.7);
+      const masked = b.map((x, i) => ((keep[i >>> 5] >>> (i & 31)) & 1 ? Math.fround(x * scale) : 0));
+      const viaKeep = new Float32Array(m * n), viaMasked = new Float32Array(m * n);
+      v.run(() => backend(v.name).matmul(viaKeep, a, b, null, m, n, k, ta, tb, false, keep, scale));
+      v.run(() => backend(v.name).matmul(viaMasked, a, masked, null, m, n, k, ta, tb, false));
+      expect(Buffer.from(viaKeep.buffer).equals(Buffer.from(viaMasked.buffer))).toBe(true);
+    }
+  });
+
   test('linear checks shapes and rejects an out that overlaps an input', () => {
     const x = new Float32Array(6), W = new Float32Array(6);
     expect(() => linear(x, W, null, { inFeatures: 3, outFeatures: 2, backend: v.name })).not.toThrow();

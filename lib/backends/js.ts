@@ -88,7 +88,12 @@ export const jsBackend: Backend = {
     });
   },
 
-  matmul(c, a, b, bias, m, n, k, transA, transB, accumulate) {
+  matmul(c, a, b, bias, m, n, k, transA, transB, accumulate, bKeep, bScale) {
+    if (bKeep) {
+      const s = f(bScale ?? 1);
+      const masked = b.map((v, i) => ((bKeep[i >>> 5] >>> (i & 31)) & 1 ? f(v * s) : 0));
+      return this.matmul(c, a, masked, bias, m, n, k, transA, transB, accumulate);
+    }
     // float64 accumulation, rounded once: the most accurate of the three backends
     const row = new Float64Array(n);
     for (let i = 0; i < m; i++) {

@@ -46,7 +46,8 @@ export function loadNativeBackend(): NativeBackend {
     bernoulliBits: (out, n, c, t) => addon.bernoulliBits(out, n, pin(c), t),
     dropout: (out, x, c, t, s) => addon.dropout(out, x, pin(c), t, s),
     gaussianNoise: (out, x, c, s) => addon.gaussianNoise(out, x, pin(c), s),
-    matmul: (c, a, b, bias, m, n, k, ta, tb, acc) => addon.matmul(c, a, b, bias, m, n, k, ta, tb, acc),
+    matmul: (c, a, b, bias, m, n, k, ta, tb, acc, keep, scale) =>
+      addon.matmul(c, a, b, bias, m, n, k, ta, tb, acc, keep ?? null, scale ?? 1),
   };
   return backend;
 }

@@ -21,6 +21,7 @@ export interface WasmExports {
   matmul(c: number, a: number, b: number, bias: number, m: number, n: number, k: number,
     transA: number, transB: number, accumulate: number, work: number): void;
   matmulScratchBytes(): number;
+  setMatmulMask(bits: number, scale: number): void;
 }
 
 /** Elements per kernel call: a multiple of 64 so bit masks and word pairs align across chunks. */
@@ -136,18 +137,22 @@ export function createWasmBackend(module: WebAssembly.Module): Backend {
       });
     },
 
-    matmul(c, a, b, bias, m, n, kk, transA, transB, accumulate) {
+    matmul(c, a, b, bias, m, n, kk, transA, transB, accumulate, bKeep, bScale) {
       const work = heapPtr;
       const aPtr = align(work + k.matmulScratchBytes());
       const bPtr = align(aPtr + a.byteLength);
       const biasPtr = align(bPtr + b.byteLength);
-      const cPtr = align(biasPtr + (bias ? bias.byteLength : 0));
+      const keepPtr = align(biasPtr + (bias ? bias.byteLength : 0));
+      const cPtr = align(keepPtr + (bKeep ? bKeep.byteLength : 0));
       reserve(cPtr + c.byteLength + SLACK);
       f32(aPtr, a.length).set(a);
       f32(bPtr, b.length).set(b);
       if (bias) f32(biasPtr, bias.length).set(bias);
+      if (bKeep) new Uint32Array(k.memory.buffer, keepPtr, bKeep.length).set(bKeep);
       if (accumulate) f32(cPtr, c.length).set(c);
+      k.setMatmulMask(bKeep ? keepPtr : 0, bKeep ? (bScale ?? 1) : 1);
       k.matmul(cPtr, aPtr, bPtr, bias ? biasPtr : 0, m, n, kk, +transA, +transB, +accumulate, work);
+      k.setMatmulMask(0, 1);
       c.set(f32(cPtr, c.length));
     },
   };
