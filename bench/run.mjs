@@ -5,6 +5,7 @@ import os from 'node:os';
 import { Bench } from 'tinybench';
 import dropmask from '../dist/index.js';
 import { saveRows } from './results.mjs';
+import { denseBench } from './dense.mjs';
 
 const { availableBackends, backendInfo, bernoulliMask, dropout, gaussianNoise, loadBackend, normal, randomBits, uniform } = dropmask;
 
@@ -36,7 +37,7 @@ function kernels(n) {
 }
 
 const rows = [];
-const row = (kernel, backend, n, unit, value) => rows.push({ kernel, backend, threads: 1, n, unit, value });
+const row = (kernel, backend, n, unit, value, threads = 1) => rows.push({ kernel, backend, threads, n, unit, value });
 const fmt = (v) => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : `${(v / 1e3).toFixed(1)} k`);
 
 const info = backendInfo();
@@ -81,4 +82,5 @@ for (const n of SMALL) {
 }
 console.log('call overhead (small n)');
 console.table(overhead);
+await denseBench((kernel, backend, threads, n, unit, value) => row(kernel, backend, n, unit, value, threads));
 console.log(`rows written to ${saveRows(rows)}`);
