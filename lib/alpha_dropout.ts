@@ -2,7 +2,7 @@
 // saturation value α' and an affine correction keeps mean 0 and variance 1.
 import { dropThreshold } from './bernoulli';
 import { checkArray, checkOneOf, checkOptions, checkProbability, rangeError } from './errors';
-import { MODES, Mode } from './dropout';
+import { MODES, Mode, elementwiseOut } from './dropout';
 import { StreamOptions, resolveDraw } from './options';
 import { checkNoiseShape, checkShape, forEachBroadcastRun, product } from './shape';
 import { streamWords } from './backend';
@@ -38,12 +38,7 @@ function apply(x: Float32Array, opts: Record<string, unknown>, backward: boolean
   const shape = checkShape('shape', opts.shape, x.length);
   const noiseShape = noiseOverride ?? checkNoiseShape(opts.noiseShape, shape);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
-  let out: Float32Array;
-  if (opts.out === undefined) out = new Float32Array(x.length);
-  else {
-    out = checkArray('out', opts.out, Float32Array);
-    if (out.length !== x.length) throw new RangeError(`Expected out.length to be ${x.length} but received ${out.length}`);
-  }
+  const out = elementwiseOut(opts, x, backward ? 'dy' : 'x');
   const draw = resolveDraw(opts);
   if (mode === 'eval') {
     if (out !== x) out.set(x);

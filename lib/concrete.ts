@@ -3,7 +3,7 @@
 import { dropThreshold } from './bernoulli';
 import type { Backend } from './backend';
 import { checkArray, checkNumber, checkOneOf, checkOptions, rangeError } from './errors';
-import { MODES, Mode } from './dropout';
+import { MODES, Mode, elementwiseOut } from './dropout';
 import { StreamOptions, resolveDraw } from './options';
 import { checkShape, product } from './shape';
 import { streamWords } from './backend';
@@ -82,12 +82,7 @@ export function concreteDropout(x: Float32Array, pLogit: number, options: Concre
   const opts = checkOptions('options', options);
   checkArray('x', x, Float32Array);
   const r = relax(x, pLogit, opts);
-  let out: Float32Array;
-  if (opts.out === undefined) out = new Float32Array(x.length);
-  else {
-    out = checkArray('out', opts.out, Float32Array);
-    if (out.length !== x.length) throw new RangeError(`Expected out.length to be ${x.length} but received ${out.length}`);
-  }
+  const out = elementwiseOut(opts, x, 'x');
   if (r.mode === 'eval') {
     if (out !== x) out.set(x);
     return out;

@@ -47,7 +47,8 @@ export interface GaussianNoiseOptions extends StreamOptions {
   mode?: Mode;
 }
 
-function output(opts: Record<string, unknown>, x: Float32Array, xName: string): Float32Array {
+/** The `out` option of an elementwise method: x itself, an array of x's length that does not partly overlap it, or a new array. */
+export function elementwiseOut(opts: Record<string, unknown>, x: Float32Array, xName: string): Float32Array {
   if (opts.out === undefined) return new Float32Array(x.length);
   const out = checkArray('out', opts.out, Float32Array);
   if (out.length !== x.length) throw new RangeError(`Expected out.length to be ${x.length} but received ${out.length}`);
@@ -61,7 +62,7 @@ function applyDropout(x: Float32Array, xName: string, opts: Record<string, unkno
   const noiseShape = checkNoiseShape(opts.noiseShape, shape);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   const testTime = (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
-  const out = output(opts, x, xName);
+  const out = elementwiseOut(opts, x, xName);
   const draw = resolveDraw(opts);
   if (mode === 'eval') {
     if (testTime) {
@@ -119,7 +120,7 @@ export function gaussianNoise(x: Float32Array, options: GaussianNoiseOptions): F
   checkArray('x', x, Float32Array);
   const std = checkNumber('std', opts.std, 0);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
-  const out = output(opts, x, 'x');
+  const out = elementwiseOut(opts, x, 'x');
   const draw = resolveDraw(opts);
   if (mode === 'eval') {
     if (out !== x) out.set(x);

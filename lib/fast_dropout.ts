@@ -7,7 +7,7 @@ import { MODES, Mode } from './dropout';
 import { DenseShapeOptions, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from './options';
 import { getBackend } from './select';
-import { streamWords } from './backend';
+import { sampleGaussian } from './reparam';
 
 /** Options of `fastDropout`, `fastDropoutBackward` and `fastDropoutMoments`. */
 export interface FastDropoutOptions extends StreamOptions, DenseShapeOptions {
@@ -59,11 +59,7 @@ export function fastDropout(x: Float32Array, W: Float32Array, bias: Float32Array
     out.set(m.mu);
     return out;
   }
-  const eps = new Float32Array(m.mu.length);
-  draw.backend.normal(eps, draw.counter, 0, 1);
-  for (let e = 0; e < out.length; e++) out[e] = m.mu[e] + Math.sqrt(m.v[e]) * eps[e];
-  draw.commit(streamWords.normal(eps.length));
-  return out;
+  return sampleGaussian(draw, m.mu, m.v, out);
 }
 
 /**

@@ -1,7 +1,7 @@
 // Gaussian dropout (Srivastava et al. 2014, §10): multiplicative noise ξ ~ N(1, p / (1 − p)),
 // the first two moments of inverted Bernoulli dropout with drop probability p.
 import { checkArray, checkNumber, checkOneOf, checkOptions } from './errors';
-import { MODES, Mode } from './dropout';
+import { MODES, Mode, elementwiseOut } from './dropout';
 import { StreamOptions, resolveDraw } from './options';
 import { broadcastMultiply, checkNoiseShape, checkShape, product } from './shape';
 import { streamWords } from './backend';
@@ -30,12 +30,7 @@ function apply(x: Float32Array, opts: Record<string, unknown>): Float32Array {
   const shape = checkShape('shape', opts.shape, x.length);
   const noiseShape = checkNoiseShape(opts.noiseShape, shape);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
-  let out: Float32Array;
-  if (opts.out === undefined) out = new Float32Array(x.length);
-  else {
-    out = checkArray('out', opts.out, Float32Array);
-    if (out.length !== x.length) throw new RangeError(`Expected out.length to be ${x.length} but received ${out.length}`);
-  }
+  const out = elementwiseOut(opts, x, 'x');
   const draw = resolveDraw(opts);
   if (mode === 'eval') {
     if (out !== x) out.set(x);

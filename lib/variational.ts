@@ -6,7 +6,7 @@ import { checkArray, checkOneOf, checkOptions } from './errors';
 import { MODES, Mode } from './dropout';
 import { DenseShapeOptions, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from './options';
-import { streamWords } from './backend';
+import { sampleGaussian } from './reparam';
 
 /** Which weights share one α: each weight, each input unit, or the whole layer. */
 export type AlphaGranularity = 'weight' | 'input' | 'layer';
@@ -72,11 +72,7 @@ export function variationalDense(A: Float32Array, theta: Float32Array, logAlpha:
     out.set(l.gamma);
     return out;
   }
-  const eps = new Float32Array(l.gamma.length);
-  draw.backend.normal(eps, draw.counter, 0, 1);
-  for (let e = 0; e < out.length; e++) out[e] = l.gamma[e] + Math.sqrt(l.delta[e]) * eps[e];
-  draw.commit(streamWords.normal(eps.length));
-  return out;
+  return sampleGaussian(draw, l.gamma, l.delta, out);
 }
 
 /**

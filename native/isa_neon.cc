@@ -50,33 +50,11 @@ struct PhiloxLanes {
   }
 };
 
-// No non-temporal store here: a plain copy keeps the kernels' shape.
-static inline void stream_copy(void* dst, const void* src, size_t bytes) { __builtin_memcpy(dst, src, bytes); }
-static inline void stream_fence() {}
+#include "stream_copy_plain.inc"
 
 #include "keep_bits_scalar.inc"
 static inline VecF vec_sqrt(VecF x) { return (VecF)vsqrtq_f32((float32x4_t)x); }
-// Portable GEMM micro-kernel on 16-byte vectors: 4 x 8 tile, separate multiply and add.
-struct MicroKernel {
-  static constexpr size_t MR = 4, NR = 2 * kLanesF;
-  static inline void tile(size_t kc, const float* a, const float* b, float* t) {
-    VecF c[MR][2] = {};
-    for (size_t p = 0; p < kc; ++p) {
-      VecF b0, b1;
-      __builtin_memcpy(&b0, b + p * NR, kVecBytes);
-      __builtin_memcpy(&b1, b + p * NR + kLanesF, kVecBytes);
-      for (size_t r = 0; r < MR; ++r) {
-        const VecF av = VecF{} + a[p * MR + r];
-        c[r][0] += av * b0;
-        c[r][1] += av * b1;
-      }
-    }
-    for (size_t r = 0; r < MR; ++r) {
-      __builtin_memcpy(t + r * NR, &c[r][0], kVecBytes);
-      __builtin_memcpy(t + r * NR + kLanesF, &c[r][1], kVecBytes);
-    }
-  }
-};
+#include "matmul_vec.inc"
 
 #include "kernels.inc"
 

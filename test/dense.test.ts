@@ -6,7 +6,7 @@ import {
   dropConnectInference, dropout, effectiveP, featureAlphaDropout, gaussianDropout, gaussianDropoutBackward, normal,
   standout, standoutBackward,
 } from '../lib/index';
-import { expectSameBits, variants } from './helpers';
+import { expectSameBits, finiteDifference, variants } from './helpers';
 
 const binomialZ = (k: number, n: number, r: number): number => (k - n * r) / Math.sqrt(n * r * (1 - r));
 const dyadic = (n: number, seed: number, denom = 8): Float32Array =>
@@ -17,16 +17,6 @@ const sum = (a: ArrayLike<number>): number => {
   return s;
 };
 
-/** Central finite difference of L(θ) = Σ g ⊙ f(θ) at coordinate i of theta (float64 around float32 forward). */
-function finiteDifference(theta: Float32Array, i: number, h: number, loss: () => number): number {
-  const keep = theta[i];
-  theta[i] = keep + h;
-  const up = loss();
-  theta[i] = keep - h;
-  const down = loss();
-  theta[i] = keep;
-  return (up - down) / (2 * h);
-}
 
 describe.each(variants())('dense methods on $label', (v) => {
   const backend = v.name;

@@ -5,7 +5,7 @@ import {
   fastDropoutBackward, fastDropoutMoments, gaussianActivationMoments, linear, normal, variationalDense,
   variationalDenseBackward, variationalKL,
 } from '../lib/index';
-import { expectSameBits, variants } from './helpers';
+import { expectSameBits, finiteDifference, variants } from './helpers';
 
 const binomialZ = (k: number, n: number, r: number): number => (k - n * r) / Math.sqrt(n * r * (1 - r));
 const repeat = (row: Float32Array, times: number): Float32Array => {
@@ -20,15 +20,6 @@ function columnMoments(y: Float32Array, rows: number, cols: number, j: number): 
   let v = 0;
   for (let r = 0; r < rows; r++) v += (y[r * cols + j] - m) ** 2;
   return { mean: m, variance: v / (rows - 1) };
-}
-function finiteDifference(theta: Float32Array, i: number, h: number, loss: () => number): number {
-  const keep = theta[i];
-  theta[i] = keep + h;
-  const up = loss();
-  theta[i] = keep - h;
-  const down = loss();
-  theta[i] = keep;
-  return (up - down) / (2 * h);
 }
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   let s = 0;

@@ -90,3 +90,14 @@ export function expectSameBits(actual: ArrayBufferView, expected: ArrayBufferVie
   };
   throw new Error(`${what} differ: ${actual.byteLength} vs ${expected.byteLength} bytes; first difference at element ${el}: [${show(actual)}] vs [${show(expected)}]`);
 }
+
+/** Central finite difference of L(θ) = Σ g ⊙ f(θ) at coordinate i of theta ; theta is restored. */
+export function finiteDifference(theta: Float32Array, i: number, h: number, loss: () => number): number {
+  const keep = theta[i];
+  theta[i] = keep + h;
+  const up = loss();
+  theta[i] = keep - h;
+  const down = loss();
+  theta[i] = keep;
+  return (up - down) / (2 * h);
+}
