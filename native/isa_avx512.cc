@@ -99,9 +99,10 @@ static inline void keep_bytes(const uint16_t* h, size_t k, uint32_t threshold, u
   for (; j < k; ++j) o[j] = h[j] >= threshold;
 }
 static inline VecF vec_sqrt(VecF x) { return (VecF)_mm512_sqrt_ps((__m512)x); }
-// 12 x 32 FMA tile: 24 accumulators in zmm registers, B panel rows loaded once per k.
+// 8 x 32 FMA tile: 16 accumulators in zmm registers, B panel rows loaded once per k (8 rows
+// divide the usual batch sizes, so edge tiles waste no FMAs).
 struct MicroKernel {
-  static constexpr size_t MR = 12, NR = 32;
+  static constexpr size_t MR = 8, NR = 32;
   static inline void tile(size_t kc, const float* a, const float* b, float* t) {
     __m512 c[MR][2];
     for (size_t r = 0; r < MR; ++r) c[r][0] = c[r][1] = _mm512_setzero_ps();
