@@ -116,6 +116,9 @@ struct MicroKernel {
   }
 };
 
+// No gather-based packing on this ISA: the generic row-by-row path packs op(B).
+static inline bool pack_rows_fast(const MatmulArgs&, size_t, size_t, size_t, float*) { return false; }
+
 #include "kernels.inc"
 
 }  // namespace avx2

@@ -121,6 +121,36 @@ struct MicroKernel {
   }
 };
 
+// Packs rows row0 .. row0 + 31 of b (stored n x k), columns p0 .. p0 + kc - 1, into the k-major
+// panel o[p * 32 + c] with two 16-lane gathers per p instead of 32 scalar moves; with keep bits,
+// their 32 bits are gathered too and applied as keep ? v * scale : 0, exactly as masked_b does.
+static inline bool pack_rows_fast(const MatmulArgs& g, size_t row0, size_t p0, size_t kc, float* o) {
+  if ((double)g.n * (double)g.k >= 2147483648.0) return false;  // 32-bit gather indices
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i idx0 = _mm512_mullo_epi32(lane, _mm512_set1_epi32((int)g.k));
+  const __m512i idx1 = _mm512_add_epi32(idx0, _mm512_set1_epi32((int)(16 * g.k)));
+  const float* base = g.b + row0 * g.k + p0;
+  if (!g.b_keep) {
+    for (size_t p = 0; p < kc; ++p) {
+      _mm512_storeu_ps(o + p * 32, _mm512_i32gather_ps(idx0, base + p, 4));
+      _mm512_storeu_ps(o + p * 32 + 16, _mm512_i32gather_ps(idx1, base + p, 4));
+    }
+    return true;
+  }
+  const __m512 scale = _mm512_set1_ps(g.b_scale);
+  const __m512i one = _mm512_set1_epi32(1), low5 = _mm512_set1_epi32(31);
+  const int e0 = (int)(row0 * g.k + p0);
+  for (size_t p = 0; p < kc; ++p) {
+    for (int h = 0; h < 2; ++h) {
+      const __m512i idx = h ? idx1 : idx0;
+      const __m512i e = _mm512_add_epi32(idx, _mm512_set1_epi32(e0 + (int)p));
+      const __m512i words = _mm512_i32gather_epi32(_mm512_srli_epi32(e, 5), (const void*)g.b_keep, 4);
+      const __mmask16 keep = _mm512_test_epi32_mask(_mm512_srlv_epi32(words, _mm512_and_si512(e, low5)), one);
+      _mm512_storeu_ps(o + p * 32 + 16 * h, _mm512_maskz_mul_ps(keep, _mm512_i32gather_ps(idx, base + p, 4), scale));
+    }
+  }
+  return true;
+}
 #include "kernels.inc"
 
 }  // namespace avx512
