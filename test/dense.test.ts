@@ -2,7 +2,7 @@
 // checks of every backward. Inputs that are small dyadic rationals make every product exact in
 // float32, so outputs expose the mask decisions and must match the js backend bit for bit.
 import {
-  alphaDropout, alphaDropoutAffine, alphaDropoutBackward, bernoulliMask, dropConnect, dropConnectBackward,
+  alphaDropout, alphaDropoutAffine, alphaDropoutBackward, bernoulliMask, dropConnect, dropConnectBackward, dropoutBackward,
   dropConnectInference, dropout, effectiveP, featureAlphaDropout, gaussianDropout, gaussianDropoutBackward, normal,
   standout, standoutBackward,
 } from '../lib/index';
@@ -33,6 +33,21 @@ describe.each(variants())('dense methods on $label', (v) => {
     expect(Math.abs(binomialZ(kept, x.length, 1 - effectiveP(0.3)))).toBeLessThan(5);
     const e = v.run(() => dropout(x, { p: 0.3, scaling: 'test-time', mode: 'eval', backend }));
     expect(e[5]).toBe(Math.fround(x[5] * Math.fround(1 - effectiveP(0.3))));
+  });
+
+  test('elementwise backwards (dropout, Gaussian, Alpha) match finite differences', () => {
+    const x = normal(40, { seed: 31 }), g = normal(40, { seed: 32 });
+    const cases = [
+      [(t: Float32Array) => dropout(t, { p: 0.3, seed: 1, backend }), () => dropoutBackward(g, { p: 0.3, seed: 1, backend })],
+      [(t: Float32Array) => dropout(t, { p: 0.3, scaling: 'test-time', seed: 1, backend }), () => dropoutBackward(g, { p: 0.3, scaling: 'test-time', seed: 1, backend })],
+      [(t: Float32Array) => gaussianDropout(t, { p: 0.3, seed: 2, backend }), () => gaussianDropoutBackward(g, { p: 0.3, seed: 2, backend })],
+      [(t: Float32Array) => alphaDropout(t, { p: 0.2, seed: 3, backend }), () => alphaDropoutBackward(g, { p: 0.2, seed: 3, backend })],
+    ] as const;
+    for (const [forward, backward] of cases) {
+      const dx = v.run(backward);
+      const loss = () => v.run(() => forward(x)).reduce((s, y, i) => s + g[i] * y, 0);
+      for (let i = 0; i < x.length; i += 3) expect(dx[i]).toBeCloseTo(finiteDifference(x, i, 1e-2, loss), 3);
+    }
   });
 
   describe('F2 DropConnect', () => {
