@@ -7,7 +7,7 @@ import dropmask from '../dist/index.js';
 import { saveRows } from './results.mjs';
 import { denseBench } from './dense.mjs';
 
-const { availableBackends, backendInfo, bernoulliMask, dropout, gaussianNoise, loadBackend, normal, randomBits, uniform } = dropmask;
+const { availableBackends, backendInfo, bernoulliMask, dropout, gaussianNoise, loadBackend, normal, randomBits, setThreads, uniform } = dropmask;
 
 const LARGE = 2 ** 24;
 const JS_LARGE = 2 ** 20; // the js reference is slow; its elem/s does not depend on size at this scale
@@ -55,6 +55,7 @@ row('Math.random loop', 'js', JS_LARGE, 'elem/s', mathRandom);
 console.log(`memory roofline (fill, n = 2^24): ${fmt(roofline)}elem/s   Math.random loop: ${fmt(mathRandom)}elem/s\n`);
 
 const backends = availableBackends();
+if (native) setThreads(1);
 const large = kernels(LARGE), jsSized = kernels(JS_LARGE);
 const table = [];
 for (const name of Object.keys(large)) {
@@ -82,5 +83,23 @@ for (const n of SMALL) {
 }
 console.log('call overhead (small n)');
 console.table(overhead);
+
+if (native) {
+  // Threads split a call by stream offsets, so every count gives the same bits; float32 outputs
+  // are written with non-temporal stores, which is why even they can scale past one core here.
+  const scaling = [];
+  for (const name of ['bernoulli bits', 'bernoulli float32', 'normal', 'gaussianNoise', 'dropout (in place)']) {
+    const rates = [1, 2].map((t) => {
+      setThreads(t);
+      const rate = LARGE / timeIt(large[name]('native'), LARGE);
+      row(name, 'native', LARGE, 'elem/s', rate, t);
+      return rate;
+    });
+    scaling.push({ kernel: name, '1 thread': fmt(rates[0]), '2 threads': fmt(rates[1]), 'speed-up': (rates[1] / rates[0]).toFixed(2) });
+  }
+  setThreads(1);
+  console.log(`native threads, n = 2^24`);
+  console.table(scaling);
+}
 await denseBench((kernel, backend, threads, n, unit, value) => row(kernel, backend, n, unit, value, threads));
 console.log(`rows written to ${saveRows(rows)}`);

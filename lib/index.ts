@@ -11,7 +11,7 @@ export { bernoulliMask, effectiveP, maskScale, dropThreshold } from './bernoulli
 export type { BernoulliMaskOptions, MaskLayout } from './bernoulli';
 export { dropout, dropoutBackward, gaussianNoise } from './dropout';
 export type { DropoutOptions, GaussianNoiseOptions, Mode } from './dropout';
-export { availableBackends, backendInfo, loadBackend, setBackend } from './select';
+export { availableBackends, backendInfo, getThreads, loadBackend, setBackend, setThreads } from './select';
 export type { BackendInfo } from './select';
 export type { DropoutScaling } from './dropout';
 export { linear } from './linear';

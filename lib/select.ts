@@ -3,9 +3,9 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import type { Backend, BackendName } from './backend';
-import { checkOneOf } from './errors';
+import { checkCount, checkOneOf, rangeError } from './errors';
 import { jsBackend } from './backends/js';
-import { PACKAGE_ROOT, loadNativeBackend } from './backends/native';
+import { NativeBackend, PACKAGE_ROOT, loadNativeBackend } from './backends/native';
 import { createWasmBackend } from './backends/wasm';
 
 /** What the package chose and why. */
@@ -103,4 +103,24 @@ export function getBackend(name?: unknown): Backend {
 export function backendInfo(): BackendInfo {
   if (!info) getBackend();
   return { ...info!, simd: active!.simd };
+}
+
+/**
+ * Threads the native backend splits large calls across (≥ 2^17 elements per thread; matrix
+ * products by rows). Results are bit-identical for every count: each thread computes its range at
+ * the stream position that range would have in one call. Default: the machine's parallelism, at
+ * most 4. The WebAssembly and js backends always use the calling thread.
+ */
+export function setThreads(threads: number): number {
+  checkCount('threads', threads);
+  if (threads < 1 || threads > 256) throw rangeError('threads', 'an integer in [1, 256]', threads);
+  const native = tryLoad('native') as NativeBackend | undefined;
+  if (native) native.threads = threads;
+  return threads;
+}
+
+/** Threads of the native backend (1 when native is unavailable). */
+export function getThreads(): number {
+  const native = tryLoad('native') as NativeBackend | undefined;
+  return native ? native.threads : 1;
 }

@@ -3,10 +3,12 @@
 // any memory is touched and a wrong call throws a JavaScript TypeError or RangeError.
 #include <napi.h>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
 #include "kernels.h"
+#include "parallel.h"
 
 namespace dropmask {
 namespace {
@@ -90,6 +92,8 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("simd", &Addon::Simd),
         InstanceMethod("simdLevels", &Addon::SimdLevels),
         InstanceMethod("setSimd", &Addon::SetSimd),
+        InstanceMethod("setThreads", &Addon::SetThreads),
+        InstanceMethod("threads", &Addon::Threads),
         InstanceMethod("randomBits", &Addon::RandomBits),
         InstanceMethod("uniform", &Addon::Uniform),
         InstanceMethod("normal", &Addon::Normal),
@@ -105,6 +109,28 @@ class Addon : public Napi::Addon<Addon> {
  private:
   // Per-instance (per context), so worker threads never share mutable state.
   const Kernels* kernels_;
+  unsigned threads_ = 1;
+
+  // Work below this many elements per thread is not worth a thread's start-up (~20 µs).
+  static constexpr size_t kMinPerThread = size_t(1) << 17;
+
+  Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+    const double t = number(info, 0, "threads");
+    if (!(t >= 1 && t <= 256) || t != (double)(unsigned)t) throw_range(info.Env(), "Expected an integer in [1, 256] for threads");
+    threads_ = (unsigned)t;
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), threads_); }
+
+  // Runs kernel(begin, end, counter) over [0, n) in ranges of `unit` elements, each range at the
+  // counter advanced by words_per_unit words per unit before it.
+  template <class K>
+  void split(size_t n, size_t unit, uint64_t words_per_unit, const Counter& c, K&& kernel) {
+    parallel_ranges(n, unit, threads_, kMinPerThread, [&](size_t b, size_t e) {
+      kernel(b, e, advance(c, (b / unit) * words_per_unit));
+    });
+  }
 
   Napi::Value Simd(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), kernels_->simd); }
 
@@ -130,33 +156,40 @@ class Addon : public Napi::Addon<Addon> {
 
   Napi::Value RandomBits(const Napi::CallbackInfo& info) {
     const View<uint32_t> out = typed_array<uint32_t>(info, 0, napi_uint32_array, "out", "Uint32Array");
-    kernels_->random_bits(out.data, out.length, counter_arg(info, 1));
+    const Counter c = counter_arg(info, 1);
+    split(out.length, 1, 1, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->random_bits(out.data + b, e - b, cc); });
     return info.Env().Undefined();
   }
 
   Napi::Value Uniform(const Napi::CallbackInfo& info) {
     const View<float> out = typed_array<float>(info, 0, napi_float32_array, "out", "Float32Array");
-    kernels_->uniform(out.data, out.length, counter_arg(info, 1));
+    const Counter c = counter_arg(info, 1);
+    split(out.length, 1, 1, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->uniform(out.data + b, e - b, cc); });
     return info.Env().Undefined();
   }
 
   Napi::Value Normal(const Napi::CallbackInfo& info) {
     const View<float> out = typed_array<float>(info, 0, napi_float32_array, "out", "Float32Array");
     const Counter c = counter_arg(info, 1);
-    kernels_->normal(out.data, out.length, c, float_arg(info, 2, "mean"), float_arg(info, 3, "std"));
+    const float mean = float_arg(info, 2, "mean"), std = float_arg(info, 3, "std");
+    split(out.length, 2, 2, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->normal(out.data + b, e - b, cc, mean, std); });
     return info.Env().Undefined();
   }
 
   Napi::Value BernoulliF32(const Napi::CallbackInfo& info) {
     const View<float> out = typed_array<float>(info, 0, napi_float32_array, "out", "Float32Array");
     const Counter c = counter_arg(info, 1);
-    kernels_->bernoulli_f32(out.data, out.length, c, threshold_arg(info, 2), float_arg(info, 3, "scale"));
+    const uint32_t t = threshold_arg(info, 2);
+    const float scale = float_arg(info, 3, "scale");
+    split(out.length, 2, 1, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->bernoulli_f32(out.data + b, e - b, cc, t, scale); });
     return info.Env().Undefined();
   }
 
   Napi::Value BernoulliU8(const Napi::CallbackInfo& info) {
     const View<uint8_t> out = typed_array<uint8_t>(info, 0, napi_uint8_array, "out", "Uint8Array");
-    kernels_->bernoulli_u8(out.data, out.length, counter_arg(info, 1), threshold_arg(info, 2));
+    const Counter c = counter_arg(info, 1);
+    const uint32_t t = threshold_arg(info, 2);
+    split(out.length, 2, 1, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->bernoulli_u8(out.data + b, e - b, cc, t); });
     return info.Env().Undefined();
   }
 
@@ -168,7 +201,7 @@ class Addon : public Napi::Addon<Addon> {
     const Counter c = counter_arg(info, 2);
     const uint32_t t = threshold_arg(info, 3);
     // Words of out past ceil(n / 32) are not the call's: leave them untouched.
-    kernels_->bernoulli_bits(out.data, (size_t)n, c, t);
+    split((size_t)n, 32, 16, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->bernoulli_bits(out.data + b / 32, e - b, cc, t); });
     return info.Env().Undefined();
   }
 
@@ -177,7 +210,9 @@ class Addon : public Napi::Addon<Addon> {
     const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
     if (out.length != x.length) throw_range(info.Env(), "Expected out.length === x.length");
     const Counter c = counter_arg(info, 2);
-    kernels_->dropout(out.data, x.data, x.length, c, threshold_arg(info, 3), float_arg(info, 4, "scale"));
+    const uint32_t t = threshold_arg(info, 3);
+    const float scale = float_arg(info, 4, "scale");
+    split(x.length, 2, 1, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->dropout(out.data + b, x.data + b, e - b, cc, t, scale); });
     return info.Env().Undefined();
   }
 
@@ -186,7 +221,8 @@ class Addon : public Napi::Addon<Addon> {
     const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
     if (out.length != x.length) throw_range(info.Env(), "Expected out.length === x.length");
     const Counter c = counter_arg(info, 2);
-    kernels_->gaussian_noise(out.data, x.data, x.length, c, float_arg(info, 3, "std"));
+    const float std = float_arg(info, 3, "std");
+    split(x.length, 2, 2, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->gaussian_noise(out.data + b, x.data + b, e - b, cc, std); });
     return info.Env().Undefined();
   }
 
@@ -214,7 +250,17 @@ class Addon : public Napi::Addon<Addon> {
     const MatmulArgs args{c.data, a.data, b.data, has_bias ? bias.data : nullptr, m, n, k,
                           bool_arg(info, 7, "transA"), bool_arg(info, 8, "transB"), bool_arg(info, 9, "accumulate"),
                           has_keep ? keep.data : nullptr, has_keep ? float_arg(info, 11, "bScale") : 1.0f};
-    if (!kernels_->matmul(args)) throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
+    // Rows of C split across threads (each packs its own panels); op(A) rows must be contiguous.
+    std::atomic<bool> ok{true};
+    const size_t rows_min = args.trans_a ? m : (kMinPerThread / (n * k + 1)) + 8;
+    parallel_ranges(m, 8, args.trans_a ? 1 : threads_, rows_min, [&](size_t b, size_t e) {
+      MatmulArgs part = args;
+      part.c = args.c + b * n;
+      part.a = args.a + b * k;
+      part.m = e - b;
+      if (!kernels_->matmul(part)) ok.store(false);
+    });
+    if (!ok.load()) throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
     return env.Undefined();
   }
 };

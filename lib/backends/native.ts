@@ -7,6 +7,8 @@ interface Addon extends Omit<Backend, 'name' | 'simd'> {
   simd(): string;
   simdLevels(): string[];
   setSimd(level: string): void;
+  setThreads(threads: number): void;
+  threads(): number;
 }
 
 export interface NativeBackend extends Backend {
@@ -14,15 +16,26 @@ export interface NativeBackend extends Backend {
   readonly simdLevels: readonly string[];
   /** Uses a narrower instruction set (for tests and benchmarks); returns the backend. */
   useSimd(level: string): NativeBackend;
+  /** Threads large calls are split across (results never depend on it). */
+  threads: number;
 }
 
 /** The package root: dist/backends/ and lib/backends/ both sit two levels below it. */
 export const PACKAGE_ROOT = path.join(__dirname, '..', '..');
 
+/** Threads for large native calls by default: the machine's parallelism, at most 4. */
+export function defaultThreads(): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const os = require('os') as typeof import('os');
+  const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(4, n));
+}
+
 export function loadNativeBackend(): NativeBackend {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = require('node-gyp-build') as (dir: string) => Addon;
   const addon = load(PACKAGE_ROOT);
+  addon.setThreads(defaultThreads());
   // Counters are fresh 28-byte arrays, which V8 keeps on its heap; handing one to Node-API
   // moves it off-heap first (an allocation and a copy, most of a small call's cost). One
   // long-lived counter, already off-heap, is copied into instead.
@@ -37,6 +50,12 @@ export function loadNativeBackend(): NativeBackend {
     useSimd(level: string) {
       addon.setSimd(level);
       return backend;
+    },
+    get threads() {
+      return addon.threads();
+    },
+    set threads(n: number) {
+      addon.setThreads(n);
     },
     randomBits: (out, c) => addon.randomBits(out, pin(c)),
     uniform: (out, c) => addon.uniform(out, pin(c)),
