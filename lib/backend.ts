@@ -17,6 +17,8 @@ export interface Backend {
   bernoulliBits(out: Uint32Array, n: number, counter: Uint32Array, threshold: number): void;
   dropout(out: Float32Array, x: Float32Array, counter: Uint32Array, threshold: number, scale: number): void;
   gaussianNoise(out: Float32Array, x: Float32Array, counter: Uint32Array, std: number): void;
+  /** Present on backends that can run kernels off the JavaScript thread. */
+  kernelAsync?: KernelAsync;
   /**
    * c[m x n] = op(a)[m x k] · op(b)[k x n] (+ bias[j] per column) (+ c when accumulate), row-major,
    * op(x) = xᵀ when its trans flag is set (a stored k x m, b stored n x k). Not bit-identical
@@ -27,6 +29,17 @@ export interface Backend {
   matmul(c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null, m: number, n: number, k: number,
     transA: boolean, transB: boolean, accumulate: boolean, bKeep?: Uint32Array | null, bScale?: number): void;
 }
+
+/** The kernels that have an off-thread form on backends that support it. */
+export type AsyncKernelName = 'randomBits' | 'uniform' | 'normal' | 'bernoulliF32' | 'bernoulliU8' | 'bernoulliBits' | 'dropout' | 'gaussianNoise';
+
+/**
+ * Off-thread kernel call (native: libuv thread pool). a, b: normal (mean, std), Bernoulli and
+ * dropout (threshold, scale), gaussianNoise (unused, std). Inputs are copied when it starts; the
+ * result is a new array of n elements (bits: ceil(n / 32) words).
+ */
+export type KernelAsync = (kind: AsyncKernelName, n: number, counter: Uint32Array, a: number, b: number, x?: Float32Array) =>
+  Promise<Float32Array | Uint8Array | Uint32Array>;
 
 /** 32-bit words of the stream each kernel consumes for n elements. */
 export const streamWords = {

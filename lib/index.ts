@@ -30,3 +30,4 @@ export { variationalDense, variationalDenseBackward, variationalKL, clampLogAlph
 export type { AlphaGranularity, VariationalDenseOptions } from './variational';
 export { concreteDropout, concreteDropoutBackward, concreteRegularizer } from './concrete';
 export type { ConcreteDropoutOptions, ConcreteRegularizerOptions } from './concrete';
+export { randomBitsAsync, uniformAsync, normalAsync, bernoulliMaskAsync, dropoutAsync, gaussianNoiseAsync } from './async';

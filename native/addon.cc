@@ -4,6 +4,8 @@
 #include <napi.h>
 
 #include <atomic>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -85,6 +87,54 @@ bool bool_arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
   return info[i].As<Napi::Boolean>().Value();
 }
 
+// An asynchronous kernel call: the work runs on the libuv thread pool. The result buffer is made
+// here, on the JavaScript thread, and only handed to JavaScript when the work is done, so no caller
+// can detach or resize it meanwhile; inputs were copied by the caller (see AsyncInput).
+class AsyncKernel : public Napi::AsyncWorker {
+ public:
+  AsyncKernel(Napi::Env env, size_t bytes, napi_typedarray_type type, size_t length)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), type_(type), length_(length) {
+    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, bytes);
+    data_ = buffer.Data();
+    buffer_ = Napi::Persistent(buffer);
+  }
+  void* data() const { return data_; }
+  Napi::Promise promise() const { return deferred_.Promise(); }
+  std::function<void()> work;
+  std::vector<float> input;  // the caller's input, copied when the call started
+
+  void Execute() override { work(); }
+  void OnOK() override {
+    Napi::ArrayBuffer buffer = buffer_.Value();
+    napi_value array;
+    if (napi_create_typedarray(Env(), type_, length_, buffer, 0, &array) != napi_ok) {
+      deferred_.Reject(Napi::Error::New(Env(), "dropmask: could not create the result array").Value());
+      return;
+    }
+    deferred_.Resolve(Napi::Value(Env(), array));
+  }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::Reference<Napi::ArrayBuffer> buffer_;
+  void* data_ = nullptr;
+  napi_typedarray_type type_;
+  size_t length_;
+};
+
+// Work below this many elements per thread is not worth a thread's start-up (~20 µs).
+constexpr size_t kMinPerThread = size_t(1) << 17;
+
+// Runs kernel(begin, end, counter) over [0, n) on up to `threads` threads, in ranges of `unit`
+// elements, each range at the counter advanced by words_per_unit words per unit before it.
+template <class K>
+void split_call(unsigned threads, size_t n, size_t unit, uint64_t words_per_unit, const Counter& c, K&& kernel) {
+  parallel_ranges(n, unit, threads, kMinPerThread, [&](size_t b, size_t e) {
+    kernel(b, e, advance(c, (b / unit) * words_per_unit));
+  });
+}
+
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) : kernels_(&select_kernels()) {
@@ -103,6 +153,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("dropout", &Addon::Dropout),
         InstanceMethod("gaussianNoise", &Addon::GaussianNoise),
         InstanceMethod("matmul", &Addon::Matmul),
+        InstanceMethod("kernelAsync", &Addon::KernelAsync),
     });
   }
 
@@ -110,9 +161,6 @@ class Addon : public Napi::Addon<Addon> {
   // Per-instance (per context), so worker threads never share mutable state.
   const Kernels* kernels_;
   unsigned threads_ = 1;
-
-  // Work below this many elements per thread is not worth a thread's start-up (~20 µs).
-  static constexpr size_t kMinPerThread = size_t(1) << 17;
 
   Napi::Value SetThreads(const Napi::CallbackInfo& info) {
     const double t = number(info, 0, "threads");
@@ -123,13 +171,9 @@ class Addon : public Napi::Addon<Addon> {
 
   Napi::Value Threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), threads_); }
 
-  // Runs kernel(begin, end, counter) over [0, n) in ranges of `unit` elements, each range at the
-  // counter advanced by words_per_unit words per unit before it.
   template <class K>
   void split(size_t n, size_t unit, uint64_t words_per_unit, const Counter& c, K&& kernel) {
-    parallel_ranges(n, unit, threads_, kMinPerThread, [&](size_t b, size_t e) {
-      kernel(b, e, advance(c, (b / unit) * words_per_unit));
-    });
+    split_call(threads_, n, unit, words_per_unit, c, kernel);
   }
 
   Napi::Value Simd(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), kernels_->simd); }
@@ -224,6 +268,66 @@ class Addon : public Napi::Addon<Addon> {
     const float std = float_arg(info, 3, "std");
     split(x.length, 2, 2, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->gaussian_noise(out.data + b, x.data + b, e - b, cc, std); });
     return info.Env().Undefined();
+  }
+
+  // kernelAsync(kind, n, counter, a, b, x?) -> Promise<typed array>: the kernels of the sync
+  // methods, off the JavaScript thread. kind: 'randomBits' | 'uniform' | 'normal' (a = mean,
+  // b = std) | 'bernoulliF32' (a = threshold, b = scale) | 'bernoulliU8' (a = threshold) |
+  // 'bernoulliBits' (a = threshold) | 'dropout' (x, a = threshold, b = scale) | 'gaussianNoise'
+  // (x, b = std). The output has n elements (bits: ceil(n / 32) words).
+  Napi::Value KernelAsync(const Napi::CallbackInfo& info) {
+    const Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsString()) throw_type(env, "Expected a string for kind");
+    const std::string kind = info[0].As<Napi::String>();
+    const size_t n = count_arg(info, 1, "n");
+    const Counter c = counter_arg(info, 2);
+    const double a = number(info, 3, "a"), b = number(info, 4, "b");
+    const bool has_x = kind == "dropout" || kind == "gaussianNoise";
+    if (kind == "bernoulliF32" || kind == "bernoulliU8" || kind == "bernoulliBits" || kind == "dropout") {
+      if (!(a >= 0 && a <= 65536) || a != (double)(uint32_t)a) throw_range(env, "Expected an integer in [0, 65536] for threshold");
+    }
+    if (!(b - b == 0)) throw_range(env, "Expected a finite number for b");
+    const bool u8 = kind == "bernoulliU8", u32 = kind == "randomBits" || kind == "bernoulliBits";
+    const size_t length = kind == "bernoulliBits" ? (n + 31) / 32 : n;
+    const size_t bytes = length * (u8 ? 1 : 4);
+    AsyncKernel* job = new AsyncKernel(env, bytes, u8 ? napi_uint8_array : u32 ? napi_uint32_array : napi_float32_array, length);
+    if (has_x) {
+      const View<float> x = typed_array<float>(info, 5, napi_float32_array, "x", "Float32Array");
+      if (x.length != n) {
+        delete job;
+        throw_range(env, "Expected x.length === n");
+      }
+      job->input.assign(x.data, x.data + x.length);
+    }
+    const Kernels* k = kernels_;
+    void* out = job->data();
+    const float* x = job->input.data();
+    const uint32_t t = (uint32_t)a;
+    const float fa = (float)a, fb = (float)b;
+    const unsigned th = threads_;  // read now: JavaScript may change it while the job runs
+    if (kind == "randomBits")
+      job->work = [=] { split_call(th, n, 1, 1, c, [&](size_t b, size_t e, const Counter& cc) { k->random_bits((uint32_t*)out + b, e - b, cc); }); };
+    else if (kind == "uniform")
+      job->work = [=] { split_call(th, n, 1, 1, c, [&](size_t b, size_t e, const Counter& cc) { k->uniform((float*)out + b, e - b, cc); }); };
+    else if (kind == "normal")
+      job->work = [=] { split_call(th, n, 2, 2, c, [&](size_t b, size_t e, const Counter& cc) { k->normal((float*)out + b, e - b, cc, fa, fb); }); };
+    else if (kind == "bernoulliF32")
+      job->work = [=] { split_call(th, n, 2, 1, c, [&](size_t b, size_t e, const Counter& cc) { k->bernoulli_f32((float*)out + b, e - b, cc, t, fb); }); };
+    else if (kind == "bernoulliU8")
+      job->work = [=] { split_call(th, n, 2, 1, c, [&](size_t b, size_t e, const Counter& cc) { k->bernoulli_u8((uint8_t*)out + b, e - b, cc, t); }); };
+    else if (kind == "bernoulliBits")
+      job->work = [=] { split_call(th, n, 32, 16, c, [&](size_t b, size_t e, const Counter& cc) { k->bernoulli_bits((uint32_t*)out + b / 32, e - b, cc, t); }); };
+    else if (kind == "dropout")
+      job->work = [=] { split_call(th, n, 2, 1, c, [&](size_t b, size_t e, const Counter& cc) { k->dropout((float*)out + b, x + b, e - b, cc, t, fb); }); };
+    else if (kind == "gaussianNoise")
+      job->work = [=] { split_call(th, n, 2, 2, c, [&](size_t b, size_t e, const Counter& cc) { k->gaussian_noise((float*)out + b, x + b, e - b, cc, fb); }); };
+    else {
+      delete job;
+      throw_range(env, "Expected a kernel name for kind but received " + kind);
+    }
+    const Napi::Promise promise = job->promise();
+    job->Queue();
+    return promise;
   }
 
   // matmul(c, a, b, bias | null, m, n, k, transA, transB, accumulate, bKeep | null, bScale)

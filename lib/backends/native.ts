@@ -1,7 +1,7 @@
 // The native backend: the node-addon-api addon built from native/ by node-gyp, loaded through
 // node-gyp-build so that prebuilt binaries in prebuilds/ are used when present.
 import * as path from 'path';
-import type { Backend } from '../backend';
+import type { Backend, KernelAsync } from '../backend';
 
 interface Addon extends Omit<Backend, 'name' | 'simd'> {
   simd(): string;
@@ -9,6 +9,7 @@ interface Addon extends Omit<Backend, 'name' | 'simd'> {
   setSimd(level: string): void;
   setThreads(threads: number): void;
   threads(): number;
+  kernelAsync: KernelAsync;
 }
 
 export interface NativeBackend extends Backend {
@@ -65,6 +66,7 @@ export function loadNativeBackend(): NativeBackend {
     bernoulliBits: (out, n, c, t) => addon.bernoulliBits(out, n, pin(c), t),
     dropout: (out, x, c, t, s) => addon.dropout(out, x, pin(c), t, s),
     gaussianNoise: (out, x, c, s) => addon.gaussianNoise(out, x, pin(c), s),
+    kernelAsync: (kind, n, c, a, b, x) => addon.kernelAsync(kind, n, new Uint32Array(c), a, b, x),
     matmul: (c, a, b, bias, m, n, k, ta, tb, acc, keep, scale) =>
       addon.matmul(c, a, b, bias, m, n, k, ta, tb, acc, keep ?? null, scale ?? 1),
   };

@@ -1,0 +1,60 @@
+// Promise forms: bit-identical to the sync forms on every backend, generators advanced at call
+// time, `out` filled, and on native the event loop keeps running while a large mask is made.
+import {
+  Generator, availableBackends, bernoulliMask, bernoulliMaskAsync, dropout, dropoutAsync, gaussianNoise, gaussianNoiseAsync,
+  normal, normalAsync, randomBits, randomBitsAsync, uniform, uniformAsync,
+} from '../lib/index';
+import { expectSameBits, variants } from './helpers';
+
+describe.each(variants())('async forms on $label', (v) => {
+  const backend = v.name;
+
+  test('equal the sync forms bit for bit', async () => {
+    const n = 300001, x = normal(n, { seed: 2, backend: 'js' });
+    const pairs: [Promise<ArrayBufferView>, ArrayBufferView][] = [
+      [randomBitsAsync(n, { seed: 1, offset: 3, backend }), randomBits(n, { seed: 1, offset: 3, backend: 'js' })],
+      [uniformAsync(n, { seed: 1, backend }), uniform(n, { seed: 1, backend: 'js' })],
+      [normalAsync(n, { seed: 1, mean: 1, std: 2, backend }), normal(n, { seed: 1, mean: 1, std: 2, backend: 'js' })],
+      [bernoulliMaskAsync(n, { p: 0.3, seed: 1, backend }), bernoulliMask(n, { p: 0.3, seed: 1, backend: 'js' })],
+      [bernoulliMaskAsync(n, { p: 0.3, layout: 'uint8', seed: 1, backend }), bernoulliMask(n, { p: 0.3, layout: 'uint8', seed: 1, backend: 'js' })],
+      [bernoulliMaskAsync(n, { p: 0.3, layout: 'bits', seed: 1, backend }), bernoulliMask(n, { p: 0.3, layout: 'bits', seed: 1, backend: 'js' })],
+      [dropoutAsync(x, { p: 0.3, seed: 1, backend }), dropout(x, { p: 0.3, seed: 1, backend: 'js' })],
+      [dropoutAsync(x, { p: 0.3, scaling: 'test-time', seed: 1, backend }), dropout(x, { p: 0.3, scaling: 'test-time', seed: 1, backend: 'js' })],
+      [gaussianNoiseAsync(x, { std: 0.5, seed: 1, backend }), gaussianNoise(x, { std: 0.5, seed: 1, backend: 'js' })],
+    ];
+    for (const [pending, expected] of pairs) expectSameBits(await v.run(() => pending), expected);
+  });
+
+  test('generators advance when the call starts; out is filled; inputs may change at once', async () => {
+    const g = new Generator(5);
+    const first = bernoulliMaskAsync(1000, { p: 0.5, generator: g, backend });
+    const second = bernoulliMaskAsync(1000, { p: 0.5, generator: g, backend });
+    expect(g.offset).toBe(1000n);
+    expectSameBits(await second, bernoulliMask(1000, { p: 0.5, seed: 5, offset: 500, backend: 'js' }));
+    expectSameBits(await first, bernoulliMask(1000, { p: 0.5, seed: 5, backend: 'js' }));
+    const x = normal(5000, { seed: 3 });
+    const expected = dropout(x, { p: 0.4, seed: 7, backend: 'js' });
+    const out = new Float32Array(5000);
+    const pending = dropoutAsync(x, { p: 0.4, seed: 7, out, backend });
+    x.fill(0); // the call copied x when it started
+    expect(await pending).toBe(out);
+    expectSameBits(out, expected);
+    expect(() => bernoulliMaskAsync(10, { p: 2, seed: 1, backend })).toThrow(RangeError);
+  });
+});
+
+const describeNative = availableBackends().includes('native') ? describe : describe.skip;
+describeNative('native async', () => {
+  test('the event loop keeps running while a 2^26-element mask is generated', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const started = Date.now();
+    const mask = await bernoulliMaskAsync(2 ** 26, { p: 0.5, seed: 1, backend: 'native' });
+    const elapsed = Date.now() - started;
+    clearInterval(timer);
+    expect(mask.length).toBe(2 ** 26);
+    // a blocked loop would run the timer at most once; leave room for slow machines
+    expect(ticks).toBeGreaterThanOrEqual(Math.min(3, Math.floor(elapsed / 4)));
+    expect(ticks).toBeGreaterThan(1);
+  });
+});
