@@ -1,6 +1,8 @@
 // The package as users load it: require and import by name, types, backend selection by
 // environment, and the fallback to WebAssembly when the native addon is unavailable.
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 
@@ -43,4 +45,23 @@ test('without a native binary the package runs on wasm and reports why', () => {
   expect(out.info.nativeError).toMatch(/No native build was found/);
   expect(out.bits).toEqual([0x6627e8d5, 0xe169c58d]);
   expect(() => node("require('dropmask').setBackend('native')", { PREBUILDS_ONLY: '1' })).toThrow(/native backend is unavailable/);
+});
+
+test('a corrupt native binary falls back to wasm, with the loader error reported', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropmask-corrupt-'));
+  fs.cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  fs.mkdirSync(path.join(dir, 'build', 'Release'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'build', 'Release', 'dropmask.node'), 'not an ELF file');
+  try {
+    const out = execFileSync(process.execPath, ['-e', "const d = require('./dist/index.js'); console.log(JSON.stringify({ info: d.backendInfo(), w: d.randomBits(1, { seed: 0 })[0] }))"],
+      { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const { info, w } = JSON.parse(out);
+    expect(info.name).toBe('wasm');
+    expect(info.nativeError).toMatch(/invalid ELF header|file too short|dropmask.node/);
+    expect(w).toBe(0x6627e8d5);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,0 +1,93 @@
+// Property-based hardening (fast-check): every export called with random types, lengths, shapes,
+// offsets and values, on every backend. Only TypeError and RangeError may come out, and no call
+// writes outside the arrays it was given (guard elements around every output are checked).
+import fc from 'fast-check';
+import * as dm from '../lib/index';
+import { variants } from './helpers';
+
+const GUARD = 7;
+const SENTINEL = 1234.5;
+
+/** A Float32Array view with guard elements on both sides, and a check that they are intact. */
+function guarded(n: number): { view: Float32Array; intact: () => boolean } {
+  const base = new Float32Array(n + 2 * GUARD).fill(SENTINEL);
+  return { view: base.subarray(GUARD, GUARD + n), intact: () => base.subarray(0, GUARD).every((v) => v === SENTINEL) && base.subarray(GUARD + n).every((v) => v === SENTINEL) };
+}
+
+const anyValue = fc.oneof(
+  fc.constant(undefined), fc.constant(null), fc.boolean(), fc.string({ maxLength: 3 }),
+  fc.double({ noNaN: false }), fc.integer({ min: -5, max: 70 }), fc.bigInt({ min: -2n, max: 1n << 70n }),
+  fc.constant(Infinity), fc.constant(-0), fc.array(fc.integer({ min: -2, max: 9 }), { maxLength: 4 }),
+  fc.constantFrom(new Float64Array(3), new Uint8Array(5), new Int32Array(2), {}),
+);
+const probability = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), anyValue);
+const size = fc.oneof(fc.integer({ min: 0, max: 70 }), anyValue);
+
+function onlyTypedErrors(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+  }
+}
+
+describe.each(variants())('fuzzing on $label', (v) => {
+  const backend = v.name;
+  const run = (fn: () => unknown) => v.run(() => onlyTypedErrors(fn));
+
+  test('masks and random numbers', () => {
+    fc.assert(fc.property(size, probability, anyValue, anyValue, fc.constantFrom('float32', 'uint8', 'bits', 'int8', undefined), (n, p, seed, offset, layout) => {
+      run(() => dm.bernoulliMask(n as number, { p: p as number, seed: seed as number, offset: offset as number, layout: layout as 'uint8', backend }));
+      run(() => dm.normal(n as number, { seed: seed as number, std: p as number, backend }));
+      run(() => dm.uniform(n as number, { seed: seed as number, offset: offset as number, backend }));
+      run(() => dm.randomBits(n as number, { seed: seed as number, stream: offset as number, backend }));
+    }), { numRuns: 150 });
+  });
+
+  test('dropout family with random shapes never writes outside out', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), probability, anyValue, anyValue,
+      (n, outLength, p, shape, noiseShape) => {
+        const x = new Float32Array(n).map((_, i) => i - 3);
+        const out = guarded(outLength);
+        run(() => dm.dropout(x, { p: p as number, out: out.view, shape: shape as number[], noiseShape: noiseShape as number[], seed: 1, backend }));
+        run(() => dm.gaussianNoise(x, { std: p as number, out: out.view, seed: 1, backend }));
+        run(() => dm.gaussianDropout(x, { p: p as number, out: out.view, shape: shape as number[], seed: 1, backend }));
+        run(() => dm.alphaDropout(x, { p: p as number, out: out.view, shape: shape as number[], noiseShape: noiseShape as number[], seed: 1, backend }));
+        run(() => dm.concreteDropout(x, p as number, { out: out.view, shape: shape as number[], seed: 1, backend }));
+        expect(out.intact()).toBe(true);
+      }), { numRuns: 150 });
+  });
+
+  test('dense methods with random feature counts and array lengths', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 30 }),
+      fc.integer({ min: 0, max: 30 }), size, size, fc.boolean(),
+      (xl, wl, bl, ol, din, dout, perExample) => {
+        const x = new Float32Array(xl).fill(0.5), W = new Float32Array(wl * 3).fill(0.25), b = new Float32Array(bl);
+        const out = guarded(ol);
+        const shapeOpts = { inFeatures: din as number, outFeatures: dout as number, backend };
+        run(() => dm.linear(x, W, b, { ...shapeOpts, out: out.view }));
+        run(() => dm.dropConnect(x, W, b, { ...shapeOpts, perExample, seed: 2, out: out.view }));
+        run(() => dm.dropConnectInference(x, W, null, { ...shapeOpts, samples: 3, seed: 2, out: out.view }));
+        run(() => dm.standout(x, W, b, { ...shapeOpts, seed: 2, out: out.view }));
+        run(() => dm.fastDropout(x, W, b, { ...shapeOpts, seed: 2, out: out.view }));
+        run(() => dm.variationalDense(x, W, new Float32Array(1), null, { ...shapeOpts, granularity: 'layer', seed: 2, out: out.view }));
+        expect(out.intact()).toBe(true);
+      }), { numRuns: 150 });
+  });
+});
+
+test('a soak of 10^6 small calls leaves memory flat', () => {
+  const x = new Float32Array(64).fill(1);
+  const rounds = () => {
+    for (let i = 0; i < 250000; i++) {
+      dm.dropout(x, { p: 0.5, seed: i, out: x });
+      dm.bernoulliMask(33, { p: 0.1, layout: 'bits', seed: i });
+    }
+  };
+  rounds();
+  global.gc?.();
+  const before = process.memoryUsage().rss;
+  rounds();
+  global.gc?.();
+  expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+});
