@@ -9,7 +9,7 @@ import type { AsyncKernelName, Backend } from './backend';
 import { streamWords } from './backend';
 import { BernoulliMaskOptions, MASK_LAYOUTS, dropThreshold } from './bernoulli';
 import { DROPOUT_SCALINGS, DropoutOptions, GaussianNoiseOptions, MODES, dropout, gaussianNoise } from './dropout';
-import { checkArray, checkCount, checkNumber, checkOneOf, checkOptions } from './errors';
+import { checkArray, checkCount, checkNumber, checkOneOf, checkOptions, checkFloat32 } from './errors';
 import { NormalOptions } from './random';
 import { StreamOptions, resolveDraw } from './options';
 import { checkNoiseShape, checkShape, product } from './shape';
@@ -68,8 +68,8 @@ export function uniformAsync(n: number, options?: StreamOptions): Promise<Float3
 export function normalAsync(n: number, options?: NormalOptions): Promise<Float32Array> {
   const opts = checkOptions('options', options);
   checkCount('n', n);
-  const mean = opts.mean === undefined ? 0 : checkNumber('mean', opts.mean);
-  const std = opts.std === undefined ? 1 : checkNumber('std', opts.std, 0);
+  const mean = opts.mean === undefined ? 0 : checkFloat32('mean', opts.mean);
+  const std = opts.std === undefined ? 1 : checkFloat32('std', opts.std, 0);
   return start<Float32Array>(opts, 'normal', n, streamWords.normal(n), Math.fround(mean), Math.fround(std));
 }
 
@@ -111,7 +111,7 @@ export function dropoutAsync(x: Float32Array, options: DropoutOptions): Promise<
 export function gaussianNoiseAsync(x: Float32Array, options: GaussianNoiseOptions): Promise<Float32Array> {
   const opts = checkOptions('options', options);
   checkArray('x', x, Float32Array);
-  const std = checkNumber('std', opts.std, 0);
+  const std = checkFloat32('std', opts.std, 0);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   if (mode === 'eval') return Promise.resolve().then(() => gaussianNoise(x, options));
   const out = opts.out === undefined ? undefined : checkArray('out', opts.out, Float32Array);

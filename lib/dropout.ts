@@ -2,7 +2,7 @@
 // never materialise the mask; the backward pass regenerates it from the forward position.
 import { streamWords } from './backend';
 import { dropThreshold } from './bernoulli';
-import { checkArray, checkNoPartialOverlap, checkNumber, checkOneOf, checkOptions } from './errors';
+import { checkArray, checkNoPartialOverlap, checkNumber, checkOneOf, checkOptions, checkFloat32 } from './errors';
 import { StreamOptions, resolveDraw } from './options';
 import { applyBroadcastMask, checkNoiseShape, checkShape, product } from './shape';
 
@@ -118,7 +118,7 @@ export function dropoutBackward(dy: Float32Array, options: DropoutOptions): Floa
 export function gaussianNoise(x: Float32Array, options: GaussianNoiseOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('x', x, Float32Array);
-  const std = checkNumber('std', opts.std, 0);
+  const std = checkFloat32('std', opts.std, 0);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   const out = elementwiseOut(opts, x, 'x');
   const draw = resolveDraw(opts);

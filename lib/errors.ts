@@ -104,3 +104,10 @@ export function checkDisjoint(outName: string, out: ArrayBufferView, inName: str
   const a0 = out.byteOffset, a1 = a0 + out.byteLength, b0 = input.byteOffset, b1 = b0 + input.byteLength;
   if (a0 < b1 && b0 < a1) throw new RangeError(`Expected ${outName} not to overlap ${inName}`);
 }
+
+/** A number that stays finite when rounded to float32 (the kernels compute in float32). */
+export function checkFloat32(name: string, value: unknown, min = -Infinity): number {
+  const v = checkNumber(name, value, min);
+  if (!Number.isFinite(Math.fround(v))) throw rangeError(name, 'a number within the float32 range (|v| < 3.4028235e38)', value);
+  return v;
+}

@@ -1,6 +1,6 @@
 // The raw stream and its plain distributions: randomBits, uniform, normal.
 import { streamWords } from './backend';
-import { checkArray, checkCount, checkNumber, checkOptions } from './errors';
+import { checkArray, checkCount, checkNumber, checkOptions, checkFloat32 } from './errors';
 import { StreamOptions, resolveDraw } from './options';
 
 /** Options of `normal`. */
@@ -51,8 +51,8 @@ export function uniform(nOrOut: number | Float32Array, options?: StreamOptions):
  */
 export function normal(nOrOut: number | Float32Array, options?: NormalOptions): Float32Array {
   const opts = checkOptions('options', options);
-  const mean = opts.mean === undefined ? 0 : checkNumber('mean', opts.mean);
-  const std = opts.std === undefined ? 1 : checkNumber('std', opts.std, 0);
+  const mean = opts.mean === undefined ? 0 : checkFloat32('mean', opts.mean);
+  const std = opts.std === undefined ? 1 : checkFloat32('std', opts.std, 0);
   const out = target('nOrOut', nOrOut, Float32Array);
   const draw = resolveDraw(opts);
   draw.backend.normal(out, draw.counter, Math.fround(mean), Math.fround(std));

@@ -1,6 +1,8 @@
 // Property-based hardening (fast-check): every export called with random types, lengths, shapes,
-// offsets and values, on every backend. Only TypeError and RangeError may come out, and no call
-// writes outside the arrays it was given (guard elements around every output are checked).
+// offsets and values, on every backend. Only TypeError and RangeError of the caller's realm may
+// come out — an error from the addon itself would mean lib/ let a bad argument through — and no
+// call writes outside the arrays it was given (guard elements around every output are checked).
+// The seed is fixed so CI is reproducible; change it locally to explore further.
 import fc from 'fast-check';
 import * as dm from '../lib/index';
 import { variants } from './helpers';
@@ -41,7 +43,7 @@ describe.each(variants())('fuzzing on $label', (v) => {
       run(() => dm.normal(n as number, { seed: seed as number, std: p as number, backend }));
       run(() => dm.uniform(n as number, { seed: seed as number, offset: offset as number, backend }));
       run(() => dm.randomBits(n as number, { seed: seed as number, stream: offset as number, backend }));
-    }), { numRuns: 150 });
+    }), { numRuns: 150, seed: 20261127 });
   });
 
   test('dropout family with random shapes never writes outside out', () => {
@@ -55,7 +57,7 @@ describe.each(variants())('fuzzing on $label', (v) => {
         run(() => dm.alphaDropout(x, { p: p as number, out: out.view, shape: shape as number[], noiseShape: noiseShape as number[], seed: 1, backend }));
         run(() => dm.concreteDropout(x, p as number, { out: out.view, shape: shape as number[], seed: 1, backend }));
         expect(out.intact()).toBe(true);
-      }), { numRuns: 150 });
+      }), { numRuns: 150, seed: 20261127 });
   });
 
   test('dense methods with random feature counts and array lengths', () => {
@@ -72,7 +74,7 @@ describe.each(variants())('fuzzing on $label', (v) => {
         run(() => dm.fastDropout(x, W, b, { ...shapeOpts, seed: 2, out: out.view }));
         run(() => dm.variationalDense(x, W, new Float32Array(1), null, { ...shapeOpts, granularity: 'layer', seed: 2, out: out.view }));
         expect(out.intact()).toBe(true);
-      }), { numRuns: 150 });
+      }), { numRuns: 150, seed: 20261127 });
   });
 });
 
