@@ -58,3 +58,34 @@ describeNative('native async', () => {
     expect(ticks).toBeGreaterThan(1);
   });
 });
+
+describe('inputs and outputs changing during an async call', () => {
+  const backend = availableBackends()[0];
+
+  test('transferring x right after the call does not change the result', async () => {
+    const x = normal(100000, { seed: 4 });
+    const expected = dropout(x, { p: 0.5, seed: 3, backend: 'js' });
+    const pending = dropoutAsync(x, { p: 0.5, seed: 3, backend });
+    structuredClone(x.buffer, { transfer: [x.buffer] }); // x is now detached
+    expect(x.length).toBe(0);
+    expectSameBits(await pending, expected);
+  });
+
+  test('an out detached before the work finishes rejects with a TypeError', async () => {
+    const out = new Float32Array(1000);
+    const pending = dropoutAsync(normal(1000, { seed: 1 }), { p: 0.5, seed: 1, out, backend });
+    structuredClone(out.buffer, { transfer: [out.buffer] });
+    await expect(pending).rejects.toThrow(/detached/);
+  });
+
+  test('a SharedArrayBuffer input written meanwhile yields a result of the right shape, never a crash', async () => {
+    const shared = new Float32Array(new SharedArrayBuffer(4 * 200000)).fill(1);
+    const pending = dropoutAsync(shared, { p: 0.5, seed: 2, backend });
+    shared.fill(3);
+    const y = await pending;
+    expect(y.length).toBe(200000);
+    expect(y.every((v) => v === 0 || v === 2)).toBe(true); // the copy taken at the start
+    const sync = dropout(shared, { p: 0.5, seed: 2, backend });
+    expect(sync.every((v) => v === 0 || v === 6)).toBe(true);
+  });
+});

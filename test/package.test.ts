@@ -65,3 +65,21 @@ test('a corrupt native binary falls back to wasm, with the loader error reported
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const nativeBuilt = fs.existsSync(path.join(root, 'build', 'Release', 'dropmask.node'));
+(nativeBuilt ? test : test.skip)('a binary in prebuilds/<platform>-<arch>/ (prebuildify --napi naming) is picked up', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropmask-prebuild-'));
+  fs.cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  const target = path.join(dir, 'prebuilds', `${process.platform}-${process.arch}`);
+  fs.mkdirSync(target, { recursive: true });
+  fs.copyFileSync(path.join(root, 'build', 'Release', 'dropmask.node'), path.join(target, 'node.napi.node'));
+  try {
+    const out = execFileSync(process.execPath, ['-e', "console.log(require('./dist/index.js').backendInfo().name)"],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, PREBUILDS_ONLY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out.trim()).toBe('native');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
