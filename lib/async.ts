@@ -4,7 +4,8 @@
 // advanced) when the call starts, so concurrent calls never share randomness. Inputs are copied
 // when the call starts, so the caller may reuse or transfer them at once; with `out`, the result
 // is copied into it when the work is done (a TypeError if `out` was detached meanwhile).
-// The wasm and js backends do the work on the calling thread and resolve the same result.
+// The wasm backend runs them on a pool of two worker_threads (Node); the js backend does the work
+// on the calling thread and resolves the same result.
 import type { AsyncKernelName, Backend } from './backend';
 import { streamWords } from './backend';
 import { BernoulliMaskOptions, MASK_LAYOUTS, dropThreshold } from './bernoulli';
@@ -17,7 +18,7 @@ import { checkNoiseShape, checkShape, product } from './shape';
 type Result = Float32Array | Uint8Array | Uint32Array;
 
 /** The sync kernel of `kind` on `backend`, into a new array. */
-function syncKernel(backend: Backend, kind: AsyncKernelName, n: number, c: Uint32Array, a: number, b: number, x?: Float32Array): Result {
+export function syncKernel(backend: Backend, kind: AsyncKernelName, n: number, c: Uint32Array, a: number, b: number, x?: Float32Array): Result {
   switch (kind) {
     case 'randomBits': { const o = new Uint32Array(n); backend.randomBits(o, c); return o; }
     case 'uniform': { const o = new Float32Array(n); backend.uniform(o, c); return o; }

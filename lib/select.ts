@@ -7,6 +7,7 @@ import { checkCount, checkOneOf, rangeError } from './errors';
 import { jsBackend } from './backends/js';
 import { NativeBackend, PACKAGE_ROOT, loadNativeBackend } from './backends/native';
 import { createWasmBackend } from './backends/wasm';
+import { createWasmPool } from './backends/wasm_pool';
 
 /** What the package chose and why. */
 export interface BackendInfo {
@@ -37,7 +38,8 @@ function tryLoad(name: BackendName): Backend | undefined {
   if (loaded[name]) return loaded[name];
   if (failures[name]) return undefined;
   try {
-    loaded[name] = name === 'native' ? loadNativeBackend() : createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH)));
+    if (name === 'native') loaded[name] = loadNativeBackend();
+    else loaded[name] = { ...createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH))), kernelAsync: createWasmPool(2) };
   } catch (e) {
     failures[name] = e instanceof Error ? e : new Error(String(e));
   }

@@ -43,13 +43,12 @@ describe.each(variants())('async forms on $label', (v) => {
   });
 });
 
-const describeNative = availableBackends().includes('native') ? describe : describe.skip;
-describeNative('native async', () => {
+describe.each(availableBackends().filter((b) => b !== 'js'))('%s async off the event loop', (offThread) => {
   test('the event loop keeps running while a 2^26-element mask is generated', async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
     const started = Date.now();
-    const mask = await bernoulliMaskAsync(2 ** 26, { p: 0.5, seed: 1, backend: 'native' });
+    const mask = await bernoulliMaskAsync(2 ** 26, { p: 0.5, seed: 1, backend: offThread });
     const elapsed = Date.now() - started;
     clearInterval(timer);
     expect(mask.length).toBe(2 ** 26);
