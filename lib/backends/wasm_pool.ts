@@ -1,6 +1,6 @@
 // Off-thread kernels for the WebAssembly backend in Node: a small pool of worker_threads, each
 // with its own instance of the module, runs the same kernels and transfers the result back.
-// Workers are unref'd, so an idle pool never keeps a process alive.
+// Workers end after IDLE_MS without work, so an idle pool never keeps a process alive.
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { AsyncKernelName, KernelAsync } from '../backend';
@@ -26,6 +26,8 @@ parentPort.on('message', ({ id, kind, n, counter, a, b, x }) => {
   }
 });`;
 
+const IDLE_MS = 250;
+
 /** A KernelAsync that runs on `size` worker threads, round robin. */
 export function createWasmPool(size: number): KernelAsync {
   // dist/ holds the compiled modules the workers load (lib/ when run from TypeScript sources)
@@ -33,25 +35,37 @@ export function createWasmPool(size: number): KernelAsync {
   const workers: Worker[] = [];
   const pending = new Map<number, Job>();
   let nextId = 0, turn = 0;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const retireWhenIdle = (): void => {
+    if (pending.size > 0) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      if (pending.size > 0) return;
+      for (const w of workers.splice(0)) void w.terminate();
+    }, IDLE_MS);
+  };
   const spawn = (): Worker => {
     const w = new Worker(WORKER_SOURCE(dist), { eval: true });
-    w.unref();
     w.on('message', (m: { id: number; out?: Float32Array; error?: string }) => {
       const job = pending.get(m.id);
       if (!job) return;
       pending.delete(m.id);
       if (m.error !== undefined) job.reject(new Error(`dropmask wasm worker: ${m.error}`));
       else job.resolve(m.out!);
+      retireWhenIdle();
     });
     w.on('error', (e) => {
       for (const [id, job] of pending) {
         job.reject(e);
         pending.delete(id);
       }
+      const at = workers.indexOf(w);
+      if (at >= 0) workers.splice(at, 1);
     });
     return w;
   };
   return (kind: AsyncKernelName, n, counter, a, b, x) => {
+    clearTimeout(idle);
     if (workers.length < size) workers.push(spawn());
     const worker = workers[turn++ % workers.length];
     const id = nextId++;
