@@ -2,8 +2,8 @@
 // saturation value α' and an affine correction keeps mean 0 and variance 1.
 import { dropThreshold } from './bernoulli';
 import { checkArray, checkOneOf, checkOptions, checkProbability, rangeError } from './errors';
-import { MODES, Mode, elementwiseOut } from './dropout';
-import { StreamOptions, resolveDraw } from './options';
+import { ElementwiseOptions, MODES, elementwiseOut } from './dropout';
+import { resolveDraw } from './options';
 import { checkNoiseShape, checkShape, forEachBroadcastRun, product } from './shape';
 import { streamWords } from './backend';
 
@@ -12,18 +12,10 @@ export const SELU_ALPHA = 1.6732632423543772;
 export const SELU_LAMBDA = 1.0507009873554805;
 export const ALPHA_PRIME = -SELU_LAMBDA * SELU_ALPHA;
 
-/** Options of `alphaDropout`, `featureAlphaDropout` and `alphaDropoutBackward`. */
-export interface AlphaDropoutOptions extends StreamOptions {
+/** Options of `alphaDropout`, `featureAlphaDropout` and `alphaDropoutBackward` ('eval' is the identity; `featureAlphaDropout` needs shape [N, C, …]). */
+export interface AlphaDropoutOptions extends ElementwiseOptions {
   /** Drop probability (quantised like every mask). Default 0.1. */
   p?: number;
-  /** Shape of x (default [x.length]); `featureAlphaDropout` needs [N, C, …]. */
-  shape?: readonly number[];
-  /** Mask shape broadcast over `shape`, as in `dropout`. */
-  noiseShape?: readonly (number | null)[];
-  /** Where to write the result (x itself allowed). */
-  out?: Float32Array;
-  /** 'train' / 'mc' apply the mask; 'eval' is the identity. */
-  mode?: Mode;
 }
 
 /** The affine correction (a, b) for keep probability q: a = (q + α'² q (1 − q))^(−1/2), b = −a (1 − q) α'. */

@@ -10,7 +10,7 @@ import type { AsyncKernelName, Backend } from './backend';
 import { streamWords } from './backend';
 import { BernoulliMaskOptions, MASK_LAYOUTS, dropThreshold } from './bernoulli';
 import { DROPOUT_SCALINGS, DropoutOptions, GaussianNoiseOptions, MODES, dropout, gaussianNoise } from './dropout';
-import { checkArray, checkCount, checkNumber, checkOneOf, checkOptions, checkFloat32 } from './errors';
+import { checkArray, checkCount, checkOneOf, checkOptions, checkFloat32 } from './errors';
 import { NormalOptions } from './random';
 import { StreamOptions, resolveDraw } from './options';
 import { checkNoiseShape, checkShape, product } from './shape';

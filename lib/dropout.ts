@@ -2,7 +2,7 @@
 // never materialise the mask; the backward pass regenerates it from the forward position.
 import { streamWords } from './backend';
 import { dropThreshold } from './bernoulli';
-import { checkArray, checkNoPartialOverlap, checkNumber, checkOneOf, checkOptions, checkFloat32 } from './errors';
+import { checkArray, checkNoPartialOverlap, checkOneOf, checkOptions, checkFloat32 } from './errors';
 import { StreamOptions, resolveDraw } from './options';
 import { applyBroadcastMask, checkNoiseShape, checkShape, product } from './shape';
 
@@ -10,22 +10,26 @@ import { applyBroadcastMask, checkNoiseShape, checkShape, product } from './shap
 export type Mode = 'train' | 'eval' | 'mc';
 export const MODES: readonly Mode[] = ['train', 'eval', 'mc'];
 
-/** Options of `dropout` and `dropoutBackward`. */
-export interface DropoutOptions extends StreamOptions {
-  /** Drop probability in [0, 1] (quantised to 2^-16; see `effectiveP`). */
-  p: number;
+/** Options shared by the element-wise methods: tensor and noise shapes, output, mode. */
+export interface ElementwiseOptions extends StreamOptions {
   /** Shape of x; its product must equal x.length. Default [x.length]. */
   shape?: readonly number[];
   /**
-   * Shape of the mask, broadcast over `shape` as in TF/Keras: same rank, each dimension 1 (one
-   * decision shared along it), the tensor's own size, or null (= the tensor's). Default `shape`.
-   * Example: [B, 1, D] on [B, T, D] keeps one mask for all time steps.
+   * Shape of the mask or noise, broadcast over `shape` as in TF/Keras: same rank, each dimension
+   * 1 (one decision shared along it), the tensor's own size, or null (= the tensor's). Default
+   * `shape`. Example: [B, 1, D] on [B, T, D] keeps one mask for all time steps.
    */
   noiseShape?: readonly (number | null)[];
-  /** Where to write the result: x itself (in place) or an array of the same length. */
+  /** Where to write the result: x itself (in place) or a non-overlapping array of the same length. */
   out?: Float32Array;
-  /** 'train' (default) or 'mc' apply the mask; 'eval' returns x unchanged ('inverted') or q·x ('test-time'). */
+  /** 'train' (default) and 'mc' draw; 'eval' is deterministic (see each method). */
   mode?: Mode;
+}
+
+/** Options of `dropout` and `dropoutBackward`. */
+export interface DropoutOptions extends ElementwiseOptions {
+  /** Drop probability in [0, 1] (quantised to 2^-16; see `effectiveP`). 'eval' returns x ('inverted') or q·x ('test-time'). */
+  p: number;
   /**
    * 'inverted' (default): train y = x·m/q, eval y = x. 'test-time' (Srivastava et al.): train
    * y = x·m, eval y = q·x, with q = 1 − effectiveP(p).

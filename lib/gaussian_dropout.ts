@@ -1,23 +1,15 @@
 // Gaussian dropout (Srivastava et al. 2014, §10): multiplicative noise ξ ~ N(1, p / (1 − p)),
 // the first two moments of inverted Bernoulli dropout with drop probability p.
 import { checkArray, checkNumber, checkOneOf, checkOptions } from './errors';
-import { MODES, Mode, elementwiseOut } from './dropout';
-import { StreamOptions, resolveDraw } from './options';
+import { ElementwiseOptions, MODES, elementwiseOut } from './dropout';
+import { resolveDraw } from './options';
 import { broadcastMultiply, checkNoiseShape, checkShape, product } from './shape';
 import { streamWords } from './backend';
 
-/** Options of `gaussianDropout` and `gaussianDropoutBackward`. */
-export interface GaussianDropoutOptions extends StreamOptions {
+/** Options of `gaussianDropout` and `gaussianDropoutBackward` ('eval' is the identity). */
+export interface GaussianDropoutOptions extends ElementwiseOptions {
   /** The matched drop probability p in [0, 1): σ² = p / (1 − p). */
   p: number;
-  /** Shape of x (default [x.length]). */
-  shape?: readonly number[];
-  /** Shape of the noise, broadcast over `shape` as in `dropout`. */
-  noiseShape?: readonly (number | null)[];
-  /** Where to write the result: x itself or a non-overlapping array of the same length. */
-  out?: Float32Array;
-  /** 'train' / 'mc' apply noise; 'eval' is the identity. */
-  mode?: Mode;
 }
 
 /** σ of Gaussian dropout for drop probability p: sqrt(p / (1 − p)) (Keras GaussianDropout). */

@@ -10,7 +10,7 @@ export type { NormalOptions } from './random';
 export { bernoulliMask, effectiveP, maskScale, dropThreshold } from './bernoulli';
 export type { BernoulliMaskOptions, MaskLayout } from './bernoulli';
 export { dropout, dropoutBackward, gaussianNoise } from './dropout';
-export type { DropoutOptions, GaussianNoiseOptions, Mode } from './dropout';
+export type { DropoutOptions, ElementwiseOptions, GaussianNoiseOptions, Mode } from './dropout';
 export { availableBackends, backendInfo, getThreads, loadBackend, setBackend, setThreads } from './select';
 export type { BackendInfo } from './select';
 export type { DropoutScaling } from './dropout';

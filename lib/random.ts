@@ -1,6 +1,6 @@
 // The raw stream and its plain distributions: randomBits, uniform, normal.
 import { streamWords } from './backend';
-import { checkArray, checkCount, checkNumber, checkOptions, checkFloat32 } from './errors';
+import { checkArray, checkCount, checkOptions, checkFloat32 } from './errors';
 import { StreamOptions, resolveDraw } from './options';
 
 /** Options of `normal`. */
