@@ -19,6 +19,9 @@ export interface Backend {
   gaussianNoise(out: Float32Array, x: Float32Array, counter: Uint32Array, std: number): void;
   /** Present on backends that can run kernels off the JavaScript thread. */
   kernelAsync?: KernelAsync;
+  /** Off-thread form of `matmul` into a new array (no accumulate); inputs are copied when it starts. */
+  matmulAsync?: (a: Float32Array, b: Float32Array, bias: Float32Array | null, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, bKeep?: Uint32Array | null, bScale?: number) => Promise<Float32Array>;
   /**
    * c[m x n] = op(a)[m x k] · op(b)[k x n] (+ bias[j] per column) (+ c when accumulate), row-major,
    * op(x) = xᵀ when its trans flag is set (a stored k x m, b stored n x k). Not bit-identical

@@ -14,7 +14,7 @@ export type { DropoutOptions, ElementwiseOptions, GaussianNoiseOptions, Mode } f
 export { availableBackends, backendInfo, getThreads, loadBackend, setBackend, setThreads } from './select';
 export type { BackendInfo } from './select';
 export type { DropoutScaling } from './dropout';
-export { linear } from './linear';
+export { linear, linearAsync } from './linear';
 export type { DenseShapeOptions, LinearOptions } from './linear';
 export { dropConnect, dropConnectBackward, dropConnectInference } from './dropconnect';
 export type { DenseActivation, DropConnectGradients, DropConnectInferenceOptions, DropConnectOptions, DropConnectScaling } from './dropconnect';

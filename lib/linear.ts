@@ -1,7 +1,7 @@
 // Dense layers: shape checks shared by the dense methods, and the plain product y = x·Wᵀ + b.
 import { checkArray, checkDisjoint, checkOptions, rangeError, typeError } from './errors';
 import { getBackend } from './select';
-import type { BackendName } from './backend';
+import type { Backend, BackendName } from './backend';
 
 /** Shapes of a dense layer: x [batch, inFeatures], W [outFeatures, inFeatures], bias [outFeatures]. */
 export interface DenseShapeOptions {
@@ -65,5 +65,32 @@ export function linear(x: Float32Array, W: Float32Array, bias: Float32Array | nu
   const { batch, din, dout } = denseShapes(opts, x, W, bias);
   const out = denseOut(opts, batch * dout, { x, W, bias });
   getBackend(opts.backend).matmul(out, x, W, bias ?? null, batch, dout, din, false, true, false);
+  return out;
+}
+
+/**
+ * Promise form of `linear`: on native the product runs on the libuv thread pool (split by rows
+ * like the sync form, so the result has the same bits), on wasm in a worker thread. x, W and bias
+ * are copied when the call starts; with `out` the result is copied into it at the end.
+ */
+export function linearAsync(x: Float32Array, W: Float32Array, bias: Float32Array | null, options: LinearOptions): Promise<Float32Array> {
+  const opts = checkOptions('options', options);
+  const { batch, din, dout } = denseShapes(opts, x, W, bias); // bad arguments throw now, as in the sync form
+  const out = opts.out === undefined ? undefined : denseOut(opts, batch * dout, { x, W, bias });
+  return productAsync(getBackend(opts.backend), x, W, bias ?? null, batch, din, dout, out);
+}
+
+async function productAsync(backend: Backend, x: Float32Array, W: Float32Array, bias: Float32Array | null,
+  batch: number, din: number, dout: number, out: Float32Array | undefined): Promise<Float32Array> {
+  let y: Float32Array;
+  if (backend.matmulAsync) {
+    y = await backend.matmulAsync(x, W, bias, batch, dout, din, false, true);
+  } else {
+    y = new Float32Array(batch * dout);
+    backend.matmul(y, x, W, bias, batch, dout, din, false, true, false);
+  }
+  if (!out) return y;
+  checkArray('out', out, Float32Array);
+  out.set(y);
   return out;
 }

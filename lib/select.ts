@@ -39,7 +39,7 @@ function tryLoad(name: BackendName): Backend | undefined {
   if (failures[name]) return undefined;
   try {
     if (name === 'native') loaded[name] = loadNativeBackend();
-    else loaded[name] = { ...createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH))), kernelAsync: createWasmPool(2) };
+    else loaded[name] = { ...createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH))), ...createWasmPool(2) };
   } catch (e) {
     failures[name] = e instanceof Error ? e : new Error(String(e));
   }

@@ -104,6 +104,8 @@ class AsyncKernel : public Napi::AsyncWorker {
   std::vector<float> input;  // the caller's input, copied when the call started
 
   void Execute() override { work(); }
+  // Called from `work` (on the pool thread) to reject the promise instead of resolving it.
+  void fail(const std::string& message) { SetError(message); }
   void OnOK() override {
     Napi::ArrayBuffer buffer = buffer_.Value();
     napi_value array;
@@ -154,6 +156,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("gaussianNoise", &Addon::GaussianNoise),
         InstanceMethod("matmul", &Addon::Matmul),
         InstanceMethod("kernelAsync", &Addon::KernelAsync),
+        InstanceMethod("matmulAsync", &Addon::MatmulAsync),
     });
   }
 
@@ -325,6 +328,59 @@ class Addon : public Napi::Addon<Addon> {
       delete job;
       throw_range(env, "Expected a kernel name for kind but received " + kind);
     }
+    const Napi::Promise promise = job->promise();
+    job->Queue();
+    return promise;
+  }
+
+  // matmulAsync(a, b, bias | null, m, n, k, transA, transB, bKeep | null, bScale) -> Promise of a
+  // new Float32Array c [m x n]. Inputs are copied now; the product runs on the libuv pool, split
+  // by rows across the configured threads like the sync form (so the bits are the same).
+  Napi::Value MatmulAsync(const Napi::CallbackInfo& info) {
+    const Napi::Env env = info.Env();
+    const View<float> a = typed_array<float>(info, 0, napi_float32_array, "a", "Float32Array");
+    const View<float> b = typed_array<float>(info, 1, napi_float32_array, "b", "Float32Array");
+    View<float> bias{nullptr, 0};
+    const bool has_bias = info.Length() > 2 && !info[2].IsNull() && !info[2].IsUndefined();
+    if (has_bias) bias = typed_array<float>(info, 2, napi_float32_array, "bias", "Float32Array");
+    const size_t m = count_arg(info, 3, "m"), n = count_arg(info, 4, "n"), k = count_arg(info, 5, "k");
+    if ((double)a.length != (double)m * (double)k) throw_range(env, "Expected a.length === m * k");
+    if ((double)b.length != (double)k * (double)n) throw_range(env, "Expected b.length === k * n");
+    if (has_bias && bias.length != n) throw_range(env, "Expected bias.length === n");
+    const bool ta = bool_arg(info, 6, "transA"), tb = bool_arg(info, 7, "transB");
+    View<uint32_t> keep{nullptr, 0};
+    const bool has_keep = info.Length() > 8 && !info[8].IsNull() && !info[8].IsUndefined();
+    if (has_keep) {
+      keep = typed_array<uint32_t>(info, 8, napi_uint32_array, "bKeep", "Uint32Array");
+      if ((double)keep.length * 32 < (double)b.length) throw_range(env, "Expected bKeep to hold ceil(b.length / 32) words");
+    }
+    const float scale = has_keep ? float_arg(info, 9, "bScale") : 1.0f;
+    if ((double)m * (double)n > 9007199254740991.0) throw_range(env, "Expected m * n to be a safe integer");
+    AsyncKernel* job = new AsyncKernel(env, m * n * sizeof(float), napi_float32_array, m * n);
+    auto inputs = std::make_shared<std::vector<float>>();
+    inputs->reserve(a.length + b.length + bias.length);
+    inputs->insert(inputs->end(), a.data, a.data + a.length);
+    inputs->insert(inputs->end(), b.data, b.data + b.length);
+    inputs->insert(inputs->end(), bias.data, bias.data + bias.length);
+    auto bits = std::make_shared<std::vector<uint32_t>>(keep.data, keep.data + keep.length);
+    const Kernels* kern = kernels_;
+    const unsigned th = threads_;
+    float* c = (float*)job->data();
+    const size_t alen = a.length, blen = b.length;
+    job->work = [=] {
+      const float* base = inputs->data();
+      const MatmulArgs args{c, base, base + alen, has_bias ? base + alen + blen : nullptr, m, n, k, ta, tb, false,
+                            has_keep ? bits->data() : nullptr, scale};
+      std::atomic<bool> ok{true};
+      parallel_ranges(m, 8, ta ? 1 : th, ta ? m : (kMinPerThread / (n * k + 1)) + 8, [&](size_t r0, size_t r1) {
+        MatmulArgs part = args;
+        part.c = args.c + r0 * n;
+        part.a = args.a + r0 * k;
+        part.m = r1 - r0;
+        if (!kern->matmul(part)) ok.store(false);
+      });
+      if (!ok.load()) job->fail("dropmask: out of memory for matmul packing buffers");
+    };
     const Napi::Promise promise = job->promise();
     job->Queue();
     return promise;

@@ -2,7 +2,7 @@
 // time, `out` filled, and on native the event loop keeps running while a large mask is made.
 import {
   Generator, availableBackends, bernoulliMask, bernoulliMaskAsync, dropout, dropoutAsync, gaussianNoise, gaussianNoiseAsync,
-  normal, normalAsync, randomBits, randomBitsAsync, uniform, uniformAsync,
+  linear, linearAsync, normal, normalAsync, randomBits, randomBitsAsync, uniform, uniformAsync,
 } from '../lib/index';
 import { expectSameBits, variants } from './helpers';
 
@@ -23,6 +23,16 @@ describe.each(variants())('async forms on $label', (v) => {
       [gaussianNoiseAsync(x, { std: 0.5, seed: 1, backend }), gaussianNoise(x, { std: 0.5, seed: 1, backend: 'js' })],
     ];
     for (const [pending, expected] of pairs) expectSameBits(await v.run(() => pending), expected);
+  });
+
+  test('linearAsync equals linear bit for bit on the same backend', async () => {
+    const x = normal(37 * 200, { seed: 1 }), W = normal(150 * 200, { seed: 2 }), b = normal(150, { seed: 3 });
+    const opts = { inFeatures: 200, outFeatures: 150, backend };
+    const expected = v.run(() => linear(x, W, b, opts));
+    expectSameBits(await v.run(() => linearAsync(x, W, b, opts)), expected);
+    const out = new Float32Array(37 * 150);
+    expect(await linearAsync(x, W, null, { ...opts, out })).toBe(out);
+    expect(() => linearAsync(x, W, b, { ...opts, inFeatures: 7 })).toThrow(RangeError);
   });
 
   test('generators advance when the call starts; out is filled; inputs may change at once', async () => {

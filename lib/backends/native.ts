@@ -10,6 +10,7 @@ interface Addon extends Omit<Backend, 'name' | 'simd'> {
   setThreads(threads: number): void;
   threads(): number;
   kernelAsync: KernelAsync;
+  matmulAsync: NonNullable<Backend['matmulAsync']>;
 }
 
 export interface NativeBackend extends Backend {
@@ -67,6 +68,7 @@ export function loadNativeBackend(): NativeBackend {
     dropout: (out, x, c, t, s) => addon.dropout(out, x, pin(c), t, s),
     gaussianNoise: (out, x, c, s) => addon.gaussianNoise(out, x, pin(c), s),
     kernelAsync: (kind, n, c, a, b, x) => addon.kernelAsync(kind, n, new Uint32Array(c), a, b, x),
+    matmulAsync: (a, b, bias, m, n, k, ta, tb, keep, scale) => addon.matmulAsync(a, b, bias, m, n, k, ta, tb, keep ?? null, scale ?? 1),
     matmul: (c, a, b, bias, m, n, k, ta, tb, acc, keep, scale) =>
       addon.matmul(c, a, b, bias, m, n, k, ta, tb, acc, keep ?? null, scale ?? 1),
   };

@@ -3,7 +3,7 @@
 // Workers end after IDLE_MS without work, so an idle pool never keeps a process alive.
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { AsyncKernelName, KernelAsync } from '../backend';
+import type { AsyncKernelName, Backend, KernelAsync } from '../backend';
 
 interface Job {
   resolve: (r: Float32Array | Uint8Array | Uint32Array) => void;
@@ -17,9 +17,16 @@ const { createWasmBackend } = require(${JSON.stringify(path.join(dist, 'backends
 const { syncKernel } = require(${JSON.stringify(path.join(dist, 'async.js'))});
 const { WASM_PATH } = require(${JSON.stringify(path.join(dist, 'select.js'))});
 const backend = createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH)));
-parentPort.on('message', ({ id, kind, n, counter, a, b, x }) => {
+parentPort.on('message', ({ id, kind, n, counter, a, b, x, matmul }) => {
   try {
-    const out = syncKernel(backend, kind, n, counter, a, b, x);
+    let out;
+    if (matmul) {
+      const g = matmul;
+      out = new Float32Array(g.m * g.n);
+      backend.matmul(out, g.a, g.b, g.bias, g.m, g.n, g.k, g.transA, g.transB, false, g.bKeep, g.bScale);
+    } else {
+      out = syncKernel(backend, kind, n, counter, a, b, x);
+    }
     parentPort.postMessage({ id, out }, [out.buffer]);
   } catch (e) {
     parentPort.postMessage({ id, error: String(e && e.message || e) });
@@ -28,8 +35,8 @@ parentPort.on('message', ({ id, kind, n, counter, a, b, x }) => {
 
 const IDLE_MS = 250;
 
-/** A KernelAsync that runs on `size` worker threads, round robin. */
-export function createWasmPool(size: number): KernelAsync {
+/** Off-thread kernels and products on `size` worker threads, round robin. */
+export function createWasmPool(size: number): Pick<Backend, 'kernelAsync' | 'matmulAsync'> {
   // dist/ holds the compiled modules the workers load (lib/ when run from TypeScript sources)
   const dist = path.join(__dirname, '..', '..', 'dist');
   const workers: Worker[] = [];
@@ -64,15 +71,24 @@ export function createWasmPool(size: number): KernelAsync {
     });
     return w;
   };
-  return (kind: AsyncKernelName, n, counter, a, b, x) => {
+  const post = (message: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<Float32Array | Uint8Array | Uint32Array> => {
     clearTimeout(idle);
     if (workers.length < size) workers.push(spawn());
     const worker = workers[turn++ % workers.length];
     const id = nextId++;
-    const input = x ? x.slice() : undefined; // copied now: the caller may change x at once
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, kind, n, counter: counter.slice(), a, b, x: input }, input ? [input.buffer] : []);
+      worker.postMessage({ id, ...message }, transfer);
     });
   };
+  const kernelAsync: KernelAsync = (kind: AsyncKernelName, n, counter, a, b, x) => {
+    const input = x ? x.slice() : undefined; // copied now: the caller may change x at once
+    return post({ kind, n, counter: counter.slice(), a, b, x: input }, input ? [input.buffer as ArrayBuffer] : []);
+  };
+  const matmulAsync: NonNullable<Backend['matmulAsync']> = (a, b, bias, m, n, k, transA, transB, bKeep, bScale) => {
+    const g = { a: a.slice(), b: b.slice(), bias: bias ? bias.slice() : null, m, n, k, transA, transB, bKeep: bKeep ? bKeep.slice() : null, bScale: bScale ?? 1 };
+    const transfer = [g.a.buffer, g.b.buffer, ...(g.bias ? [g.bias.buffer] : []), ...(g.bKeep ? [g.bKeep.buffer] : [])] as ArrayBuffer[];
+    return post({ matmul: g }, transfer) as Promise<Float32Array>;
+  };
+  return { kernelAsync, matmulAsync };
 }
