@@ -2,7 +2,7 @@
 // the words each call consumes, so consecutive calls never reuse randomness.
 import { philoxBlock } from './philox';
 import { checkOptions, typeError } from './errors';
-import { OFFSET_LIMIT, UInt64Like, packCounter, toOffset, toSeed, toStream } from './stream';
+import { OFFSET_LIMIT, UInt64Like, packCounter, toOffset, toSeed, toStream, toUInt } from './stream';
 
 /** A generator's state as plain JSON: decimal strings, since JSON has no 64-bit integers. */
 export interface GeneratorState {
@@ -106,7 +106,7 @@ export class Generator {
     const o = checkOptions('state', s);
     const big = (name: string, v: unknown): bigint => {
       if (typeof v === 'string' && /^[0-9]+$/.test(v)) return BigInt(v);
-      if (typeof v === 'number' || typeof v === 'bigint') return BigInt(v as number);
+      if (typeof v === 'number' || typeof v === 'bigint') return toUInt(`state.${name}`, v, OFFSET_LIMIT);
       throw typeError(`state.${name}`, 'a decimal string', v);
     };
     return new Generator(toSeed('state.seed', big('seed', o.seed)), {
