@@ -137,6 +137,54 @@ void split_call(unsigned threads, size_t n, size_t unit, uint64_t words_per_unit
   });
 }
 
+// The operands of a product call: a, b, bias | null at info[at .. at + 2], m, n, k, transA, transB
+// after them, and bKeep | null, bScale at info[keep_at], info[keep_at + 1]. Lengths are checked
+// against m, n, k in double, so no size_t overflow can slip a short buffer through.
+struct MatmulOperands {
+  View<float> a, b, bias;
+  View<uint32_t> keep;
+  size_t m, n, k;
+  bool has_bias, has_keep, trans_a, trans_b;  // explicit: an empty array may have no data pointer
+  float scale;
+};
+
+MatmulOperands matmul_operands(const Napi::CallbackInfo& info, size_t at, size_t keep_at) {
+  const Napi::Env env = info.Env();
+  MatmulOperands g{};
+  g.a = typed_array<float>(info, at, napi_float32_array, "a", "Float32Array");
+  g.b = typed_array<float>(info, at + 1, napi_float32_array, "b", "Float32Array");
+  g.has_bias = info.Length() > at + 2 && !info[at + 2].IsNull() && !info[at + 2].IsUndefined();
+  if (g.has_bias) g.bias = typed_array<float>(info, at + 2, napi_float32_array, "bias", "Float32Array");
+  g.m = count_arg(info, at + 3, "m"), g.n = count_arg(info, at + 4, "n"), g.k = count_arg(info, at + 5, "k");
+  if ((double)g.a.length != (double)g.m * (double)g.k) throw_range(env, "Expected a.length === m * k");
+  if ((double)g.b.length != (double)g.k * (double)g.n) throw_range(env, "Expected b.length === k * n");
+  if (g.has_bias && g.bias.length != g.n) throw_range(env, "Expected bias.length === n");
+  g.trans_a = bool_arg(info, at + 6, "transA"), g.trans_b = bool_arg(info, at + 7, "transB");
+  g.scale = 1.0f;
+  g.has_keep = info.Length() > keep_at && !info[keep_at].IsNull() && !info[keep_at].IsUndefined();
+  if (g.has_keep) {
+    g.keep = typed_array<uint32_t>(info, keep_at, napi_uint32_array, "bKeep", "Uint32Array");
+    if ((double)g.keep.length * 32 < (double)g.b.length) throw_range(env, "Expected bKeep to hold ceil(b.length / 32) words");
+    g.scale = float_arg(info, keep_at + 1, "bScale");
+  }
+  return g;
+}
+
+// One product with the rows of C split across threads (each packs its own panels, so every
+// thread count gives the same bits). op(A) rows must be contiguous: transposed A stays serial.
+bool matmul_rows(const Kernels* kernels, unsigned threads, const MatmulArgs& args) {
+  std::atomic<bool> ok{true};
+  const size_t rows_min = args.trans_a ? args.m : (kMinPerThread / (args.n * args.k + 1)) + 8;
+  parallel_ranges(args.m, 8, args.trans_a ? 1 : threads, rows_min, [&](size_t b, size_t e) {
+    MatmulArgs part = args;
+    part.c = args.c + b * args.n;
+    part.a = args.a + b * args.k;
+    part.m = e - b;
+    if (!kernels->matmul(part)) ok.store(false);
+  });
+  return ok.load();
+}
+
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) : kernels_(&select_kernels()) {
@@ -338,48 +386,27 @@ class Addon : public Napi::Addon<Addon> {
   // by rows across the configured threads like the sync form (so the bits are the same).
   Napi::Value MatmulAsync(const Napi::CallbackInfo& info) {
     const Napi::Env env = info.Env();
-    const View<float> a = typed_array<float>(info, 0, napi_float32_array, "a", "Float32Array");
-    const View<float> b = typed_array<float>(info, 1, napi_float32_array, "b", "Float32Array");
-    View<float> bias{nullptr, 0};
-    const bool has_bias = info.Length() > 2 && !info[2].IsNull() && !info[2].IsUndefined();
-    if (has_bias) bias = typed_array<float>(info, 2, napi_float32_array, "bias", "Float32Array");
-    const size_t m = count_arg(info, 3, "m"), n = count_arg(info, 4, "n"), k = count_arg(info, 5, "k");
-    if ((double)a.length != (double)m * (double)k) throw_range(env, "Expected a.length === m * k");
-    if ((double)b.length != (double)k * (double)n) throw_range(env, "Expected b.length === k * n");
-    if (has_bias && bias.length != n) throw_range(env, "Expected bias.length === n");
-    const bool ta = bool_arg(info, 6, "transA"), tb = bool_arg(info, 7, "transB");
-    View<uint32_t> keep{nullptr, 0};
-    const bool has_keep = info.Length() > 8 && !info[8].IsNull() && !info[8].IsUndefined();
-    if (has_keep) {
-      keep = typed_array<uint32_t>(info, 8, napi_uint32_array, "bKeep", "Uint32Array");
-      if ((double)keep.length * 32 < (double)b.length) throw_range(env, "Expected bKeep to hold ceil(b.length / 32) words");
-    }
-    const float scale = has_keep ? float_arg(info, 9, "bScale") : 1.0f;
+    const MatmulOperands g = matmul_operands(info, 0, 8);
+    const size_t m = g.m, n = g.n, k = g.k;
     if ((double)m * (double)n > 9007199254740991.0) throw_range(env, "Expected m * n to be a safe integer");
     AsyncKernel* job = new AsyncKernel(env, m * n * sizeof(float), napi_float32_array, m * n);
     auto inputs = std::make_shared<std::vector<float>>();
-    inputs->reserve(a.length + b.length + bias.length);
-    inputs->insert(inputs->end(), a.data, a.data + a.length);
-    inputs->insert(inputs->end(), b.data, b.data + b.length);
-    inputs->insert(inputs->end(), bias.data, bias.data + bias.length);
-    auto bits = std::make_shared<std::vector<uint32_t>>(keep.data, keep.data + keep.length);
+    inputs->reserve(g.a.length + g.b.length + g.bias.length);
+    inputs->insert(inputs->end(), g.a.data, g.a.data + g.a.length);
+    inputs->insert(inputs->end(), g.b.data, g.b.data + g.b.length);
+    inputs->insert(inputs->end(), g.bias.data, g.bias.data + g.bias.length);
+    auto bits = std::make_shared<std::vector<uint32_t>>(g.keep.data, g.keep.data + g.keep.length);
     const Kernels* kern = kernels_;
     const unsigned th = threads_;
     float* c = (float*)job->data();
-    const size_t alen = a.length, blen = b.length;
+    const size_t alen = g.a.length, blen = g.b.length;
+    const bool has_bias = g.has_bias, has_keep = g.has_keep, ta = g.trans_a, tb = g.trans_b;
+    const float scale = g.scale;
     job->work = [=] {
       const float* base = inputs->data();
       const MatmulArgs args{c, base, base + alen, has_bias ? base + alen + blen : nullptr, m, n, k, ta, tb, false,
                             has_keep ? bits->data() : nullptr, scale};
-      std::atomic<bool> ok{true};
-      parallel_ranges(m, 8, ta ? 1 : th, ta ? m : (kMinPerThread / (n * k + 1)) + 8, [&](size_t r0, size_t r1) {
-        MatmulArgs part = args;
-        part.c = args.c + r0 * n;
-        part.a = args.a + r0 * k;
-        part.m = r1 - r0;
-        if (!kern->matmul(part)) ok.store(false);
-      });
-      if (!ok.load()) job->fail("dropmask: out of memory for matmul packing buffers");
+      if (!matmul_rows(kern, th, args)) job->fail("dropmask: out of memory for matmul packing buffers");
     };
     const Napi::Promise promise = job->promise();
     job->Queue();
@@ -390,37 +417,11 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Matmul(const Napi::CallbackInfo& info) {
     const Napi::Env env = info.Env();
     const View<float> c = typed_array<float>(info, 0, napi_float32_array, "c", "Float32Array");
-    const View<float> a = typed_array<float>(info, 1, napi_float32_array, "a", "Float32Array");
-    const View<float> b = typed_array<float>(info, 2, napi_float32_array, "b", "Float32Array");
-    View<float> bias{nullptr, 0};
-    const bool has_bias = info.Length() > 3 && !info[3].IsNull() && !info[3].IsUndefined();
-    if (has_bias) bias = typed_array<float>(info, 3, napi_float32_array, "bias", "Float32Array");
-    const size_t m = count_arg(info, 4, "m"), n = count_arg(info, 5, "n"), k = count_arg(info, 6, "k");
-    // Products in double: no size_t overflow can slip a short buffer past these checks.
-    if ((double)c.length != (double)m * (double)n) throw_range(env, "Expected c.length === m * n");
-    if ((double)a.length != (double)m * (double)k) throw_range(env, "Expected a.length === m * k");
-    if ((double)b.length != (double)k * (double)n) throw_range(env, "Expected b.length === k * n");
-    if (has_bias && bias.length != n) throw_range(env, "Expected bias.length === n");
-    View<uint32_t> keep{nullptr, 0};
-    const bool has_keep = info.Length() > 10 && !info[10].IsNull() && !info[10].IsUndefined();
-    if (has_keep) {
-      keep = typed_array<uint32_t>(info, 10, napi_uint32_array, "bKeep", "Uint32Array");
-      if ((double)keep.length * 32 < (double)b.length) throw_range(env, "Expected bKeep to hold ceil(b.length / 32) words");
-    }
-    const MatmulArgs args{c.data, a.data, b.data, has_bias ? bias.data : nullptr, m, n, k,
-                          bool_arg(info, 7, "transA"), bool_arg(info, 8, "transB"), bool_arg(info, 9, "accumulate"),
-                          has_keep ? keep.data : nullptr, has_keep ? float_arg(info, 11, "bScale") : 1.0f};
-    // Rows of C split across threads (each packs its own panels); op(A) rows must be contiguous.
-    std::atomic<bool> ok{true};
-    const size_t rows_min = args.trans_a ? m : (kMinPerThread / (n * k + 1)) + 8;
-    parallel_ranges(m, 8, args.trans_a ? 1 : threads_, rows_min, [&](size_t b, size_t e) {
-      MatmulArgs part = args;
-      part.c = args.c + b * n;
-      part.a = args.a + b * k;
-      part.m = e - b;
-      if (!kernels_->matmul(part)) ok.store(false);
-    });
-    if (!ok.load()) throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
+    const MatmulOperands g = matmul_operands(info, 1, 10);
+    if ((double)c.length != (double)g.m * (double)g.n) throw_range(env, "Expected c.length === m * n");
+    const MatmulArgs args{c.data, g.a.data, g.b.data, g.has_bias ? g.bias.data : nullptr, g.m, g.n, g.k, g.trans_a, g.trans_b,
+                          bool_arg(info, 9, "accumulate"), g.has_keep ? g.keep.data : nullptr, g.scale};
+    if (!matmul_rows(kernels_, threads_, args)) throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
     return env.Undefined();
   }
 };
