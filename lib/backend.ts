@@ -31,7 +31,66 @@ export interface Backend {
    */
   matmul(c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null, m: number, n: number, k: number,
     transA: boolean, transB: boolean, accumulate: boolean, bKeep?: Uint32Array | null, bScale?: number): void;
+
+  // Feature-map kernels of the convolutional methods (conv.inc, assembly/conv.ts, backends/js_conv.ts).
+  // They draw nothing: masks come in from the Bernoulli kernels, so results are exact and
+  // bit-identical on every backend.
+  /**
+   * Max pooling of keep ? x : 0 over each window: out[window] = scale · max, argmax[window] = the
+   * storage index of the first (row-major) winner, or −1 when the winner was dropped or the
+   * window is all dropped. keep: bits over x's storage, or null (all kept). Windows never leave
+   * the map (no padding); out is [n, c, oh, ow] in x's layout, oh = ⌊(h − kh)/sh⌋ + 1.
+   */
+  maxPool(out: Float32Array, x: Float32Array, keep: Uint32Array | null, g: PoolGeometry, scale: number, argmax: Int32Array | null): void;
+  /**
+   * Probabilistic weighted pooling: each window's n values sorted ascending (stable: ties keep
+   * storage order, insertion sort), out = Σ_k weights[k] · a_(k) summed in float32 from k = 0.
+   */
+  weightedPool(out: Float32Array, x: Float32Array, g: PoolGeometry, weights: Float32Array): void;
+  /**
+   * DropBlock's block expansion: mask = 1 except where some seed's size×size block covers the
+   * cell (seed at top-left corner). seeds: 0/1 over [n, c, h − size + 1, w − size + 1], mask over
+   * [n, c, h, w], both in the geometry's layout. Returns the number of ones written.
+   */
+  dropBlockMask(mask: Uint8Array, seeds: Uint8Array, g: BlockGeometry): number;
+  /**
+   * out[p] = storage index of the first maximum of plane p (−1 when select is given and
+   * select[p] = 0). Comparisons are `>`, so a NaN never wins unless it comes first.
+   */
+  argmaxPlanes(out: Int32Array, x: Float32Array, select: Uint8Array | null, g: PlaneGeometry): void;
+  /**
+   * out[i] = m ? x[i] · scale : fill with m = mask[⌊i / (repeat · inner)⌋ · inner + i mod inner]
+   * (a mask broadcast along an axis of size `repeat` whose inner block is `inner` elements);
+   * mask null keeps everything. out may be x.
+   */
+  maskApply(out: Float32Array, x: Float32Array, mask: Uint8Array | null, repeat: number, inner: number, scale: number, fill: number): void;
 }
+
+/** A pooling window walk over a map [n, c, h, w] stored NCHW or NHWC (kernel kh×kw, stride sh×sw). */
+export interface PoolGeometry {
+  n: number; c: number; h: number; w: number;
+  kh: number; kw: number; sh: number; sw: number;
+  channelsLast: boolean;
+}
+
+/** DropBlock planes: [n, c, h, w] in either layout (c = 1 when one mask is shared by all channels). */
+export interface BlockGeometry {
+  n: number; c: number; h: number; w: number;
+  size: number;
+  channelsLast: boolean;
+}
+
+/**
+ * Planes for an arg-max search: plane p = o · inner + i (o < outer, i < inner) has `count`
+ * elements, `elemStride` apart, from o · outerStride + i · innerStride.
+ */
+export interface PlaneGeometry {
+  outer: number; inner: number; outerStride: number; innerStride: number;
+  count: number; elemStride: number;
+}
+
+/** Pooled map size along one axis: ⌊(size − kernel) / stride⌋ + 1. */
+export const pooledSize = (size: number, kernel: number, stride: number): number => Math.floor((size - kernel) / stride) + 1;
 
 /** The kernels that have an off-thread form on backends that support it. */
 export type AsyncKernelName = 'randomBits' | 'uniform' | 'normal' | 'bernoulliF32' | 'bernoulliU8' | 'bernoulliBits' | 'dropout' | 'gaussianNoise';

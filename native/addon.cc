@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
+#include "conv_binding.h"
 #include "kernels.h"
 #include "parallel.h"
 
@@ -29,62 +31,6 @@ std::vector<const Kernels*> available_kernels() {
   all.push_back(&select_kernels());
 #endif
   return all;
-}
-
-[[noreturn]] void throw_type(Napi::Env env, const std::string& msg) { throw Napi::TypeError::New(env, msg); }
-[[noreturn]] void throw_range(Napi::Env env, const std::string& msg) { throw Napi::RangeError::New(env, msg); }
-
-template <class T>
-struct View {
-  T* data;
-  size_t length;
-};
-
-template <class T>
-View<T> typed_array(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type type, const char* name,
-                    const char* type_name) {
-  if (info.Length() <= i || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != type)
-    throw_type(info.Env(), std::string("Expected a ") + type_name + " for " + name);
-  Napi::TypedArrayOf<T> a = info[i].As<Napi::TypedArrayOf<T>>();
-  return {a.Data(), a.ElementLength()};
-}
-
-double number(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  if (info.Length() <= i || !info[i].IsNumber()) throw_type(info.Env(), std::string("Expected a number for ") + name);
-  return info[i].As<Napi::Number>().DoubleValue();
-}
-
-uint32_t threshold_arg(const Napi::CallbackInfo& info, size_t i) {
-  const double t = number(info, i, "threshold");
-  if (!(t >= 0 && t <= 65536) || t != (double)(uint32_t)t)
-    throw_range(info.Env(), "Expected an integer in [0, 65536] for threshold");
-  return (uint32_t)t;
-}
-
-float float_arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  const double v = number(info, i, name);
-  if (!(v - v == 0)) throw_range(info.Env(), std::string("Expected a finite number for ") + name);
-  return (float)v;
-}
-
-// counter = Uint32Array [seed lo, seed hi, stream lo, stream hi, block lo, block hi, phase]
-Counter counter_arg(const Napi::CallbackInfo& info, size_t i) {
-  const View<uint32_t> v = typed_array<uint32_t>(info, i, napi_uint32_array, "counter", "Uint32Array");
-  if (v.length != 7) throw_range(info.Env(), "Expected 7 words for counter");
-  if (v.data[6] > 3) throw_range(info.Env(), "Expected a phase in [0, 3] for counter");
-  return Counter{v.data[0], v.data[1], v.data[2], v.data[3], (uint64_t)v.data[5] << 32 | v.data[4], v.data[6]};
-}
-
-size_t count_arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  const double v = number(info, i, name);
-  if (!(v >= 0 && v <= 9007199254740991.0) || v != (double)(size_t)v)
-    throw_range(info.Env(), std::string("Expected a non-negative integer for ") + name);
-  return (size_t)v;
-}
-
-bool bool_arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  if (info.Length() <= i || !info[i].IsBoolean()) throw_type(info.Env(), std::string("Expected a boolean for ") + name);
-  return info[i].As<Napi::Boolean>().Value();
 }
 
 // An asynchronous kernel call: the work runs on the libuv thread pool. The result buffer is made
@@ -205,6 +151,11 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("matmul", &Addon::Matmul),
         InstanceMethod("kernelAsync", &Addon::KernelAsync),
         InstanceMethod("matmulAsync", &Addon::MatmulAsync),
+        InstanceMethod("maxPool", &Addon::Conv<MaxPool>),
+        InstanceMethod("weightedPool", &Addon::Conv<WeightedPool>),
+        InstanceMethod("dropBlockMask", &Addon::Conv<DropBlockMask>),
+        InstanceMethod("argmaxPlanes", &Addon::Conv<ArgmaxPlanes>),
+        InstanceMethod("maskApply", &Addon::Conv<MaskApply>),
     });
   }
 
@@ -221,6 +172,12 @@ class Addon : public Napi::Addon<Addon> {
   }
 
   Napi::Value Threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), threads_); }
+
+  // The feature-map kernels take this instance's kernel table (see conv_binding.h).
+  template <Napi::Value (*Binding)(const Kernels*, const Napi::CallbackInfo&)>
+  Napi::Value Conv(const Napi::CallbackInfo& info) {
+    return Binding(kernels_, info);
+  }
 
   template <class K>
   void split(size_t n, size_t unit, uint64_t words_per_unit, const Counter& c, K&& kernel) {

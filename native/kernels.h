@@ -20,6 +20,25 @@ struct MatmulArgs {
   float b_scale;
 };
 
+// A pooling window walk over a map [n, c, h, w] stored NCHW or NHWC (channels_last), window
+// kh x kw, stride sh x sw, no padding.
+struct PoolArgs {
+  size_t n, c, h, w, kh, kw, sh, sw;
+  bool channels_last;
+};
+
+// DropBlock planes [n, c, h, w] (c = 1 when shared across channels), block side `size`.
+struct BlockArgs {
+  size_t n, c, h, w, size;
+  bool channels_last;
+};
+
+// Arg-max planes: plane p = o * inner + i has `count` elements elem_stride apart from
+// o * outer_stride + i * inner_stride.
+struct PlaneArgs {
+  size_t outer, inner, outer_stride, inner_stride, count, elem_stride;
+};
+
 struct Kernels {
   const char* simd;  // "avx512", "avx2", "sse2", "neon" or "scalar"
   void (*random_bits)(uint32_t* out, size_t n, const Counter& c);
@@ -31,6 +50,13 @@ struct Kernels {
   void (*dropout)(float* out, const float* x, size_t n, const Counter& c, uint32_t threshold, float scale);
   void (*gaussian_noise)(float* out, const float* x, size_t n, const Counter& c, float std);
   bool (*matmul)(const MatmulArgs& args);
+  // Feature-map kernels (conv.inc): see lib/backend.ts for each contract.
+  void (*max_pool)(const PoolArgs& g, float* out, const float* x, const uint32_t* keep, float scale, int32_t* argmax);
+  void (*weighted_pool)(const PoolArgs& g, float* out, const float* x, const float* weights, float* sorted);
+  size_t (*drop_block_mask)(const BlockArgs& g, uint8_t* mask, const uint8_t* seeds, uint8_t* rows, int32_t* cover);
+  void (*argmax_planes)(const PlaneArgs& g, int32_t* out, const float* x, const uint8_t* select);
+  void (*mask_apply)(float* out, const float* x, size_t n, const uint8_t* mask, size_t repeat, size_t inner, float scale,
+                     float fill);
 };
 
 const Kernels& select_kernels();

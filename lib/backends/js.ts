@@ -3,6 +3,7 @@
 import type { Backend } from '../backend';
 import { boxMuller } from '../f32math';
 import { forEachChunk } from '../philox';
+import { jsConvKernels } from './js_conv';
 
 const f = Math.fround;
 
@@ -34,6 +35,7 @@ function forEachGaussian(counter: Uint32Array, n: number, use: (j: number, z: nu
 export const jsBackend: Backend = {
   name: 'js',
   simd: 'none',
+  ...jsConvKernels,
 
   randomBits(out, counter) {
     forEachChunk(counter, out.length, (words, start, count, first) => {

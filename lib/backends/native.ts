@@ -3,7 +3,18 @@
 import * as path from 'path';
 import type { Backend, KernelAsync } from '../backend';
 
-interface Addon extends Omit<Backend, 'name' | 'simd'> {
+/** The addon's feature-map bindings take the geometry as positional numbers (see native/conv_binding.h). */
+interface ConvAddon {
+  maxPool(out: Float32Array, x: Float32Array, keep: Uint32Array | null, n: number, c: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, channelsLast: boolean, scale: number, argmax: Int32Array | null): void;
+  weightedPool(out: Float32Array, x: Float32Array, n: number, c: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, channelsLast: boolean, weights: Float32Array): void;
+  dropBlockMask(mask: Uint8Array, seeds: Uint8Array, n: number, c: number, h: number, w: number, size: number, channelsLast: boolean): number;
+  argmaxPlanes(out: Int32Array, x: Float32Array, select: Uint8Array | null, outer: number, inner: number,
+    outerStride: number, innerStride: number, count: number, elemStride: number): void;
+}
+
+interface Addon extends Omit<Backend, 'name' | 'simd' | keyof ConvAddon>, ConvAddon {
   simd(): string;
   simdLevels(): string[];
   setSimd(level: string): void;
@@ -71,6 +82,13 @@ export function loadNativeBackend(): NativeBackend {
     matmulAsync: (a, b, bias, m, n, k, ta, tb, keep, scale) => addon.matmulAsync(a, b, bias, m, n, k, ta, tb, keep ?? null, scale ?? 1),
     matmul: (c, a, b, bias, m, n, k, ta, tb, acc, keep, scale) =>
       addon.matmul(c, a, b, bias, m, n, k, ta, tb, acc, keep ?? null, scale ?? 1),
+    maxPool: (out, x, keep, g, scale, argmax) =>
+      addon.maxPool(out, x, keep, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.channelsLast, scale, argmax),
+    weightedPool: (out, x, g, weights) => addon.weightedPool(out, x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.channelsLast, weights),
+    dropBlockMask: (mask, seeds, g) => addon.dropBlockMask(mask, seeds, g.n, g.c, g.h, g.w, g.size, g.channelsLast),
+    argmaxPlanes: (out, x, select, g) =>
+      addon.argmaxPlanes(out, x, select, g.outer, g.inner, g.outerStride, g.innerStride, g.count, g.elemStride),
+    maskApply: (out, x, mask, repeat, inner, scale, fill) => addon.maskApply(out, x, mask, repeat, inner, scale, fill),
   };
   return backend;
 }

@@ -4,9 +4,10 @@
 // counter-based, so chunking changes nothing in the results.
 import type { Backend } from '../backend';
 import { advanceCounter } from '../stream';
+import { WasmConvExports, wasmConvKernels } from './wasm_conv';
 
 /** The raw exports of dropmask.wasm (pointers are byte addresses in `memory`). */
-export interface WasmExports {
+export interface WasmExports extends WasmConvExports {
   memory: WebAssembly.Memory;
   scratchBase(): number;
   setCounter(k0: number, k1: number, s0: number, s1: number, b0: number, b1: number, phase: number): void;
@@ -78,6 +79,7 @@ export function createWasmBackend(module: WebAssembly.Module): Backend {
   return {
     name: 'wasm',
     simd: 'simd128',
+    ...wasmConvKernels(k, heapPtr, reserve),
 
     randomBits(out, counter) {
       chunks(out.length, counter, CHUNK, (n, first) => {

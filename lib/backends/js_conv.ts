@@ -1,0 +1,129 @@
+// The feature-map kernels in plain TypeScript: the reference the native and wasm kernels match
+// bit for bit. See Backend in ../backend.ts for each contract.
+import type { Backend, BlockGeometry, PlaneGeometry, PoolGeometry } from '../backend';
+import { pooledSize } from '../backend';
+
+const f = Math.fround;
+
+/** Storage strides [sn, sc, sh, sw] of a map [n, c, h, w]. */
+export function mapStrides(c: number, h: number, w: number, channelsLast: boolean): [number, number, number, number] {
+  return channelsLast ? [h * w * c, 1, w * c, c] : [c * h * w, h * w, w, 1];
+}
+
+/** Calls visit(outIndex, windowStart) for every pooling window; window element (i, j) is at start + i·xh + j·xw. */
+export function forEachWindow(g: PoolGeometry, visit: (o: number, start: number, xh: number, xw: number) => void): void {
+  const oh = pooledSize(g.h, g.kh, g.sh), ow = pooledSize(g.w, g.kw, g.sw);
+  const [xn, xc, xh, xw] = mapStrides(g.c, g.h, g.w, g.channelsLast);
+  const [yn, yc, yh, yw] = mapStrides(g.c, oh, ow, g.channelsLast);
+  for (let n = 0; n < g.n; n++)
+    for (let c = 0; c < g.c; c++)
+      for (let y = 0; y < oh; y++)
+        for (let x = 0; x < ow; x++) visit(n * yn + c * yc + y * yh + x * yw, n * xn + c * xc + y * g.sh * xh + x * g.sw * xw, xh, xw);
+}
+
+const kept = (keep: Uint32Array | null, i: number): boolean => keep === null || ((keep[i >>> 5] >>> (i & 31)) & 1) === 1;
+
+export const jsConvKernels: Pick<Backend, 'maxPool' | 'weightedPool' | 'dropBlockMask' | 'argmaxPlanes' | 'maskApply'> = {
+  maxPool(out, x, keep, g, scale, argmax) {
+    const s = f(scale);
+    forEachWindow(g, (o, start, xh, xw) => {
+      let best = 0, arg = -1;
+      for (let i = 0; i < g.kh; i++) {
+        for (let j = 0; j < g.kw; j++) {
+          const at = start + i * xh + j * xw;
+          const k = kept(keep, at);
+          const v = k ? x[at] : 0;
+          if ((i === 0 && j === 0) || v > best) {
+            best = v;
+            arg = k ? at : -1;
+          }
+        }
+      }
+      out[o] = f(best * s);
+      if (argmax) argmax[o] = arg;
+    });
+  },
+
+  weightedPool(out, x, g, weights) {
+    const v = new Float32Array(g.kh * g.kw);
+    forEachWindow(g, (o, start, xh, xw) => {
+      let n = 0;
+      for (let i = 0; i < g.kh; i++) {
+        for (let j = 0; j < g.kw; j++) {
+          const a = x[start + i * xh + j * xw];
+          let k = n++;
+          for (; k > 0 && v[k - 1] > a; k--) v[k] = v[k - 1];
+          v[k] = a;
+        }
+      }
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc = f(acc + f(weights[k] * v[k]));
+      out[o] = acc;
+    });
+  },
+
+  dropBlockMask(mask, seeds, g) {
+    const sh = g.h - g.size + 1, sw = g.w - g.size + 1;
+    const [mn, mc, mh, mw] = mapStrides(g.c, g.h, g.w, g.channelsLast);
+    const [tn, tc, th, tw] = mapStrides(g.c, sh, sw, g.channelsLast);
+    const rows = new Uint8Array(sh * g.w);
+    const cover = new Int32Array(g.w);
+    let ones = 0;
+    for (let n = 0; n < g.n; n++) {
+      for (let c = 0; c < g.c; c++) {
+        const sBase = n * tn + c * tc, mBase = n * mn + c * mc;
+        // rows[r][x] = some seed of row r has its block over column x
+        for (let r = 0; r < sh; r++) {
+          let run = 0;
+          for (let x = 0; x < g.w; x++) {
+            if (x < sw) run += seeds[sBase + r * th + x * tw];
+            if (x >= g.size) run -= seeds[sBase + r * th + (x - g.size) * tw];
+            rows[r * g.w + x] = run > 0 ? 1 : 0;
+          }
+        }
+        cover.fill(0);
+        for (let y = 0; y < g.h; y++) {
+          for (let x = 0; x < g.w; x++) {
+            if (y < sh) cover[x] += rows[y * g.w + x];
+            if (y >= g.size) cover[x] -= rows[(y - g.size) * g.w + x];
+            const m = cover[x] === 0 ? 1 : 0;
+            mask[mBase + y * mh + x * mw] = m;
+            ones += m;
+          }
+        }
+      }
+    }
+    return ones;
+  },
+
+  argmaxPlanes(out, x, select, g) {
+    for (let o = 0; o < g.outer; o++) {
+      for (let i = 0; i < g.inner; i++) {
+        const p = o * g.inner + i;
+        if (select && !select[p]) {
+          out[p] = -1;
+          continue;
+        }
+        const start = o * g.outerStride + i * g.innerStride;
+        let best = x[start], arg = start;
+        for (let j = 1; j < g.count; j++) {
+          const at = start + j * g.elemStride;
+          if (x[at] > best) {
+            best = x[at];
+            arg = at;
+          }
+        }
+        out[p] = g.count === 0 ? -1 : arg;
+      }
+    }
+  },
+
+  maskApply(out, x, mask, repeat, inner, scale, fill) {
+    const s = f(scale), fl = f(fill);
+    const block = repeat * inner;
+    for (let i = 0; i < x.length; i++) {
+      const m = mask === null || mask[Math.floor(i / block) * inner + (i % inner)];
+      out[i] = m ? f(x[i] * s) : fl;
+    }
+  },
+};

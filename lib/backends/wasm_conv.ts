@@ -1,0 +1,120 @@
+// The wasm backend's feature-map kernels: operands are copied into the module's heap a group
+// of examples at a time (every kernel treats examples independently), so memory stays bounded
+// and results equal one whole-tensor call.
+import type { Backend } from '../backend';
+import { pooledSize } from '../backend';
+
+/** The conv exports of dropmask.wasm (pointers are byte addresses in `memory`). */
+export interface WasmConvExports {
+  memory: WebAssembly.Memory;
+  maxPool(out: number, x: number, keep: number, keepBit0: number, n: number, c: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, channelsLast: number, scale: number, argmax: number): void;
+  weightedPool(out: number, x: number, n: number, c: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, channelsLast: number, weights: number, sorted: number): void;
+  dropBlockMask(mask: number, seeds: number, n: number, c: number, h: number, w: number, size: number, channelsLast: number,
+    rows: number, cover: number): number;
+  argmaxPlanes(out: number, x: number, select: number, outer: number, inner: number,
+    outerStride: number, innerStride: number, count: number, elemStride: number): void;
+  maskApply(out: number, x: number, len: number, mask: number, repeat: number, inner: number, scale: number, fill: number): void;
+}
+
+/** Bytes of operands one kernel call aims at: large enough to amortise the call, small enough for the cache. */
+const GROUP_BYTES = 1 << 22;
+
+type ConvKernels = Pick<Backend, 'maxPool' | 'weightedPool' | 'dropBlockMask' | 'argmaxPlanes' | 'maskApply'>;
+
+/**
+ * @param heapPtr - first free byte of the module's memory.
+ * @param reserve - grows the memory to at least `end` bytes (detaching old views).
+ */
+export function wasmConvKernels(k: WasmConvExports, heapPtr: number, reserve: (end: number) => void): ConvKernels {
+  /** Lays out regions of these byte sizes from heapPtr (64-byte aligned), grows memory, returns their pointers. */
+  function place(...bytes: number[]): number[] {
+    let at = heapPtr;
+    const ptrs = bytes.map((b) => {
+      const p = at;
+      at = Math.ceil((at + b + 16) / 64) * 64;
+      return p;
+    });
+    reserve(at);
+    return ptrs;
+  }
+  const f32 = (ptr: number, n: number): Float32Array => new Float32Array(k.memory.buffer, ptr, n);
+  const i32 = (ptr: number, n: number): Int32Array => new Int32Array(k.memory.buffer, ptr, n);
+  const u8 = (ptr: number, n: number): Uint8Array => new Uint8Array(k.memory.buffer, ptr, n);
+  /** Examples per call for `bytesPerExample`: at least 1. */
+  const groupOf = (bytesPerExample: number): number => Math.max(1, Math.floor(GROUP_BYTES / Math.max(1, bytesPerExample)));
+
+  return {
+    maxPool(out, x, keep, g, scale, argmax) {
+      const inner = g.c * g.h * g.w, outer = g.c * pooledSize(g.h, g.kh, g.sh) * pooledSize(g.w, g.kw, g.sw);
+      const group = groupOf(4 * inner + 8 * outer + inner / 8);
+      for (let n0 = 0; n0 < g.n; n0 += group) {
+        const n = Math.min(group, g.n - n0);
+        const e0 = n0 * inner, e1 = e0 + n * inner;
+        const w0 = e0 >>> 5, words = keep ? Math.ceil(e1 / 32) - w0 : 0;
+        const [xp, op, kp, ap] = place(4 * n * inner, 4 * n * outer, 4 * words, argmax ? 4 * n * outer : 0);
+        f32(xp, n * inner).set(x.subarray(e0, e1));
+        if (keep) new Uint32Array(k.memory.buffer, kp, words).set(keep.subarray(w0, w0 + words));
+        k.maxPool(op, xp, keep ? kp : 0, e0 & 31, n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, +g.channelsLast, scale, argmax ? ap : 0);
+        out.set(f32(op, n * outer), n0 * outer);
+        if (argmax) {
+          const a = i32(ap, n * outer);
+          for (let i = 0; i < a.length; i++) argmax[n0 * outer + i] = a[i] < 0 ? -1 : a[i] + e0;
+        }
+      }
+    },
+
+    weightedPool(out, x, g, weights) {
+      const inner = g.c * g.h * g.w, outer = g.c * pooledSize(g.h, g.kh, g.sh) * pooledSize(g.w, g.kw, g.sw);
+      const group = groupOf(4 * (inner + outer));
+      for (let n0 = 0; n0 < g.n; n0 += group) {
+        const n = Math.min(group, g.n - n0);
+        const [xp, op, wp, sp] = place(4 * n * inner, 4 * n * outer, 4 * weights.length, 4 * weights.length);
+        f32(xp, n * inner).set(x.subarray(n0 * inner, (n0 + n) * inner));
+        f32(wp, weights.length).set(weights);
+        k.weightedPool(op, xp, n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, +g.channelsLast, wp, sp);
+        out.set(f32(op, n * outer), n0 * outer);
+      }
+    },
+
+    dropBlockMask(mask, seeds, g) {
+      const inner = g.c * g.h * g.w, seedInner = g.c * (g.h - g.size + 1) * (g.w - g.size + 1);
+      const group = groupOf(inner + seedInner);
+      let ones = 0;
+      for (let n0 = 0; n0 < g.n; n0 += group) {
+        const n = Math.min(group, g.n - n0);
+        const [mp, sp, rp, cp] = place(n * inner, n * seedInner, (g.h - g.size + 1) * g.w, 4 * g.w);
+        u8(sp, n * seedInner).set(seeds.subarray(n0 * seedInner, (n0 + n) * seedInner));
+        ones += k.dropBlockMask(mp, sp, n, g.c, g.h, g.w, g.size, +g.channelsLast, rp, cp);
+        mask.set(u8(mp, n * inner), n0 * inner);
+      }
+      return ones;
+    },
+
+    argmaxPlanes(out, x, select, g) {
+      // One call over all of x: planes may interleave (channels-last feature maps), so x is not split.
+      const planes = g.outer * g.inner;
+      const [xp, op, sp] = place(4 * x.length, 4 * planes, select ? planes : 0);
+      f32(xp, x.length).set(x);
+      if (select) u8(sp, planes).set(select.subarray(0, planes));
+      k.argmaxPlanes(op, xp, select ? sp : 0, g.outer, g.inner, g.outerStride, g.innerStride, g.count, g.elemStride);
+      out.set(i32(op, planes));
+    },
+
+    maskApply(out, x, mask, repeat, inner, scale, fill) {
+      const block = repeat * inner;
+      const blocks = Math.max(1, Math.floor(GROUP_BYTES / 8 / block));
+      const step = blocks * block;
+      for (let e0 = 0; e0 < x.length; e0 += step) {
+        const len = Math.min(step, x.length - e0);
+        const m0 = (e0 / block) * inner, mLen = mask ? Math.ceil(len / block) * inner : 0;
+        const [xp, op, mp] = place(4 * len, 4 * len, mLen);
+        f32(xp, len).set(x.subarray(e0, e0 + len));
+        if (mask) u8(mp, mLen).set(mask.subarray(m0, m0 + mLen));
+        k.maskApply(op, xp, len, mask ? mp : 0, repeat, inner, scale, fill);
+        out.set(f32(op, len), e0);
+      }
+    },
+  };
+}
