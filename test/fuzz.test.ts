@@ -76,6 +76,28 @@ describe.each(variants())('fuzzing on $label', (v) => {
         expect(out.intact()).toBe(true);
       }), { numRuns: 150, seed: 20261127 });
   });
+
+  test('convolutional methods with random shapes, layouts, kernels and counts never write outside out', () => {
+    const dim = fc.oneof(fc.integer({ min: 0, max: 6 }), anyValue);
+    // x's length matches the shape most of the time, so most calls get past the shape check
+    fc.assert(fc.property(fc.integer({ min: -1, max: 4 }), fc.integer({ min: 0, max: 300 }), fc.array(dim, { maxLength: 5 }),
+      fc.constantFrom('NCHW', 'NHWC', 'CHW', undefined), dim, dim, probability,
+      (skew, outLength, shape, layout, k, s, p) => {
+        const size = shape.reduce((a: number, d) => a * (typeof d === 'number' && d >= 0 && d < 100 ? Math.floor(d) : 1), 1);
+        const x = new Float32Array(Math.max(0, size + (skew > 1 ? 0 : skew))).map((_, i) => (i % 5) - 2);
+        const out = guarded(outLength);
+        const base = { shape: shape as number[], layout: layout as 'NCHW', out: out.view, seed: 3, backend };
+        run(() => dm.maxPoolDropout(x, { ...base, p: p as number, kernel: k as number, stride: s as number }));
+        run(() => dm.maxPoolDropout(x, { ...base, kernel: k as number, mode: 'eval' }));
+        run(() => dm.spatialDropout(x, { ...base, p: p as number }));
+        run(() => dm.dropBlock(x, { ...base, keepProb: p as number, blockSize: k as number, shareAcrossChannels: s === 1 }));
+        run(() => dm.maxDrop(x, { ...base, p: p as number, kernel: k as number, granularity: s === 2 ? 'channel' : 'feature' }));
+        run(() => dm.cutout(x, { ...base, size: k as number, holes: s as number, region: p === 0.5 ? 'circle' : 'rectangle' }));
+        run(() => dm.stochasticDropout(x, { out: out.view, seed: 3, backend, rate: { distribution: 'uniform', low: 0, high: p as number } }));
+        run(() => dm.dropPath(x, x, { ...base, p: p as number }));
+        expect(out.intact()).toBe(true);
+      }), { numRuns: 300, seed: 20261127 });
+  });
 });
 
 test('a soak of 10^6 small calls leaves memory flat', () => {
