@@ -65,6 +65,25 @@ export function maxPool(out: usize, x: usize, keep: usize, keepBit0: i32, n: i32
         }
     return;
   }
+  if (!channelsLast && keep == 0 && argmax == 0) {
+    // Plain pooling of an already masked map, plane by plane, row by row.
+    for (let p = 0; p < n * c; p++)
+      for (let y = 0; y < oh; y++) {
+        const r = p * h * w + y * sh * w;
+        const o = (p * oh + y) * ow;
+        for (let xo = 0; xo < ow; xo++) {
+          const win = r + xo * sw;
+          let best = ldf(x, win);
+          for (let i = 0; i < kh; i++)
+            for (let j = i == 0 ? 1 : 0; j < kw; j++) {
+              const v = ldf(x, win + i * w + j);
+              if (v > best) best = v;
+            }
+          stf(out, o + xo, best * scale);
+        }
+      }
+    return;
+  }
   for (let b = 0; b < n; b++)
     for (let ch = 0; ch < c; ch++)
       for (let y = 0; y < oh; y++)
@@ -88,6 +107,52 @@ export function maxPool(out: usize, x: usize, keep: usize, keepBit0: i32, n: i32
         }
 }
 
+// Conditional swap keeping both values, so a sorting network orders the window like the
+// reference's insertion sort as far as the weighted sum can tell (equal values are
+// interchangeable; any NaN makes the sum NaN).
+let sortLo: f32 = 0, sortHi: f32 = 0;
+@inline function order(a: f32, b: f32): void {
+  const swap = b < a;
+  sortLo = swap ? b : a;
+  sortHi = swap ? a : b;
+}
+
+function weighted4(a: f32, b: f32, c: f32, d: f32, weights: usize): f32 {
+  order(a, b); a = sortLo; b = sortHi;
+  order(c, d); c = sortLo; d = sortHi;
+  order(a, c); a = sortLo; c = sortHi;
+  order(b, d); b = sortLo; d = sortHi;
+  order(b, c); b = sortLo; c = sortHi;
+  let acc: f32 = 0;
+  acc = acc + ldf(weights, 0) * a;
+  acc = acc + ldf(weights, 1) * b;
+  acc = acc + ldf(weights, 2) * c;
+  acc = acc + ldf(weights, 3) * d;
+  return acc;
+}
+
+// weighted4 on four windows at once (one per lane), with the same conditional swaps.
+let vLo: v128 = i32x4.splat(0), vHi: v128 = i32x4.splat(0);
+@inline function orderV(a: v128, b: v128): void {
+  const swap = f32x4.lt(b, a);
+  vLo = v128.bitselect(b, a, swap);
+  vHi = v128.bitselect(a, b, swap);
+}
+
+@inline function weighted4v(a: v128, b: v128, c: v128, d: v128, weights: usize): v128 {
+  orderV(a, b); a = vLo; b = vHi;
+  orderV(c, d); c = vLo; d = vHi;
+  orderV(a, c); a = vLo; c = vHi;
+  orderV(b, d); b = vLo; d = vHi;
+  orderV(b, c); b = vLo; c = vHi;
+  let acc = f32x4.splat(0);
+  acc = f32x4.add(acc, f32x4.mul(f32x4.splat(ldf(weights, 0)), a));
+  acc = f32x4.add(acc, f32x4.mul(f32x4.splat(ldf(weights, 1)), b));
+  acc = f32x4.add(acc, f32x4.mul(f32x4.splat(ldf(weights, 2)), c));
+  acc = f32x4.add(acc, f32x4.mul(f32x4.splat(ldf(weights, 3)), d));
+  return acc;
+}
+
 export function weightedPool(out: usize, x: usize, n: i32, c: i32, h: i32, w: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, channelsLast: i32, weights: usize, sorted: usize): void {
   const oh = (h - kh) / sh + 1, ow = (w - kw) / sw + 1;
@@ -95,11 +160,25 @@ export function weightedPool(out: usize, x: usize, n: i32, c: i32, h: i32, w: i3
   const yn = sN, yc = sC, yh = sH, yw = sW;
   strides(c, h, w, channelsLast);
   const xn = sN, xc = sC, xh = sH, xw = sW;
+  if (kh == 2 && kw == 2 && (channelsLast || (sh == 2 && sw == 2))) {
+    weightedPool2x2(out, x, n, c, h, w, sh, sw, channelsLast, weights);
+    return;
+  }
+  const four = kh * kw == 4;
   for (let b = 0; b < n; b++)
     for (let ch = 0; ch < c; ch++)
       for (let y = 0; y < oh; y++)
         for (let xo = 0; xo < ow; xo++) {
           const start = b * xn + ch * xc + y * sh * xh + xo * sw * xw;
+          if (four) {
+            // 2×2, 1×4 or 4×1 windows in row-major order
+            const dj = kw == 1 ? xh : xw;
+            const v = kw == 2
+              ? weighted4(ldf(x, start), ldf(x, start + xw), ldf(x, start + xh), ldf(x, start + xh + xw), weights)
+              : weighted4(ldf(x, start), ldf(x, start + dj), ldf(x, start + 2 * dj), ldf(x, start + 3 * dj), weights);
+            stf(out, b * yn + ch * yc + y * yh + xo * yw, v);
+            continue;
+          }
           let m = 0;
           for (let i = 0; i < kh; i++)
             for (let j = 0; j < kw; j++) {
@@ -114,43 +193,85 @@ export function weightedPool(out: usize, x: usize, n: i32, c: i32, h: i32, w: i3
         }
 }
 
-// rows: (h − size + 1) · w bytes of scratch; cover: w i32s. Returns the ones written.
-export function dropBlockMask(mask: usize, seeds: usize, n: i32, c: i32, h: i32, w: i32, size: i32, channelsLast: i32,
-  rows: usize, cover: usize): f64 {
-  const th = h - size + 1, tw = w - size + 1;
-  strides(c, th, tw, channelsLast);
-  const tn = sN, tc = sC, tsh = sH, tsw = sW;
-  strides(c, h, w, channelsLast);
-  const mn = sN, mc = sC, mh = sH, mw = sW;
-  let ones: f64 = 0;
-  for (let b = 0; b < n; b++)
-    for (let ch = 0; ch < c; ch++) {
-      const s = seeds + <usize>(b * tn + ch * tc);
-      const m = mask + <usize>(b * mn + ch * mc);
-      for (let r = 0; r < th; r++) {
-        let run = 0;
-        for (let xx = 0; xx < w; xx++) {
-          if (xx < tw) run += load<u8>(s + <usize>(r * tsh + xx * tsw));
-          if (xx >= size) run -= load<u8>(s + <usize>(r * tsh + (xx - size) * tsw));
-          store<u8>(rows + <usize>(r * w + xx), run > 0 ? 1 : 0);
+// 2×2 windows, four at a time: across channels (NHWC), or four neighbouring windows of a row
+// (NCHW, stride 2, even and odd columns split by shuffles).
+function weightedPool2x2(out: usize, x: usize, n: i32, c: i32, h: i32, w: i32, sh: i32, sw: i32, channelsLast: i32, weights: usize): void {
+  const oh = (h - 2) / sh + 1, ow = (w - 2) / sw + 1;
+  if (channelsLast) {
+    const row = w * c;
+    for (let b = 0; b < n; b++)
+      for (let y = 0; y < oh; y++)
+        for (let xo = 0; xo < ow; xo++) {
+          const o = ((b * oh + y) * ow + xo) * c;
+          const a = ((b * h + y * sh) * w + xo * sw) * c;
+          let ch = 0;
+          for (; ch + 4 <= c; ch += 4) {
+            const v = weighted4v(v128.load(x + (<usize>(a + ch) << 2)), v128.load(x + (<usize>(a + c + ch) << 2)),
+              v128.load(x + (<usize>(a + row + ch) << 2)), v128.load(x + (<usize>(a + row + c + ch) << 2)), weights);
+            v128.store(out + (<usize>(o + ch) << 2), v);
+          }
+          for (; ch < c; ch++) {
+            stf(out, o + ch, weighted4(ldf(x, a + ch), ldf(x, a + c + ch), ldf(x, a + row + ch), ldf(x, a + row + c + ch), weights));
+          }
         }
+    return;
+  }
+  for (let p = 0; p < n * c; p++)
+    for (let y = 0; y < oh; y++) {
+      const r0 = x + (<usize>(p * h + 2 * y) * w << 2);
+      const r1 = r0 + (<usize>w << 2);
+      const o = out + (<usize>((p * oh + y) * ow) << 2);
+      let xo = 0;
+      for (; xo + 4 <= ow; xo += 4) {
+        const at = <usize>(8 * xo) << 2;
+        const p0 = v128.load(r0 + at), p1 = v128.load(r0 + at, 16);
+        const q0 = v128.load(r1 + at), q1 = v128.load(r1 + at, 16);
+        const even0 = i8x16.shuffle(p0, p1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        const odd0 = i8x16.shuffle(p0, p1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+        const even1 = i8x16.shuffle(q0, q1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        const odd1 = i8x16.shuffle(q0, q1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+        v128.store(o + (<usize>xo << 2), weighted4v(even0, odd0, even1, odd1, weights));
       }
-      memory.fill(cover, 0, <usize>w << 2);
-      let kept = 0;
-      for (let y = 0; y < h; y++) {
-        for (let xx = 0; xx < w; xx++) {
-          const at = cover + (<usize>xx << 2);
-          let v = load<i32>(at);
-          if (y < th) v += load<u8>(rows + <usize>(y * w + xx));
-          if (y >= size) v -= load<u8>(rows + <usize>((y - size) * w + xx));
-          store<i32>(at, v);
-          const keepIt = v == 0 ? 1 : 0;
-          store<u8>(m + <usize>(y * mh + xx * mw), keepIt);
-          kept += keepIt;
-        }
+      for (; xo < ow; xo++) {
+        const at = <usize>(2 * xo) << 2;
+        stf(o, xo, weighted4(load<f32>(r0 + at), load<f32>(r0 + at, 4), load<f32>(r1 + at), load<f32>(r1 + at, 4), weights));
       }
-      ones += <f64>kept;
     }
+}
+
+// Per example (contiguous in both layouts): ones, then every seed's block zeroed, then the ones
+// counted. Zero seed bytes are skipped eight at a time. Returns the ones written.
+export function dropBlockMask(mask: usize, seeds: usize, n: i32, c: i32, h: i32, w: i32, size: i32, channelsLast: i32): f64 {
+  const th = h - size + 1, tw = w - size + 1;
+  strides(c, h, w, channelsLast);
+  const mc = sC, mh = sH, mw = sW;
+  const perMask = c * h * w, perSeed = c * th * tw;
+  let ones: f64 = 0;
+  for (let b = 0; b < n; b++) {
+    const m = mask + <usize>(b * perMask);
+    const s = seeds + <usize>(b * perSeed);
+    memory.fill(m, 1, <usize>perMask);
+    for (let i = 0; i < perSeed; i++) {
+      if ((i & 7) == 0 && i + 8 <= perSeed && load<u64>(s + <usize>i) == 0) {
+        i += 7;
+        continue;
+      }
+      if (load<u8>(s + <usize>i) == 0) continue;
+      const ch = channelsLast ? i % c : i / (th * tw);
+      const yx = channelsLast ? i / c : i % (th * tw);
+      const corner = m + <usize>(ch * mc + (yx / tw) * mh + (yx % tw) * mw);
+      for (let y = 0; y < size; y++)
+        for (let x = 0; x < size; x++) store<u8>(corner + <usize>(y * mh + x * mw), 0);
+    }
+    let lanes = i32x4.splat(0);
+    let i = 0;
+    for (; i + 16 <= perMask; i += 16) {
+      lanes = i32x4.add(lanes, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v128.load(m + <usize>i))));
+    }
+    let kept = i32x4.extract_lane(lanes, 0) + i32x4.extract_lane(lanes, 1) + i32x4.extract_lane(lanes, 2) + i32x4.extract_lane(lanes, 3);
+    for (; i < perMask; i++) kept += load<u8>(m + <usize>i);
+    ones += <f64>kept;
+  }
   return ones;
 }
 
@@ -181,6 +302,17 @@ export function argmaxPlanes(out: usize, x: usize, select: usize, outer: i32, in
 // out[i] = m ? x[i] · scale : fill, m = mask[⌊i / (repeat · inner)⌋ · inner + i mod inner].
 export function maskApply(out: usize, x: usize, len: i32, mask: usize, repeat: i32, inner: i32, scale: f32, fill: f32): void {
   const s4 = f32x4.splat(scale), f4 = f32x4.splat(fill);
+  if (mask != 0 && repeat == 1) {
+    // one mask byte per element
+    let i = 0;
+    for (; i + 4 <= len; i += 4) {
+      const k = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(mask + <usize>i)));
+      const y = f32x4.mul(v128.load(x + (<usize>i << 2)), s4);
+      v128.store(out + (<usize>i << 2), v128.bitselect(y, f4, i32x4.ne(k, i32x4.splat(0))));
+    }
+    for (; i < len; i++) stf(out, i, load<u8>(mask + <usize>i) != 0 ? ldf(x, i) * scale : fill);
+    return;
+  }
   if (mask == 0 || inner == 1) {
     // Runs of one mask value: whole blocks when mask is null, else `repeat` elements per value.
     const run = mask == 0 ? len : repeat;
@@ -212,5 +344,20 @@ export function maskApply(out: usize, x: usize, len: i32, mask: usize, repeat: i
       }
       for (; b < inner; b++) stf(out, at + b, load<u8>(m + <usize>b) != 0 ? ldf(x, at + b) * scale : fill);
     }
+  }
+}
+
+// out[i] = x[i] + branch[i] · factors[⌊i / rowLength⌋] (DropPath's residual join).
+export function addScaledRows(out: usize, x: usize, branch: usize, factors: usize, rows: i32, rowLength: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const s = ldf(factors, r);
+    const s4 = f32x4.splat(s);
+    let i = r * rowLength;
+    const end = i + rowLength;
+    for (; i + 4 <= end; i += 4) {
+      const at = <usize>i << 2;
+      v128.store(out + at, f32x4.add(v128.load(x + at), f32x4.mul(v128.load(branch + at), s4)));
+    }
+    for (; i < end; i++) stf(out, i, ldf(x, i) + ldf(branch, i) * s);
   }
 }

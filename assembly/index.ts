@@ -11,4 +11,4 @@ export function scratchBase(): usize {
   return (__heap_base + 63) & ~63;
 }
 export { matmul, matmulScratchBytes, setMatmulMask } from "./matmul";
-export { maxPool, weightedPool, dropBlockMask, argmaxPlanes, maskApply } from "./conv";
+export { maxPool, weightedPool, dropBlockMask, argmaxPlanes, maskApply, addScaledRows } from "./conv";

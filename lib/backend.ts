@@ -49,7 +49,7 @@ export interface Backend {
   weightedPool(out: Float32Array, x: Float32Array, g: PoolGeometry, weights: Float32Array): void;
   /**
    * DropBlock's block expansion: mask = 1 except where some seed's size×size block covers the
-   * cell (seed at top-left corner). seeds: 0/1 over [n, c, h − size + 1, w − size + 1], mask over
+   * cell (seed at top-left corner). mask.length must be exactly n·c·h·w. seeds: 0/1 over [n, c, h − size + 1, w − size + 1], mask over
    * [n, c, h, w], both in the geometry's layout. Returns the number of ones written.
    */
   dropBlockMask(mask: Uint8Array, seeds: Uint8Array, g: BlockGeometry): number;
@@ -64,6 +64,11 @@ export interface Backend {
    * mask null keeps everything. out may be x.
    */
   maskApply(out: Float32Array, x: Float32Array, mask: Uint8Array | null, repeat: number, inner: number, scale: number, fill: number): void;
+  /**
+   * out[i] = x[i] + branch[i] · factors[⌊i / rowLength⌋], each product and sum rounded to
+   * float32 (DropPath's residual join). out may be x or branch.
+   */
+  addScaledRows(out: Float32Array, x: Float32Array, branch: Float32Array, factors: Float32Array, rowLength: number): void;
 }
 
 /** A pooling window walk over a map [n, c, h, w] stored NCHW or NHWC (kernel kh×kw, stride sh×sw). */

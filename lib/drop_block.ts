@@ -6,6 +6,7 @@ import { ConvShapeOptions, checkFeatureMap } from './conv_shape';
 import { MODES, Mode, elementwiseOut } from './dropout';
 import { checkArray, checkCount, checkNumber, checkOneOf, checkOptions, checkProbability, rangeError, typeError } from './errors';
 import { StreamOptions, resolveDraw } from './options';
+import { scratchBytes } from './scratch';
 
 /** Options of `dropBlock` and `dropBlockBackward`. */
 export interface DropBlockOptions extends StreamOptions, ConvShapeOptions {
@@ -61,9 +62,9 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>): F
   if (t === 65536) {
     if (out !== x) out.set(x);
   } else {
-    const seeds = new Uint8Array(seedCount);
+    const seeds = scratchBytes('dropBlockSeeds', seedCount);
     draw.backend.bernoulliU8(seeds, draw.counter, t);
-    const mask = new Uint8Array(g.n * g.c * map.h * map.w);
+    const mask = scratchBytes('dropBlockMask', g.n * g.c * map.h * map.w);
     const ones = draw.backend.dropBlockMask(mask, seeds, g);
     const scale = ones === 0 ? 0 : Math.fround(mask.length / ones);
     // shared: the mask [N, 1, H, W] (or [N, H, W, 1]) repeats over C

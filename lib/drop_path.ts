@@ -72,12 +72,9 @@ export function dropPath(x: Float32Array, branch: Float32Array, options: DropPat
     checkNoPartialOverlap('out', out, 'x', x);
     checkNoPartialOverlap('out', out, 'branch', branch);
   }
-  const factors = branchFactors(opts, rows, resolveDraw(opts));
-  const per = rows === 0 ? 0 : x.length / rows;
-  for (let n = 0; n < rows; n++) {
-    const s = factors[n];
-    for (let i = n * per, end = i + per; i < end; i++) out[i] = Math.fround(x[i] + Math.fround(branch[i] * s));
-  }
+  const draw = resolveDraw(opts);
+  const factors = branchFactors(opts, rows, draw);
+  if (x.length > 0) draw.backend.addScaledRows(out, x, branch, factors, x.length / rows);
   return out;
 }
 
@@ -94,9 +91,10 @@ export function dropPathBackward(dy: Float32Array, options: DropPathOptions): Fl
   const out = opts.out === undefined ? new Float32Array(dy.length) : checkArray('out', opts.out, Float32Array);
   if (out.length !== dy.length) throw new RangeError(`Expected out.length to be ${dy.length} but received ${out.length}`);
   checkNoPartialOverlap('out', out, 'dy', dy);
-  const factors = branchFactors(opts, rows, resolveDraw(opts));
-  const per = rows === 0 ? 0 : dy.length / rows;
-  for (let n = 0; n < rows; n++) for (let i = n * per, end = i + per; i < end; i++) out[i] = Math.fround(dy[i] * factors[n]);
+  const draw = resolveDraw(opts);
+  const factors = branchFactors(opts, rows, draw);
+  // dF = 0 + dy · factor, rounded like the forward product
+  if (dy.length > 0) draw.backend.addScaledRows(out, new Float32Array(dy.length), dy, factors, dy.length / rows);
   return out;
 }
 

@@ -7,6 +7,7 @@ import { ConvShapeOptions, checkFeatureMap, checkPair, storageShape } from './co
 import { MODES, Mode } from './dropout';
 import { checkArray, checkNoPartialOverlap, checkOneOf, checkOptions, checkProbability, rangeError } from './errors';
 import { StreamOptions, resolveDraw } from './options';
+import { scratch } from './scratch';
 
 /** Inference of max-pooling dropout: the paper's weighted pooling, or the q·max baseline. */
 export type PoolInference = 'weighted' | 'scaled-max';
@@ -118,7 +119,14 @@ export function maxPoolDropout(x: Float32Array, options: MaxPoolDropoutOptions):
     }
     return out;
   }
-  draw.backend.maxPool(out, x, keepBits(r, x.length, draw), r.g, 1, null);
+  // Mask with the fused dropout kernel (scale 1: the same keep decisions as bernoulliBits), then
+  // pool the masked map: two streaming passes beat testing mask bits inside every window.
+  let pooled = x;
+  if (r.t !== 0) {
+    pooled = scratch('maxPoolDropout', x.length);
+    draw.backend.dropout(pooled, x, draw.counter, r.t, 1);
+  }
+  draw.backend.maxPool(out, pooled, null, r.g, 1, null);
   draw.commit(streamWords.bernoulli(x.length));
   return out;
 }

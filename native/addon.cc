@@ -156,6 +156,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("dropBlockMask", &Addon::Conv<DropBlockMask>),
         InstanceMethod("argmaxPlanes", &Addon::Conv<ArgmaxPlanes>),
         InstanceMethod("maskApply", &Addon::Conv<MaskApply>),
+        InstanceMethod("addScaledRows", &Addon::Conv<AddScaledRows>),
     });
   }
 

@@ -8,6 +8,14 @@
 namespace dropmask {
 namespace {
 
+// out must be `in` itself or not overlap it: the kernels read in[i] only before writing out[i].
+void check_same_or_disjoint(Napi::Env env, const View<float>& out, const View<float>& in, const char* message) {
+  if (out.data == in.data) return;
+  const char *o0 = (const char*)out.data, *i0 = (const char*)in.data;
+  const size_t ob = out.length * sizeof(float), ib = in.length * sizeof(float);
+  if (o0 < i0 + ib && i0 < o0 + ob) throw_range(env, message);
+}
+
 constexpr double kMaxInt32 = 2147483647.0;
 
 // Reads the pooling geometry at info[at .. at + 8] and checks it against x's length.
@@ -74,9 +82,7 @@ Napi::Value DropBlockMask(const Kernels* k, const Napi::CallbackInfo& info) {
   if ((double)mask.length != planes * (double)g.h * (double)g.w) throw_range(env, "Expected mask.length === n * c * h * w");
   if ((double)seeds.length != planes * (double)(g.h - g.size + 1) * (double)(g.w - g.size + 1))
     throw_range(env, "Expected seeds.length === n * c * (h - size + 1) * (w - size + 1)");
-  std::vector<uint8_t> rows((g.h - g.size + 1) * g.w);
-  std::vector<int32_t> cover(g.w);
-  return Napi::Number::New(env, (double)k->drop_block_mask(g, mask.data, seeds.data, rows.data(), cover.data()));
+  return Napi::Number::New(env, (double)k->drop_block_mask(g, mask.data, seeds.data));
 }
 
 Napi::Value ArgmaxPlanes(const Kernels* k, const Napi::CallbackInfo& info) {
@@ -117,13 +123,23 @@ Napi::Value MaskApply(const Kernels* k, const Napi::CallbackInfo& info) {
     if (std::fmod((double)x.length, block) != 0) throw_range(env, "Expected x.length to be a multiple of repeat * inner");
     if ((double)mask.length < (double)x.length / (double)repeat) throw_range(env, "Expected mask.length >= x.length / repeat");
   }
-  if (out.data != x.data) {
-    // The kernel reads x[i] before writing out[i] only: a partly overlapping out would corrupt x.
-    const char *o0 = (const char*)out.data, *x0 = (const char*)x.data;
-    const size_t bytes = x.length * sizeof(float);
-    if (o0 < x0 + bytes && x0 < o0 + bytes) throw_range(env, "Expected out to be x itself or not to overlap it");
-  }
+  check_same_or_disjoint(env, out, x, "Expected out to be x itself or not to overlap it");
   k->mask_apply(out.data, x.data, x.length, has_mask ? mask.data : nullptr, repeat, inner, scale, fill);
+  return env.Undefined();
+}
+
+Napi::Value AddScaledRows(const Kernels* k, const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const View<float> out = typed_array<float>(info, 0, napi_float32_array, "out", "Float32Array");
+  const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
+  const View<float> branch = typed_array<float>(info, 2, napi_float32_array, "branch", "Float32Array");
+  const View<float> factors = typed_array<float>(info, 3, napi_float32_array, "factors", "Float32Array");
+  const size_t row_length = count_arg(info, 4, "rowLength");
+  if (out.length != x.length || branch.length != x.length) throw_range(env, "Expected out, x and branch of one length");
+  if ((double)factors.length * (double)row_length != (double)x.length) throw_range(env, "Expected factors.length * rowLength === x.length");
+  check_same_or_disjoint(env, out, x, "Expected out to be x itself or not to overlap it");
+  check_same_or_disjoint(env, out, branch, "Expected out to be branch itself or not to overlap it");
+  k->add_scaled_rows(out.data, x.data, branch.data, factors.data, factors.length, row_length);
   return env.Undefined();
 }
 

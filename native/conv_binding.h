@@ -17,5 +17,7 @@ Napi::Value DropBlockMask(const Kernels* k, const Napi::CallbackInfo& info);
 Napi::Value ArgmaxPlanes(const Kernels* k, const Napi::CallbackInfo& info);
 // maskApply(out, x, mask | null, repeat, inner, scale, fill)
 Napi::Value MaskApply(const Kernels* k, const Napi::CallbackInfo& info);
+// addScaledRows(out, x, branch, factors, rowLength)
+Napi::Value AddScaledRows(const Kernels* k, const Napi::CallbackInfo& info);
 
 }  // namespace dropmask

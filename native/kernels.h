@@ -1,6 +1,8 @@
 // One table of kernels per instruction set; dispatch.cc picks one at load time.
 // Every kernel trusts its arguments: addon.cc checks them first.
 #pragma once
+#include <cstring>
+
 #include "counter.h"
 
 namespace dropmask {
@@ -53,10 +55,12 @@ struct Kernels {
   // Feature-map kernels (conv.inc): see lib/backend.ts for each contract.
   void (*max_pool)(const PoolArgs& g, float* out, const float* x, const uint32_t* keep, float scale, int32_t* argmax);
   void (*weighted_pool)(const PoolArgs& g, float* out, const float* x, const float* weights, float* sorted);
-  size_t (*drop_block_mask)(const BlockArgs& g, uint8_t* mask, const uint8_t* seeds, uint8_t* rows, int32_t* cover);
+  size_t (*drop_block_mask)(const BlockArgs& g, uint8_t* mask, const uint8_t* seeds);
   void (*argmax_planes)(const PlaneArgs& g, int32_t* out, const float* x, const uint8_t* select);
   void (*mask_apply)(float* out, const float* x, size_t n, const uint8_t* mask, size_t repeat, size_t inner, float scale,
                      float fill);
+  void (*add_scaled_rows)(float* out, const float* x, const float* branch, const float* factors, size_t rows,
+                          size_t row_length);
 };
 
 const Kernels& select_kernels();

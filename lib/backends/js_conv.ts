@@ -23,7 +23,9 @@ export function forEachWindow(g: PoolGeometry, visit: (o: number, start: number,
 
 const kept = (keep: Uint32Array | null, i: number): boolean => keep === null || ((keep[i >>> 5] >>> (i & 31)) & 1) === 1;
 
-export const jsConvKernels: Pick<Backend, 'maxPool' | 'weightedPool' | 'dropBlockMask' | 'argmaxPlanes' | 'maskApply'> = {
+export type ConvKernels = Pick<Backend, 'maxPool' | 'weightedPool' | 'dropBlockMask' | 'argmaxPlanes' | 'maskApply' | 'addScaledRows'>;
+
+export const jsConvKernels: ConvKernels = {
   maxPool(out, x, keep, g, scale, argmax) {
     const s = f(scale);
     forEachWindow(g, (o, start, xh, xw) => {
@@ -63,36 +65,20 @@ export const jsConvKernels: Pick<Backend, 'maxPool' | 'weightedPool' | 'dropBloc
   },
 
   dropBlockMask(mask, seeds, g) {
-    const sh = g.h - g.size + 1, sw = g.w - g.size + 1;
+    const th = g.h - g.size + 1, tw = g.w - g.size + 1;
     const [mn, mc, mh, mw] = mapStrides(g.c, g.h, g.w, g.channelsLast);
-    const [tn, tc, th, tw] = mapStrides(g.c, sh, sw, g.channelsLast);
-    const rows = new Uint8Array(sh * g.w);
-    const cover = new Int32Array(g.w);
+    const [tn, tc, tsh, tsw] = mapStrides(g.c, th, tw, g.channelsLast);
+    mask.fill(1);
+    for (let n = 0; n < g.n; n++)
+      for (let c = 0; c < g.c; c++)
+        for (let y = 0; y < th; y++)
+          for (let x = 0; x < tw; x++) {
+            if (!seeds[n * tn + c * tc + y * tsh + x * tsw]) continue;
+            const corner = n * mn + c * mc + y * mh + x * mw;
+            for (let i = 0; i < g.size; i++) for (let j = 0; j < g.size; j++) mask[corner + i * mh + j * mw] = 0;
+          }
     let ones = 0;
-    for (let n = 0; n < g.n; n++) {
-      for (let c = 0; c < g.c; c++) {
-        const sBase = n * tn + c * tc, mBase = n * mn + c * mc;
-        // rows[r][x] = some seed of row r has its block over column x
-        for (let r = 0; r < sh; r++) {
-          let run = 0;
-          for (let x = 0; x < g.w; x++) {
-            if (x < sw) run += seeds[sBase + r * th + x * tw];
-            if (x >= g.size) run -= seeds[sBase + r * th + (x - g.size) * tw];
-            rows[r * g.w + x] = run > 0 ? 1 : 0;
-          }
-        }
-        cover.fill(0);
-        for (let y = 0; y < g.h; y++) {
-          for (let x = 0; x < g.w; x++) {
-            if (y < sh) cover[x] += rows[y * g.w + x];
-            if (y >= g.size) cover[x] -= rows[(y - g.size) * g.w + x];
-            const m = cover[x] === 0 ? 1 : 0;
-            mask[mBase + y * mh + x * mw] = m;
-            ones += m;
-          }
-        }
-      }
-    }
+    for (let i = 0; i < mask.length; i++) ones += mask[i];
     return ones;
   },
 
@@ -124,6 +110,13 @@ export const jsConvKernels: Pick<Backend, 'maxPool' | 'weightedPool' | 'dropBloc
     for (let i = 0; i < x.length; i++) {
       const m = mask === null || mask[Math.floor(i / block) * inner + (i % inner)];
       out[i] = m ? f(x[i] * s) : fl;
+    }
+  },
+
+  addScaledRows(out, x, branch, factors, rowLength) {
+    for (let r = 0; r < factors.length; r++) {
+      const s = factors[r];
+      for (let i = r * rowLength, end = i + rowLength; i < end; i++) out[i] = f(x[i] + f(branch[i] * s));
     }
   },
 };

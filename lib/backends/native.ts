@@ -89,6 +89,7 @@ export function loadNativeBackend(): NativeBackend {
     argmaxPlanes: (out, x, select, g) =>
       addon.argmaxPlanes(out, x, select, g.outer, g.inner, g.outerStride, g.innerStride, g.count, g.elemStride),
     maskApply: (out, x, mask, repeat, inner, scale, fill) => addon.maskApply(out, x, mask, repeat, inner, scale, fill),
+    addScaledRows: (out, x, branch, factors, rowLength) => addon.addScaledRows(out, x, branch, factors, rowLength),
   };
   return backend;
 }

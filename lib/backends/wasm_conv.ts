@@ -1,8 +1,8 @@
 // The wasm backend's feature-map kernels: operands are copied into the module's heap a group
 // of examples at a time (every kernel treats examples independently), so memory stays bounded
 // and results equal one whole-tensor call.
-import type { Backend } from '../backend';
 import { pooledSize } from '../backend';
+import type { ConvKernels } from './js_conv';
 
 /** The conv exports of dropmask.wasm (pointers are byte addresses in `memory`). */
 export interface WasmConvExports {
@@ -11,17 +11,16 @@ export interface WasmConvExports {
     kh: number, kw: number, sh: number, sw: number, channelsLast: number, scale: number, argmax: number): void;
   weightedPool(out: number, x: number, n: number, c: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, channelsLast: number, weights: number, sorted: number): void;
-  dropBlockMask(mask: number, seeds: number, n: number, c: number, h: number, w: number, size: number, channelsLast: number,
-    rows: number, cover: number): number;
+  dropBlockMask(mask: number, seeds: number, n: number, c: number, h: number, w: number, size: number, channelsLast: number): number;
   argmaxPlanes(out: number, x: number, select: number, outer: number, inner: number,
     outerStride: number, innerStride: number, count: number, elemStride: number): void;
   maskApply(out: number, x: number, len: number, mask: number, repeat: number, inner: number, scale: number, fill: number): void;
+  addScaledRows(out: number, x: number, branch: number, factors: number, rows: number, rowLength: number): void;
 }
 
 /** Bytes of operands one kernel call aims at: large enough to amortise the call, small enough for the cache. */
 const GROUP_BYTES = 1 << 22;
 
-type ConvKernels = Pick<Backend, 'maxPool' | 'weightedPool' | 'dropBlockMask' | 'argmaxPlanes' | 'maskApply'>;
 
 /**
  * @param heapPtr - first free byte of the module's memory.
@@ -84,9 +83,9 @@ export function wasmConvKernels(k: WasmConvExports, heapPtr: number, reserve: (e
       let ones = 0;
       for (let n0 = 0; n0 < g.n; n0 += group) {
         const n = Math.min(group, g.n - n0);
-        const [mp, sp, rp, cp] = place(n * inner, n * seedInner, (g.h - g.size + 1) * g.w, 4 * g.w);
+        const [mp, sp] = place(n * inner, n * seedInner);
         u8(sp, n * seedInner).set(seeds.subarray(n0 * seedInner, (n0 + n) * seedInner));
-        ones += k.dropBlockMask(mp, sp, n, g.c, g.h, g.w, g.size, +g.channelsLast, rp, cp);
+        ones += k.dropBlockMask(mp, sp, n, g.c, g.h, g.w, g.size, +g.channelsLast);
         mask.set(u8(mp, n * inner), n0 * inner);
       }
       return ones;
@@ -113,6 +112,19 @@ export function wasmConvKernels(k: WasmConvExports, heapPtr: number, reserve: (e
         f32(xp, len).set(x.subarray(e0, e0 + len));
         if (mask) u8(mp, mLen).set(mask.subarray(m0, m0 + mLen));
         k.maskApply(op, xp, len, mask ? mp : 0, repeat, inner, scale, fill);
+        out.set(f32(op, len), e0);
+      }
+    },
+  
+    addScaledRows(out, x, branch, factors, rowLength) {
+      const rows = Math.max(1, Math.floor(GROUP_BYTES / 12 / Math.max(1, rowLength)));
+      for (let r0 = 0; r0 < factors.length; r0 += rows) {
+        const r = Math.min(rows, factors.length - r0), len = r * rowLength, e0 = r0 * rowLength;
+        const [xp, bp, fp, op] = place(4 * len, 4 * len, 4 * r, 4 * len);
+        f32(xp, len).set(x.subarray(e0, e0 + len));
+        f32(bp, len).set(branch.subarray(e0, e0 + len));
+        f32(fp, r).set(factors.subarray(r0, r0 + r));
+        k.addScaledRows(op, xp, bp, fp, r, rowLength);
         out.set(f32(op, len), e0);
       }
     },
