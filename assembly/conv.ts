@@ -71,7 +71,24 @@ export function maxPool(out: usize, x: usize, keep: usize, keepBit0: i32, n: i32
       for (let y = 0; y < oh; y++) {
         const r = p * h * w + y * sh * w;
         const o = (p * oh + y) * ow;
-        for (let xo = 0; xo < ow; xo++) {
+        let xo = 0;
+        if (kh == 2 && kw == 2 && sh == 2 && sw == 2) {
+          // four windows at once: even and odd columns of both rows split by shuffles
+          const s4 = f32x4.splat(scale);
+          for (; xo + 4 <= ow; xo += 4) {
+            const r0 = x + (<usize>(r + 2 * xo) << 2), r1 = r0 + (<usize>w << 2);
+            const p0 = v128.load(r0), p1 = v128.load(r0, 16), q0 = v128.load(r1), q1 = v128.load(r1, 16);
+            let best = i8x16.shuffle(p0, p1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+            let v = i8x16.shuffle(p0, p1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+            best = v128.bitselect(v, best, f32x4.gt(v, best));
+            v = i8x16.shuffle(q0, q1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+            best = v128.bitselect(v, best, f32x4.gt(v, best));
+            v = i8x16.shuffle(q0, q1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+            best = v128.bitselect(v, best, f32x4.gt(v, best));
+            v128.store(out + (<usize>(o + xo) << 2), f32x4.mul(best, s4));
+          }
+        }
+        for (; xo < ow; xo++) {
           const win = r + xo * sw;
           let best = ldf(x, win);
           for (let i = 0; i < kh; i++)

@@ -6,6 +6,7 @@ import { Bench } from 'tinybench';
 import dropmask from '../dist/index.js';
 import { saveRows } from './results.mjs';
 import { denseBench } from './dense.mjs';
+import { convBench } from './conv.mjs';
 
 const { availableBackends, backendInfo, bernoulliMask, dropout, gaussianNoise, loadBackend, normal, randomBits, setThreads, uniform } = dropmask;
 
@@ -102,4 +103,5 @@ if (native) {
   console.table(scaling);
 }
 await denseBench((kernel, backend, threads, n, unit, value) => row(kernel, backend, n, unit, value, threads));
+convBench((kernel, backend, n, unit, value) => row(kernel, backend, n, unit, value, 1));
 console.log(`rows written to ${saveRows(rows)}`);
