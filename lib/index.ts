@@ -46,3 +46,8 @@ export { dropBlock, dropBlockBackward, dropBlockGamma, dropBlockSchedule } from 
 export type { DropBlockOptions, DropBlockScheduleOptions } from './drop_block';
 export { dropPath, dropPathBackward, dropPathKeep, stochasticDepthRates } from './drop_path';
 export type { DropPathGranularity, DropPathOptions, StochasticDepthOptions } from './drop_path';
+export { lstm, lstmBackward } from './lstm';
+export type { LstmBackwardOptions, LstmGradients, LstmParams, LstmResult, LstmTape } from './lstm';
+export { gru, gruBackward } from './gru';
+export type { GruGradients, GruParams, GruResult, GruTape } from './gru';
+export type { RnnDropScaling, RnnDropout, RnnGradients, RnnOptions } from './recurrent';
