@@ -2,7 +2,7 @@
 // backward pass through time. Same plumbing as the LSTM (recurrent.ts); three gates r, z, n.
 import { checkOptions } from './errors';
 import {
-  RnnConfig, RnnGradients, RnnMasks, RnnOptions, checkDropout, checkWeights, drawMasks, gemm, maskSequence, rnnConfig,
+  RnnConfig, RnnGradients, RnnMasks, RnnOptions, checkDropout, checkWeights, drawMasks, gemm, maskSequence, multiply, rnnConfig,
   sigmoid, swapBatchTime,
 } from './recurrent';
 
@@ -58,7 +58,7 @@ export function gru(x: Float32Array, params: GruParams, options: RnnOptions): Gr
   const bU = checkWeights('params.bU', p.bU, 3 * H, '3 · hiddenSize');
   const masks = drawMasks(cfg, checkDropout((options as unknown as Record<string, unknown>).dropout));
   let xT = swapBatchTime(x, B, T, D);
-  if (masks.x) xT = xT.map((v, i) => v * masks.x![i]);
+  if (masks.x) xT = multiply(xT, masks.x);
   const G = 3 * H, BH = B * H;
   const xg = masks.groups.map((g) => (g.zx ? maskSequence(xT, g.zx, T, B * D) : xT));
   // input products of all steps, [T·B, 3H], each group filling its gate columns

@@ -3,7 +3,7 @@
 // the inputs of all steps, one per step for the recurrence.
 import { checkOptions } from './errors';
 import {
-  GateGroup, RnnConfig, RnnGradients, RnnMasks, RnnOptions, checkDropout, checkWeights, drawMasks, gemm, maskSequence,
+  GateGroup, RnnConfig, RnnGradients, RnnMasks, RnnOptions, checkDropout, checkWeights, drawMasks, gemm, maskSequence, multiply,
   rnnConfig, sigmoid, swapBatchTime,
 } from './recurrent';
 
@@ -74,7 +74,7 @@ export function lstm(x: Float32Array, params: LstmParams, options: RnnOptions): 
   const b = checkWeights('params.b', p.b, 4 * H, '4 · hiddenSize');
   const masks = drawMasks(cfg, checkDropout((options as unknown as Record<string, unknown>).dropout));
   let xT = swapBatchTime(x, B, T, D);
-  if (masks.x) xT = xT.map((v, i) => v * masks.x![i]);
+  if (masks.x) xT = multiply(xT, masks.x);
   const inputs = masks.groups.map((g) => inputProducts(cfg, { W, U, b }, xT, g, b));
   const G = 4 * H, BH = B * H;
   const gates = new Float32Array(T * B * G), cPrev = new Float32Array(T * BH), cRaw = new Float32Array(T * BH), tc = new Float32Array(T * BH);

@@ -7,6 +7,8 @@ import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, ran
 import { Draw, StreamOptions, resolveDraw } from './options';
 import { advanceCounter } from './stream';
 
+const half = (n: number): number => Math.ceil(n / 2);
+
 /** Where an RNN's dropout masks go (METHODS.md §15–18); every mask is per example. */
 export type RnnDropout =
   | { kind: 'none' }
@@ -155,14 +157,22 @@ export function checkWeights(name: string, value: unknown, length: number, what:
   return a;
 }
 
-/** Keep factors (0 or scale) of a mask of n decisions at `words` past the call's position. */
-function factors(cfg: RnnConfig, n: number, words: number, p: number, scale: number): Float32Array {
-  const keep = new Uint8Array(n);
-  cfg.backend.bernoulliU8(keep, advanceCounter(cfg.draw.counter, words), dropThreshold(p));
-  return Float32Array.from(keep, (k) => (k ? scale : 0));
+/**
+ * Keep factors (0 or scale) of `count` masks of n decisions each, mask k at words + k·⌈n/2⌉ past
+ * the call's position: one kernel call when the masks tile the stream exactly (n even).
+ */
+function factors(cfg: RnnConfig, n: number, words: number, p: number, scale: number, count = 1): Float32Array {
+  const keep = new Uint8Array(n * count), t = dropThreshold(p);
+  if (n % 2 === 0 || count === 1) {
+    cfg.backend.bernoulliU8(keep, advanceCounter(cfg.draw.counter, words), t);
+  } else {
+    for (let k = 0; k < count; k++) cfg.backend.bernoulliU8(keep.subarray(k * n, (k + 1) * n), advanceCounter(cfg.draw.counter, words + k * half(n)), t);
+  }
+  const out = new Float32Array(keep.length);
+  for (let i = 0; i < keep.length; i++) out[i] = keep[i] ? scale : 0;
+  return out;
 }
 
-const half = (n: number): number => Math.ceil(n / 2);
 
 /**
  * Draws this call's masks and advances the generator. Stream layout from the call's offset o
@@ -179,18 +189,19 @@ export function drawMasks(cfg: RnnConfig, dropout: RnnDropout & Record<string, u
   const inv = (q: number): number => (q === 0 ? 0 : 1 / q);
   let words = 0;
   if (dropout.kind === 'forward') {
-    const p = dropout.p, x = new Float32Array(T * B * D);
-    for (let t = 0; t < T; t++) x.set(factors(cfg, B * D, (cfg.firstStep + t) * half(B * D), p, inv(cfg.q)), t * B * D);
-    masks.x = x;
+    masks.x = factors(cfg, B * D, cfg.firstStep * half(B * D), dropout.p, inv(cfg.q), T);
     words = (cfg.firstStep + T) * half(B * D);
   } else if (dropout.kind === 'rnndrop') {
     masks.cell = factors(cfg, B * H, 0, dropout.p, 1);
     words = half(B * H);
   } else if (dropout.kind === 'semeniuta') {
-    const c = new Float32Array(T * B * H);
-    const once = cfg.perStepCandidate ? null : factors(cfg, B * H, 0, dropout.p, inv(cfg.q));
-    for (let t = 0; t < T; t++) c.set(once ?? factors(cfg, B * H, (cfg.firstStep + t) * half(B * H), dropout.p, inv(cfg.q)), t * B * H);
-    masks.candidate = c;
+    if (cfg.perStepCandidate) {
+      masks.candidate = factors(cfg, B * H, cfg.firstStep * half(B * H), dropout.p, inv(cfg.q), T);
+    } else {
+      const once = factors(cfg, B * H, 0, dropout.p, inv(cfg.q));
+      masks.candidate = new Float32Array(T * B * H);
+      for (let t = 0; t < T; t++) masks.candidate.set(once, t * B * H);
+    }
     words = cfg.perStepCandidate ? (cfg.firstStep + T) * half(B * H) : half(B * H);
   } else {
     const px = dropout.px ?? 0.25, ph = dropout.ph ?? 0.25;
@@ -221,6 +232,13 @@ export function swapBatchTime(x: Float32Array, B: number, T: number, D: number, 
       else out.set(x.subarray(bt, bt + D), tb);
     }
   }
+  return out;
+}
+
+/** x ⊙ factors, elementwise. */
+export function multiply(x: Float32Array, factors: Float32Array): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] * factors[i];
   return out;
 }
 
