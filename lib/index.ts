@@ -59,3 +59,5 @@ export { noisySine, twoMoons } from './datasets';
 export type { NoisySineOptions, TwoMoonsOptions } from './datasets';
 export { sbpKL, sbpNoise, sbpNoiseBackward, sbpSNR, sbpStatistics } from './sbp';
 export type { SbpBounds, SbpNoiseOptions } from './sbp';
+export { embeddingDropout, embeddingDropoutBackward } from './embedding_dropout';
+export type { EmbeddingDropoutOptions } from './embedding_dropout';
