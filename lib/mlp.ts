@@ -174,29 +174,8 @@ export class Mlp {
         const idx = order.slice(s, s + batch), B = idx.length;
         const xb = new Float32Array(B * din), yb = new Float32Array(B * dout);
         idx.forEach((r, i) => (xb.set(x.subarray(r * din, (r + 1) * din), i * din), yb.set(y.subarray(r * dout, (r + 1) * dout), i * dout)));
-        const layers: Layer[] = [];
-        const out = this.run(xb, 'train', gen, undefined, layers);
-        // loss and its gradient with respect to the outputs
-        const dz = new Float32Array(out.length);
-        for (let i = 0; i < B; i++) {
-          if (ce) {
-            let max = -Infinity, sum = 0;
-            for (let j = 0; j < dout; j++) max = Math.max(max, out[i * dout + j]);
-            for (let j = 0; j < dout; j++) sum += Math.exp(out[i * dout + j] - max);
-            for (let j = 0; j < dout; j++) {
-              const pj = Math.exp(out[i * dout + j] - max) / sum;
-              dz[i * dout + j] = (pj - yb[i * dout + j]) / B;
-              losses[e] -= (yb[i * dout + j] * Math.log(Math.max(pj, 1e-30))) / n;
-            }
-          } else {
-            for (let j = 0; j < dout; j++) {
-              const r = out[i * dout + j] - yb[i * dout + j];
-              dz[i * dout + j] = r / B;
-              losses[e] += (r * r) / 2 / n;
-            }
-          }
-        }
-        const grads = this.backward(layers, dz, backend);
+        const { loss, grads } = this.lossAndGradients(xb, yb, ce, gen, backend);
+        losses[e] += (loss * B) / n;
         step++;
         params.forEach((p, k) => {
           const g = grads[k], mk = m[k], vk = v[k];
@@ -211,6 +190,51 @@ export class Mlp {
       }
     }
     return losses;
+  }
+
+  /** Mean loss of one 'train' pass over a batch, and the gradients of weights then biases. */
+  private lossAndGradients(xb: Float32Array, yb: Float32Array, ce: boolean, gen: Generator, backend: ReturnType<typeof getBackend>): { loss: number; grads: Float32Array[] } {
+    const dout = this.sizes[this.sizes.length - 1], B = yb.length / dout;
+    const layers: Layer[] = [];
+    const out = this.run(xb, 'train', gen, undefined, layers);
+    const dz = new Float32Array(out.length);
+    let loss = 0;
+    for (let i = 0; i < B; i++) {
+      if (ce) {
+        let max = -Infinity, sum = 0;
+        for (let j = 0; j < dout; j++) max = Math.max(max, out[i * dout + j]);
+        for (let j = 0; j < dout; j++) sum += Math.exp(out[i * dout + j] - max);
+        for (let j = 0; j < dout; j++) {
+          const pj = Math.exp(out[i * dout + j] - max) / sum;
+          dz[i * dout + j] = (pj - yb[i * dout + j]) / B;
+          loss -= (yb[i * dout + j] * Math.log(Math.max(pj, 1e-30))) / B;
+        }
+      } else {
+        for (let j = 0; j < dout; j++) {
+          const r = out[i * dout + j] - yb[i * dout + j];
+          dz[i * dout + j] = r / B;
+          loss += (r * r) / 2 / B;
+        }
+      }
+    }
+    return { loss, grads: this.backward(layers, dz, backend) };
+  }
+
+  /**
+   * The mean loss of one 'train' pass on x, y (masks from `seed`) and its gradients with respect
+   * to every weight and bias, without updating anything (what `train` does each step).
+   */
+  gradients(x: Float32Array, y: Float32Array, options: { seed: UInt64Like; loss?: 'mse' | 'cross-entropy' }): { loss: number; dW: Float32Array[]; db: Float32Array[] } {
+    const opts = checkOptions('options', options);
+    checkArray('x', x, Float32Array);
+    checkArray('y', y, Float32Array);
+    if (opts.seed === undefined) throw new TypeError('Expected a seed for gradients (the dropout masks) but received undefined');
+    const dout = this.sizes[this.sizes.length - 1];
+    if (y.length * this.sizes[0] !== x.length * dout) throw new RangeError(`Expected x [n, ${this.sizes[0]}] and y [n, ${dout}] but received ${x.length} and ${y.length} values`);
+    const ce = (opts.loss === undefined ? 'mse' : checkOneOf('loss', opts.loss, ['mse', 'cross-entropy'] as const)) === 'cross-entropy';
+    const { loss, grads } = this.lossAndGradients(x, y, ce, new Generator(opts.seed as UInt64Like), getBackend());
+    const L = this.weights.length;
+    return { loss, dW: grads.slice(0, L), db: grads.slice(L) };
   }
 
   /** Gradients of weights then biases, from the output gradient dz and the layers of one 'train' run. */

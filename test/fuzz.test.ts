@@ -98,6 +98,22 @@ describe.each(variants())('fuzzing on $label', (v) => {
         expect(out.intact()).toBe(true);
       }), { numRuns: 300, seed: 20261127 });
   });
+
+  test('recurrent ops, SBP and embedding dropout with random shapes and sizes throw only typed errors', () => {
+    const dropouts = fc.constantFrom<unknown>(undefined, { kind: 'gal', tied: false }, { kind: 'rnndrop', p: 0.5 }, { kind: 'semeniuta', p: 2 },
+      { kind: 'forward', p: 0.1 }, { kind: 'nope' }, 7);
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }), size, fc.integer({ min: 0, max: 80 }), dropouts, probability,
+      (shape, hidden, len, dropout, p) => {
+        const x = new Float32Array(len).fill(0.5);
+        const H = Number.isInteger(hidden) && (hidden as number) >= 0 && (hidden as number) < 10 ? (hidden as number) : 2;
+        const lstmParams = { W: new Float32Array(len), U: new Float32Array(4 * H * H), b: new Float32Array(4 * H) };
+        run(() => dm.lstm(x, lstmParams, { shape, hiddenSize: hidden as number, dropout: dropout as never, seed: 1, backend }));
+        run(() => dm.gru(x, { W: x, U: x, bW: x, bU: x }, { shape, hiddenSize: hidden as number, dropout: dropout as never, seed: 1, backend }));
+        run(() => dm.sbpNoise(x, new Float32Array(shape[1] ?? 0), new Float32Array(shape[1] ?? 0), { shape, noise: p === 0.5 ? 'per-batch' : undefined, seed: 1, backend }));
+        run(() => dm.embeddingDropout(Int32Array.from(x, (_, i) => i % 3), new Float32Array(len), { shape, vocabSize: hidden as number, p: p as number, seed: 1, backend }));
+        run(() => dm.mcPredict((input) => input, x, { seed: 1, samples: hidden as number, examples: shape[0] }));
+      }), { numRuns: 200, seed: 20261127 });
+  });
 });
 
 test('a soak of 10^6 small calls leaves memory flat', () => {
