@@ -1,13 +1,10 @@
 // Backend selection: 'auto' takes native if the addon loads, else WebAssembly, else the js
-// reference. DROPMASK_BACKEND, setBackend() and each call's `backend` option force one.
-import { readFileSync } from 'fs';
-import * as path from 'path';
+// reference. DROPMASK_BACKEND, setBackend() and each call's `backend` option force one. This
+// module uses no platform API: each entry point registers how its backends load (node_backends.ts
+// for Node, edge.ts for browsers, workers and Deno).
 import type { Backend, BackendName } from './backend';
 import { checkCount, checkOneOf, rangeError } from './errors';
 import { jsBackend } from './backends/js';
-import { NativeBackend, PACKAGE_ROOT, loadNativeBackend } from './backends/native';
-import { createWasmBackend } from './backends/wasm';
-import { createWasmPool } from './backends/wasm_pool';
 
 /** What the package chose and why. */
 export interface BackendInfo {
@@ -30,16 +27,36 @@ const REQUESTS = ['auto', ...BACKEND_NAMES] as const;
 
 const loaded: Partial<Record<BackendName, Backend>> = { js: jsBackend };
 const failures: Partial<Record<BackendName, Error>> = {};
+const loaders: Partial<Record<BackendName, () => Backend>> = {};
 
-/** Where the Node entry reads the WebAssembly module from. */
-export const WASM_PATH = path.join(PACKAGE_ROOT, 'dist', 'dropmask.wasm');
+/** A backend with a thread count (native). */
+interface Threaded extends Backend {
+  threads: number;
+}
+
+/**
+ * Tells selection how this platform loads a backend (called by the entry points). A backend
+ * registered again replaces the old one, and the next `auto` choice reconsiders it.
+ */
+export function registerBackend(name: 'native' | 'wasm', load: () => Backend): void {
+  loaders[name] = load;
+  delete loaded[name];
+  delete failures[name];
+  if (info?.requested === 'auto') active = undefined;
+}
+
+/** Marks a backend unavailable on this platform, with the reason backendInfo() reports. */
+export function markUnavailable(name: 'native' | 'wasm', reason: string): void {
+  if (!loaders[name] && !loaded[name]) failures[name] = new Error(reason);
+}
 
 function tryLoad(name: BackendName): Backend | undefined {
   if (loaded[name]) return loaded[name];
   if (failures[name]) return undefined;
   try {
-    if (name === 'native') loaded[name] = loadNativeBackend();
-    else loaded[name] = { ...createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH))), ...createWasmPool(2) };
+    const load = loaders[name];
+    if (!load) throw new Error(`no ${name} backend on this platform`);
+    loaded[name] = load();
   } catch (e) {
     failures[name] = e instanceof Error ? e : new Error(String(e));
   }
@@ -89,7 +106,8 @@ export function setBackend(request: 'auto' | BackendName): BackendInfo {
 }
 
 function envRequest(): 'auto' | BackendName {
-  const env = typeof process !== 'undefined' ? process.env?.DROPMASK_BACKEND : undefined;
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const env = proc?.env?.DROPMASK_BACKEND;
   if (env === undefined || env === '') return 'auto';
   return checkOneOf('DROPMASK_BACKEND', env, REQUESTS);
 }
@@ -116,13 +134,13 @@ export function backendInfo(): BackendInfo {
 export function setThreads(threads: number): number {
   checkCount('threads', threads);
   if (threads < 1 || threads > 256) throw rangeError('threads', 'an integer in [1, 256]', threads);
-  const native = tryLoad('native') as NativeBackend | undefined;
+  const native = tryLoad('native') as Threaded | undefined;
   if (native) native.threads = threads;
   return threads;
 }
 
 /** Threads of the native backend (1 when native is unavailable). */
 export function getThreads(): number {
-  const native = tryLoad('native') as NativeBackend | undefined;
+  const native = tryLoad('native') as Threaded | undefined;
   return native ? native.threads : 1;
 }

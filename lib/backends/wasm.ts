@@ -38,7 +38,12 @@ export const WASM_IMPORTS = {
   },
 };
 
-export function createWasmBackend(module: WebAssembly.Module): Backend {
+/** The wasm backend, with the size of its memory (one arena: it grows when a call needs more, never shrinks). */
+export interface WasmBackend extends Backend {
+  memoryBytes(): number;
+}
+
+export function createWasmBackend(module: WebAssembly.Module): WasmBackend {
   const instance = new WebAssembly.Instance(module, WASM_IMPORTS);
   const k = instance.exports as unknown as WasmExports;
   const inPtr = k.scratchBase();
@@ -79,6 +84,7 @@ export function createWasmBackend(module: WebAssembly.Module): Backend {
   return {
     name: 'wasm',
     simd: 'simd128',
+    memoryBytes: () => k.memory.buffer.byteLength,
     ...wasmConvKernels(k, heapPtr, reserve),
 
     randomBits(out, counter) {

@@ -15,7 +15,7 @@ const { parentPort } = require('worker_threads');
 const { readFileSync } = require('fs');
 const { createWasmBackend } = require(${JSON.stringify(path.join(dist, 'backends', 'wasm.js'))});
 const { syncKernel } = require(${JSON.stringify(path.join(dist, 'async.js'))});
-const { WASM_PATH } = require(${JSON.stringify(path.join(dist, 'select.js'))});
+const { WASM_PATH } = require(${JSON.stringify(path.join(dist, 'node_backends.js'))});
 const backend = createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH)));
 parentPort.on('message', ({ id, kind, n, counter, a, b, x, matmul }) => {
   try {

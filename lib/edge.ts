@@ -1,0 +1,6 @@
+// dropmask for browsers, Web Workers, Deno, Cloudflare-style workers and bundlers: the same API
+// as the Node entry, on WebAssembly once `init()` has loaded the module (the js reference until
+// then), with no Node API. Built to dist/edge.mjs by scripts/build-edge.mjs.
+export * from './api';
+export { init } from './edge_init';
+export type { InitOptions, WasmSource } from './edge_init';
