@@ -8,6 +8,7 @@ import { saveRows } from './results.mjs';
 import { denseBench } from './dense.mjs';
 import { convBench } from './conv.mjs';
 import { rnnBench } from './rnn.mjs';
+import { peersBench } from './peers.mjs';
 
 const { availableBackends, backendInfo, bernoulliMask, dropout, gaussianNoise, loadBackend, normal, randomBits, setThreads, uniform } = dropmask;
 
@@ -106,4 +107,5 @@ if (native) {
 await denseBench((kernel, backend, threads, n, unit, value) => row(kernel, backend, n, unit, value, threads));
 convBench((kernel, backend, n, unit, value) => row(kernel, backend, n, unit, value, 1));
 rnnBench((kernel, backend, n, unit, value) => row(kernel, backend, n, unit, value, 1));
+await peersBench((kernel, backend, n, unit, value) => row(kernel, backend, n, unit, value, 1));
 console.log(`rows written to ${saveRows(rows)}`);

@@ -1,0 +1,207 @@
+// Peers: the same workloads with @tensorflow/tfjs (cpu backend), @tensorflow/tfjs-backend-wasm
+// and plain-JavaScript generators (Math.random, seedrandom, pure-rand), in one run, as elements
+// per second and as dropmask's ratio over each peer. Writes rows to bench-out/results.json, a
+// markdown table to bench-out/peers.md and a chart to bench-out/peers.svg. A peer that cannot load
+// is skipped with its reason. `node bench/peers.mjs --quick` runs tiny sizes (the CI test).
+import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Bench } from 'tinybench';
+import dropmask from '../dist/index.js';
+import { OUT_DIR, saveRows } from './results.mjs';
+
+const require = createRequire(import.meta.url);
+const { availableBackends, bernoulliMask, dropout, linear, normal, setThreads, uniform } = dropmask;
+
+function seconds(fn, iterations) {
+  const bench = new Bench({ iterations, time: 0, warmupIterations: 1 });
+  bench.add('x', fn);
+  bench.runSync();
+  return bench.tasks[0].result.latency.p50 / 1000;
+}
+
+/** tfjs with one backend, or the reason it cannot run here. */
+async function loadTf(backend) {
+  const { warn, log } = console;
+  console.warn = console.log = () => {};  // tfjs advertises tfjs-node when it loads
+  try {
+    const tf = require('@tensorflow/tfjs');
+    if (backend === 'wasm') require('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend(backend);
+    await tf.ready();
+    if (tf.getBackend() !== backend) throw new Error(`tfjs chose ${tf.getBackend()}`);
+    return { tf };
+  } catch (e) {
+    return { error: e.message };
+  } finally {
+    Object.assign(console, { warn, log });
+  }
+}
+
+function jsPeers(n) {
+  const out = new Float32Array(n);
+  const peers = { 'Math.random': () => Math.random() };
+  try {
+    const seedrandom = require('seedrandom');
+    peers['seedrandom (alea)'] = seedrandom.alea('dropmask');
+  } catch (e) {
+    peers['seedrandom (alea)'] = { error: e.message };
+  }
+  try {
+    const prand = require('pure-rand');
+    const g = prand.xoroshiro128plus(42);
+    peers['pure-rand (xoroshiro128+)'] = () => (g.unsafeNext() >>> 0) * 2 ** -32;
+  } catch (e) {
+    peers['pure-rand (xoroshiro128+)'] = { error: e.message };
+  }
+  const workloads = {};
+  for (const [name, next] of Object.entries(peers)) {
+    if (typeof next !== 'function') {
+      workloads[name] = next;
+      continue;
+    }
+    workloads[name] = {
+      uniform: () => { for (let i = 0; i < n; i++) out[i] = next(); },
+      normal: () => {
+        for (let i = 0; i < n; i += 2) {
+          const r = Math.sqrt(-2 * Math.log(1 - next())), a = 2 * Math.PI * next();
+          out[i] = r * Math.cos(a);
+          out[i + 1] = r * Math.sin(a);
+        }
+      },
+      'bernoulli mask': () => { for (let i = 0; i < n; i++) out[i] = next() >= 0.5 ? 2 : 0; },
+      dropout: (x) => () => { for (let i = 0; i < n; i++) out[i] = next() >= 0.5 ? x[i] * 2 : 0; },
+    };
+  }
+  return workloads;
+}
+
+function tfWorkloads(tf, n) {
+  return {
+    uniform: () => tf.tidy(() => tf.randomUniform([n]).dataSync()),
+    normal: () => tf.tidy(() => tf.randomNormal([n]).dataSync()),
+    'bernoulli mask': () => tf.tidy(() => tf.randomUniform([n]).greaterEqual(0.5).cast('float32').mul(2).dataSync()),
+    dropout: (xt) => () => tf.tidy(() => tf.dropout(xt, 0.5).dataSync()),
+    matmul: (at, wt) => () => tf.tidy(() => tf.matMul(at, wt, false, true).dataSync()),
+  };
+}
+
+export async function peersBench(row, quick = false) {
+  const n = quick ? 1 << 14 : 1 << 22;
+  const [B, D] = quick ? [4, 64] : [64, 1024];
+  const it = quick ? 2 : 5;
+  setThreads(1);
+  const x = normal(n, { seed: 1 }), f32 = new Float32Array(n);
+  const a = normal(B * D, { seed: 2 }), w = normal(D * D, { seed: 3 });
+  const rates = {};  // workload → implementation → elements/s
+  const put = (workload, impl, value) => {
+    (rates[workload] ??= {})[impl] = value;
+    row(`peers: ${workload}`, impl, workload === 'matmul' ? B : n, workload === 'matmul' ? 'GFLOP/s' : 'elem/s', value);
+  };
+  const flop = 2 * B * D * D;
+  for (const backend of availableBackends().filter((b) => b !== 'js')) {
+    const impl = `dropmask ${backend}`;
+    put('uniform', impl, n / seconds(() => uniform(f32, { seed: 1, backend }), it));
+    put('normal', impl, n / seconds(() => normal(f32, { seed: 1, backend }), it));
+    put('bernoulli mask', impl, n / seconds(() => bernoulliMask(f32, { p: 0.5, seed: 1, backend }), it));
+    put('dropout', impl, n / seconds(() => dropout(x, { p: 0.5, seed: 1, out: f32, backend }), it));
+    put('matmul', impl, flop / seconds(() => linear(a, w, null, { inFeatures: D, outFeatures: D, backend }), it) / 1e9);
+  }
+  const skipped = {};
+  for (const [name, w] of Object.entries(jsPeers(n))) {
+    if (w.error) {
+      skipped[name] = w.error;
+      continue;
+    }
+    put('uniform', name, n / seconds(w.uniform, it));
+    put('normal', name, n / seconds(w.normal, it));
+    put('bernoulli mask', name, n / seconds(w['bernoulli mask'], it));
+    put('dropout', name, n / seconds(w.dropout(x), it));
+  }
+  for (const backend of ['cpu', 'wasm']) {
+    const name = `tfjs ${backend}`;
+    const { tf, error } = await loadTf(backend);
+    if (error) {
+      skipped[name] = error;
+      continue;
+    }
+    const wl = tfWorkloads(tf, n);
+    const xt = tf.tensor1d(x), at = tf.tensor2d(a, [B, D]), wt = tf.tensor2d(w, [D, D]);
+    put('uniform', name, n / seconds(wl.uniform, it));
+    put('normal', name, n / seconds(wl.normal, it));
+    put('bernoulli mask', name, n / seconds(wl['bernoulli mask'], it));
+    put('dropout', name, n / seconds(wl.dropout(xt), it));
+    put('matmul', name, flop / seconds(wl.matmul(at, wt), it) / 1e9);
+    tf.dispose([xt, at, wt]);
+  }
+  const table = report(rates, n, B, D);
+  for (const [name, why] of Object.entries(skipped)) console.log(`skipped ${name}: ${why}`);
+  return { rates, skipped, table };
+}
+
+const fmt = (v, unit) => (unit === 'GFLOP/s' ? `${v.toFixed(1)} GFLOP/s` : v >= 1e9 ? `${(v / 1e9).toFixed(2)} G/s` : `${(v / 1e6).toFixed(0)} M/s`);
+
+/** Markdown table (dropmask native's ratio over each peer) and an SVG bar chart. */
+function report(rates, n, B, D) {
+  const impls = [...new Set(Object.values(rates).flatMap((r) => Object.keys(r)))];
+  const ours = impls.find((i) => i === 'dropmask native') ?? impls.find((i) => i.startsWith('dropmask'));
+  const lines = [
+    `Workloads: uniform, normal, Bernoulli float32 mask and dropout on n = ${n} float32 (elements/s); matmul x [${B}×${D}] · Wᵀ [${D}×${D}] (GFLOP/s). One thread. Brackets: ${ours}'s ratio over that implementation.`,
+    '',
+    `| implementation | ${Object.keys(rates).join(' | ')} |`,
+    `|---|${Object.keys(rates).map(() => '---').join('|')}|`,
+  ];
+  for (const impl of impls) {
+    const cells = Object.entries(rates).map(([wl, r]) => {
+      if (r[impl] === undefined) return '—';
+      const ratio = impl === ours ? '' : ` (${(r[ours] / r[impl]).toFixed(1)}×)`;
+      return fmt(r[impl], wl === 'matmul' ? 'GFLOP/s' : 'elem/s') + ratio;
+    });
+    lines.push(`| ${impl} | ${cells.join(' | ')} |`);
+  }
+  const md = lines.join('\n') + '\n';
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(join(OUT_DIR, 'peers.md'), md);
+  writeFileSync(join(OUT_DIR, 'peers.svg'), chart(rates, impls));
+  console.log(md);
+  console.log(`peers table: ${join(OUT_DIR, 'peers.md')}, chart: ${join(OUT_DIR, 'peers.svg')}`);
+  return md;
+}
+
+/** Horizontal bars on a log scale, one group per workload, one bar per implementation. */
+function chart(rates, impls) {
+  const colours = ['#1b6ac9', '#6aa3e8', '#d9822b', '#e0b33a', '#7a9a3a', '#9b59b6', '#c0392b', '#555'];
+  const bar = 14, gap = 26, left = 190, width = 460;
+  const workloads = Object.keys(rates);
+  const height = 40 + workloads.length * (impls.length * bar + gap) + 20 * impls.length;
+  const all = workloads.flatMap((wl) => Object.values(rates[wl]).map((v) => (wl === 'matmul' ? v * 1e9 / 1e3 : v)));
+  const lo = Math.floor(Math.log10(Math.min(...all))), hi = Math.ceil(Math.log10(Math.max(...all)));
+  const xOf = (v) => left + ((Math.log10(v) - lo) / (hi - lo)) * width;
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 40}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<text x="10" y="20" font-size="14" font-weight="bold">dropmask and peers (log scale; matmul in GFLOP/s × 10^6)</text>`];
+  let y = 40;
+  for (const wl of workloads) {
+    parts.push(`<text x="10" y="${y + 10}" font-weight="bold">${wl}</text>`);
+    impls.forEach((impl, k) => {
+      const v = rates[wl][impl];
+      if (v === undefined) return;
+      const scaled = wl === 'matmul' ? v * 1e9 / 1e3 : v;
+      parts.push(`<rect x="${left}" y="${y + k * bar}" width="${Math.max(1, xOf(scaled) - left).toFixed(1)}" height="${bar - 3}" fill="${colours[k % colours.length]}"/>`);
+      parts.push(`<text x="${(xOf(scaled) + 4).toFixed(1)}" y="${y + k * bar + 10}">${fmt(v, wl === 'matmul' ? 'GFLOP/s' : 'elem/s')}</text>`);
+    });
+    y += impls.length * bar + gap;
+  }
+  impls.forEach((impl, k) => {
+    parts.push(`<rect x="10" y="${y + 20 * k - 10}" width="12" height="12" fill="${colours[k % colours.length]}"/><text x="28" y="${y + 20 * k}">${impl}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const quick = process.argv.includes('--quick');
+  const rows = [];
+  await peersBench((kernel, backend, n, unit, value) => rows.push({ kernel, backend, threads: 1, n, unit, value }), quick);
+  if (!quick) console.log(`rows written to ${saveRows(rows)}`);
+}
