@@ -1,37 +1,91 @@
-// npm run demo: a short tour of the kernels on the chosen backend.
+// npm run demo: every method on the shipped sample image and small generated tensors, written as a
+// gallery (demo-out/index.html and PNGs), with the chosen backend and a short throughput table on
+// the terminal. Options: --out DIR (default demo-out), --quiet.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import dropmask from '../dist/index.js';
+import { cnnGallery, denseGallery, rnnGallery } from './gallery.mjs';
+import { readImage, writePanels } from './image.mjs';
+import { writeUncertaintyPlot } from './plot.mjs';
 
-const { Generator, backendInfo, bernoulliMask, dropout, effectiveP, maskScale, normal, randomBits, uniform } = dropmask;
-const hex = (a) => Array.from(a, (w) => w.toString(16).padStart(8, '0')).join(' ');
-const info = backendInfo();
-console.log(`dropmask demo — backend ${info.name} (${info.simd}): ${info.reason}${info.nativeError ? `\n  native unavailable: ${info.nativeError}` : ''}\n`);
+const d = dropmask;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({ options: { out: { type: 'string', default: join(root, 'demo-out') }, quiet: { type: 'boolean', default: false } } });
+const out = args.out;
+mkdirSync(out, { recursive: true });
+const started = performance.now();
+const steps = 6;
+let step = 0;
+const progress = (what) => {
+  if (!args.quiet) console.log(`[${++step}/${steps}] ${what} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+};
 
-console.log('Philox4x32-10 words, seed 0, stream 0, offset 0 (Random123 known answer 6627e8d5 e169c58d bc57ac4c 9b00dbd8):');
-console.log(' ', hex(randomBits(4, { seed: 0 })), '\n');
+const info = d.backendInfo();
+console.log(`dropmask demo — backend ${info.name} (${info.simd}): ${info.reason}${info.nativeError ? `\n  native unavailable: ${info.nativeError}` : ''}`);
+console.log(`writing the gallery to ${relative(process.cwd(), out) || '.'}/\n`);
 
-console.log(`A keep mask of 64 elements, p = 0.3 (effective p ${effectiveP(0.3)}, scale ${maskScale(0.3)}), seed 7:`);
-const bits = bernoulliMask(64, { p: 0.3, layout: 'bits', seed: 7 });
-const row = Array.from({ length: 64 }, (_, i) => ((bits[i >> 5] >>> (i & 31)) & 1 ? '█' : '·')).join('');
-console.log(' ', row, '\n');
+const figures = [];
+const addFigures = (entries) => {
+  for (const { name, caption, panels } of entries) {
+    writePanels(join(out, `${name}.png`), panels);
+    figures.push({ file: `${name}.png`, caption });
+  }
+};
 
-const g = new Generator(42);
-const x = new Float32Array(12).fill(1);
-const at = g.position();
-console.log('dropout of twelve ones, p = 0.5, from a Generator at', JSON.stringify(g.toJSON()));
-console.log(' ', Array.from(dropout(x, { p: 0.5, generator: g })).join(' '));
-console.log('  the same call again from the saved position:', Array.from(dropout(x, { p: 0.5, ...at })).join(' '));
-console.log('  the generator moved on to', JSON.stringify(g.toJSON()), '\n');
+progress('convolutional methods on assets/sample.png');
+const { x, h, w } = readImage(join(root, 'assets', 'sample.png'));
+addFigures(cnnGallery(d, x, h, w));
 
-const z = normal(100000, { seed: 3 });
-const bins = new Array(13).fill(0);
-for (const v of z) if (v >= -3.25 && v < 3.25) bins[Math.floor((v + 3.25) / 0.5)]++;
-console.log('normal(100000): histogram in steps of 0.5 sigma');
-bins.forEach((c, i) => console.log(`  ${(-3 + 0.5 * i).toFixed(1).padStart(5)} ${'#'.repeat(Math.round(c / 400))}`));
+progress('dense-layer methods on generated activations');
+addFigures(denseGallery(d));
 
-const n = 1 << 22;
-const buf = new Float32Array(n);
-const t0 = performance.now();
-for (let i = 0; i < 10; i++) bernoulliMask(buf, { p: 0.5, seed: i });
-const seconds = (performance.now() - t0) / 1000;
-console.log(`\nthroughput: bernoulliMask float32, n = 2^22: ${((10 * n) / seconds / 1e9).toFixed(2)} G elements/s on ${info.name}`);
-console.log(`uniform(3) with seed 1: ${Array.from(uniform(3, { seed: 1 })).join(', ')}`);
+progress('recurrent dropout masks over time');
+addFigures(rnnGallery(d));
+
+progress('MC dropout: training an MLP on a noisy sine, then 100 stochastic passes');
+const train = d.noisySine(200, { seed: 40, noise: 0.1, low: -3, high: 3 });
+const mlp = new d.Mlp({ sizes: [1, 64, 64, 1], dropout: { method: 'dropout', p: 0.1 }, seed: 41 });
+mlp.train(train.x, train.y, { epochs: 150, seed: 42 });
+const grid = Float32Array.from({ length: 240 }, (_, i) => -7 + (14 * i) / 239);
+const pred = mlp.predict(grid, { seed: 43, examples: grid.length, samples: 100 });
+writeUncertaintyPlot(join(out, 'mc-dropout.png'), {
+  xs: grid, mean: pred.mean, std: pred.variance.map(Math.sqrt), points: train, truth: grid.map(Math.sin),
+  xRange: [-7, 7], yRange: [-3, 3],
+});
+figures.push({ file: 'mc-dropout.png', caption: 'MC dropout on a noisy sine (orange: the 200 training points in [−3, 3]; grey: sin x): predictive mean (dark blue) and ±2σ band (light blue) of the MLP [1, 64, 64, 1] with dropout 0.1, 100 passes. The band widens away from the data.' });
+
+progress('throughput');
+d.setThreads(1);
+const rate = (n, fn, reps = 5) => {
+  fn();
+  const t = performance.now();
+  for (let i = 0; i < reps; i++) fn();
+  return (reps * n) / ((performance.now() - t) / 1000);
+};
+const n = 1 << 22, buf = new Float32Array(n), xs = d.normal(n, { seed: 1 });
+const fmap = d.normal(8 * 64 * 56 * 56, { seed: 2 });
+const rows = [
+  ['bernoulliMask float32', n, () => d.bernoulliMask(buf, { p: 0.5, seed: 1 })],
+  ['dropout', n, () => d.dropout(xs, { p: 0.5, seed: 1, out: buf })],
+  ['normal', n, () => d.normal(buf, { seed: 1 })],
+  ['dropBlock [8, 64, 56, 56]', fmap.length, () => d.dropBlock(fmap, { shape: [8, 64, 56, 56], seed: 1 })],
+  ['maxPoolDropout [8, 64, 56, 56]', fmap.length, () => d.maxPoolDropout(fmap, { shape: [8, 64, 56, 56], seed: 1 })],
+].map(([name, size, fn]) => ({ kernel: name, 'M elements/s': (rate(size, fn) / 1e6).toFixed(0) }));
+console.table(rows);
+
+progress('writing index.html');
+const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>dropmask gallery</title>
+<style>body{font:15px/1.45 system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}figure{margin:0 0 2em}img{image-rendering:pixelated;max-width:100%;border:1px solid #ddd}td,th{padding:.2em .8em;text-align:left}</style></head>
+<body><h1>dropmask gallery</h1>
+<p>Made by <code>npm run demo</code> on backend <b>${esc(info.name)}</b> (${esc(info.simd)}). Every picture comes from fixed seeds, so every backend draws the same pixels. The image is <code>assets/sample.png</code> (CC0); the original is the first panel of each row.</p>
+${figures.map((f) => `<figure><img src="${f.file}" alt="${esc(f.caption)}"><figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}
+<h2>Throughput (one thread, this machine)</h2>
+<table><tr><th>kernel</th><th>M elements/s</th></tr>${rows.map((r) => `<tr><td>${esc(r.kernel)}</td><td>${r['M elements/s']}</td></tr>`).join('')}</table>
+</body></html>
+`;
+writeFileSync(join(out, 'index.html'), html);
+console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s: open ${join(relative(process.cwd(), out) || '.', 'index.html')} (${figures.length} figures)`);
