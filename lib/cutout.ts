@@ -42,9 +42,9 @@ export interface CutoutOptions extends StreamOptions {
 export interface CutoutResult {
   /** The augmented images. */
   image: Float32Array;
-  /** [N, holes, 2]: centre row and column of every region drawn (drawn even for skipped images). */
+  /** `[N, holes, 2]`: centre row and column of every region drawn (drawn even for skipped images). */
   centres: Int32Array;
-  /** [N]: 1 where the image was augmented (applyProb), else 0. */
+  /** `[N]`: 1 where the image was augmented (applyProb), else 0. */
   applied: Uint8Array;
 }
 

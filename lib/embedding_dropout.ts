@@ -10,7 +10,7 @@ import type { Mode } from './dropout';
 
 /** Options of `embeddingDropout` and `embeddingDropoutBackward`. */
 export interface EmbeddingDropoutOptions extends StreamOptions {
-  /** [B, T]: the shape of ids. */
+  /** `[B, T]`: the shape of ids. */
   shape: readonly number[];
   /** V, the number of rows of the embedding table. */
   vocabSize: number;
