@@ -48,3 +48,4 @@ export { sbpKL, sbpNoise, sbpNoiseBackward, sbpSNR, sbpStatistics } from './sbp'
 export type { SbpBounds, SbpNoiseOptions } from './sbp';
 export { embeddingDropout, embeddingDropoutBackward } from './embedding_dropout';
 export type { EmbeddingDropoutOptions } from './embedding_dropout';
+export * from './methods_async';

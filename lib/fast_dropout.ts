@@ -113,7 +113,7 @@ export function fastDropoutMoments(meanX: Float32Array, varX: Float32Array, W: F
   if (varX.length !== meanX.length) throw new RangeError(`Expected varX.length to be ${meanX.length} but received ${varX.length}`);
   const p = opts.p === undefined ? 0.5 : checkProbability('p', opts.p);
   const q = 1 - dropThreshold(p) / 65536;
-  const backend = getBackend(opts.backend);
+  const backend = getBackend(opts.backend, opts.threads);
   const mean = new Float32Array(batch * dout), variance = new Float32Array(batch * dout);
   backend.matmul(mean, meanX, W, null, batch, dout, din, false, true, false);
   for (let e = 0; e < mean.length; e++) mean[e] = q * mean[e] + (bias ? bias[e % dout] : 0);

@@ -131,3 +131,22 @@ export function defaultGenerator(): Generator {
   }
   return fallback;
 }
+
+/** Generators that a pending async method call draws from (see method_async.ts). */
+const busy = new WeakMap<Generator, number>();
+
+/** Marks `g` as used by a pending async call; the returned function releases it (once). */
+export function markBusy(g: Generator): () => void {
+  busy.set(g, (busy.get(g) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const n = busy.get(g)! - 1;
+    if (n > 0) busy.set(g, n);
+    else busy.delete(g);
+  };
+}
+
+/** True while a pending async method call draws from `g`. */
+export const isBusy = (g: Generator): boolean => busy.has(g);

@@ -17,6 +17,8 @@ export interface LinearOptions extends DenseShapeOptions {
   out?: Float32Array;
   /** Runs this call on one backend. */
   backend?: BackendName;
+  /** Threads the native product may split rows across (1–256), instead of `setThreads`'s value; never changes the result. */
+  threads?: number;
 }
 
 export interface DenseShapes {
@@ -64,7 +66,7 @@ export function linear(x: Float32Array, W: Float32Array, bias: Float32Array | nu
   const opts = checkOptions('options', options);
   const { batch, din, dout } = denseShapes(opts, x, W, bias);
   const out = denseOut(opts, batch * dout, { x, W, bias });
-  getBackend(opts.backend).matmul(out, x, W, bias ?? null, batch, dout, din, false, true, false);
+  getBackend(opts.backend, opts.threads).matmul(out, x, W, bias ?? null, batch, dout, din, false, true, false);
   return out;
 }
 
@@ -77,7 +79,7 @@ export function linearAsync(x: Float32Array, W: Float32Array, bias: Float32Array
   const opts = checkOptions('options', options);
   const { batch, din, dout } = denseShapes(opts, x, W, bias); // bad arguments throw now, as in the sync form
   const out = opts.out === undefined ? undefined : denseOut(opts, batch * dout, { x, W, bias });
-  return productAsync(getBackend(opts.backend), x, W, bias ?? null, batch, din, dout, out);
+  return productAsync(getBackend(opts.backend, opts.threads), x, W, bias ?? null, batch, din, dout, out);
 }
 
 async function productAsync(backend: Backend, x: Float32Array, W: Float32Array, bias: Float32Array | null,

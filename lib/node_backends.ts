@@ -5,13 +5,16 @@ import * as path from 'path';
 import { PACKAGE_ROOT, loadNativeBackend } from './backends/native';
 import { createWasmBackend } from './backends/wasm';
 import { createWasmPool } from './backends/wasm_pool';
+import { setMethodRunner } from './method_async';
+import { createMethodPool } from './method_pool';
 import { registerBackend } from './select';
 
 /** Where the Node entry reads the WebAssembly module from. */
 export const WASM_PATH = path.join(PACKAGE_ROOT, 'dist', 'dropmask.wasm');
 
-/** Registers the native and wasm loaders of Node (the js reference is always there). */
+/** Registers the native and wasm loaders of Node (the js reference is always there) and the worker pool of the async method forms. */
 export function registerNodeBackends(): void {
+  setMethodRunner(createMethodPool(2));
   registerBackend('native', loadNativeBackend);
   registerBackend('wasm', () => ({ ...createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH))), ...createWasmPool(2) }));
 }

@@ -1,7 +1,7 @@
 // Options every random call shares: where in the stream it draws, and which backend runs it.
 import type { Backend, BackendName } from './backend';
 import { typeError } from './errors';
-import { Generator, defaultGenerator } from './generator';
+import { Generator, defaultGenerator, isBusy } from './generator';
 import { getBackend } from './select';
 import { UInt64Like, offsetWords, u64Words } from './stream';
 
@@ -20,6 +20,11 @@ export interface StreamOptions {
   generator?: Generator;
   /** Runs this call on one backend, whatever `setBackend` chose. */
   backend?: BackendName;
+  /**
+   * Threads this call's native work may split across (1–256), instead of `setThreads`'s value.
+   * Results never depend on it; wasm and js ignore it.
+   */
+  threads?: number;
 }
 
 /** A call's resolved stream position and backend. */
@@ -31,7 +36,7 @@ export interface Draw {
 }
 
 export function resolveDraw(opts: Record<string, unknown>): Draw {
-  const backend = getBackend(opts.backend);
+  const backend = getBackend(opts.backend, opts.threads);
   if (opts.generator !== undefined) {
     if (!(opts.generator instanceof Generator)) throw typeError('generator', 'a Generator', opts.generator);
     for (const key of ['seed', 'stream', 'offset'] as const) {
@@ -44,6 +49,9 @@ export function resolveDraw(opts: Record<string, unknown>): Draw {
     }
   }
   const gen = opts.seed === undefined ? ((opts.generator as Generator | undefined) ?? defaultGenerator()) : undefined;
+  if (gen && isBusy(gen)) {
+    throw new TypeError('Expected a generator that no pending async call draws from: await that call first, or pass seed, stream and offset');
+  }
   const counter = new Uint32Array(7);
   const [k0, k1] = u64Words('seed', gen ? gen.seed : opts.seed);
   const [s0, s1] = u64Words('stream', gen ? gen.stream : opts.stream === undefined ? 0 : opts.stream);

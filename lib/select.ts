@@ -112,11 +112,42 @@ function envRequest(): 'auto' | BackendName {
   return checkOneOf('DROPMASK_BACKEND', env, REQUESTS);
 }
 
-/** The backend a call runs on: its own `backend` option if given, else the active one. */
-export function getBackend(name?: unknown): Backend {
-  if (name !== undefined) return loadBackend(checkOneOf('backend', name, BACKEND_NAMES));
-  if (!active) setBackend(envRequest());
-  return active!;
+/**
+ * The backend a call runs on: its own `backend` option if given, else the active one; with a
+ * `threads` option, a view of it whose native calls use that many threads (results never depend on it).
+ */
+export function getBackend(name?: unknown, threads?: unknown): Backend {
+  let b: Backend;
+  if (name !== undefined) b = loadBackend(checkOneOf('backend', name, BACKEND_NAMES));
+  else {
+    if (!active) setBackend(envRequest());
+    b = active!;
+  }
+  if (threads === undefined) return b;
+  checkCount('threads', threads);
+  if ((threads as number) < 1 || (threads as number) > 256) throw rangeError('threads', 'an integer in [1, 256]', threads);
+  return withThreads(b, threads as number);
+}
+
+/** A view of a native backend whose calls run with `threads` threads, restoring the setting after each. */
+function withThreads(backend: Backend, threads: number): Backend {
+  if (!('threads' in backend)) return backend;  // wasm and js run on the calling thread
+  const native = backend as Threaded;
+  return new Proxy(native, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const before = target.threads;
+        target.threads = threads;
+        try {
+          return value.apply(target, args);
+        } finally {
+          target.threads = before;
+        }
+      };
+    },
+  });
 }
 
 /** The chosen backend, its SIMD level and, when native or wasm is unavailable, why. */

@@ -48,4 +48,18 @@ describeNative('native threads', () => {
     expect(() => setThreads(1.5)).toThrow(RangeError);
     expect(() => setThreads('2' as unknown as number)).toThrow(TypeError);
   });
+
+  test("a call's threads option gives the same bits, leaves setThreads's value alone and rejects bad counts", () => {
+    setThreads(3);
+    const n = (1 << 19) + 5;
+    const want = normal(n, { seed: 4, backend: 'native', threads: 1 });
+    for (const threads of [2, 4]) expect(bytes(normal(n, { seed: 4, backend: 'native', threads })).equals(bytes(want))).toBe(true);
+    expect(getThreads()).toBe(3);
+    const x = normal(64 * 256, { seed: 5 }), W = normal(256 * 256, { seed: 6 });
+    const y1 = linear(x, W, null, { inFeatures: 256, outFeatures: 256, backend: 'native', threads: 1 });
+    expect(bytes(linear(x, W, null, { inFeatures: 256, outFeatures: 256, backend: 'native', threads: 2 })).equals(bytes(y1))).toBe(true);
+    expect(() => normal(4, { seed: 1, threads: 0 })).toThrow(RangeError);
+    expect(() => normal(4, { seed: 1, threads: 1.5 })).toThrow(/threads/);
+    expect(getThreads()).toBe(3);
+  });
 });

@@ -1,14 +1,8 @@
 // Off-thread kernels for the WebAssembly backend in Node: a small pool of worker_threads, each
 // with its own instance of the module, runs the same kernels and transfers the result back.
-// Workers end after IDLE_MS without work, so an idle pool never keeps a process alive.
 import * as path from 'path';
-import { Worker } from 'worker_threads';
 import type { AsyncKernelName, Backend, KernelAsync } from '../backend';
-
-interface Job {
-  resolve: (r: Float32Array | Uint8Array | Uint32Array) => void;
-  reject: (e: Error) => void;
-}
+import { createWorkerPool } from './worker_pool';
 
 const WORKER_SOURCE = (dist: string): string => `
 const { parentPort } = require('worker_threads');
@@ -29,58 +23,15 @@ parentPort.on('message', ({ id, kind, n, counter, a, b, x, matmul }) => {
     }
     parentPort.postMessage({ id, out }, [out.buffer]);
   } catch (e) {
-    parentPort.postMessage({ id, error: String(e && e.message || e) });
+    parentPort.postMessage({ id, error: { name: e && e.name, message: String(e && e.message || e) } });
   }
 });`;
-
-const IDLE_MS = 250;
 
 /** Off-thread kernels and products on `size` worker threads, round robin. */
 export function createWasmPool(size: number): Pick<Backend, 'kernelAsync' | 'matmulAsync'> {
   // dist/ holds the compiled modules the workers load (lib/ when run from TypeScript sources)
-  const dist = path.join(__dirname, '..', '..', 'dist');
-  const workers: Worker[] = [];
-  const pending = new Map<number, Job>();
-  let nextId = 0, turn = 0;
-  let idle: ReturnType<typeof setTimeout> | undefined;
-  const retireWhenIdle = (): void => {
-    if (pending.size > 0) return;
-    clearTimeout(idle);
-    idle = setTimeout(() => {
-      if (pending.size > 0) return;
-      for (const w of workers.splice(0)) void w.terminate();
-    }, IDLE_MS);
-  };
-  const spawn = (): Worker => {
-    const w = new Worker(WORKER_SOURCE(dist), { eval: true });
-    w.on('message', (m: { id: number; out?: Float32Array; error?: string }) => {
-      const job = pending.get(m.id);
-      if (!job) return;
-      pending.delete(m.id);
-      if (m.error !== undefined) job.reject(new Error(`dropmask wasm worker: ${m.error}`));
-      else job.resolve(m.out!);
-      retireWhenIdle();
-    });
-    w.on('error', (e) => {
-      for (const [id, job] of pending) {
-        job.reject(e);
-        pending.delete(id);
-      }
-      const at = workers.indexOf(w);
-      if (at >= 0) workers.splice(at, 1);
-    });
-    return w;
-  };
-  const post = (message: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<Float32Array | Uint8Array | Uint32Array> => {
-    clearTimeout(idle);
-    if (workers.length < size) workers.push(spawn());
-    const worker = workers[turn++ % workers.length];
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, ...message }, transfer);
-    });
-  };
+  const post = createWorkerPool(WORKER_SOURCE(path.join(__dirname, '..', '..', 'dist')), size, 'dropmask wasm worker') as
+    (message: Record<string, unknown>, transfer: ArrayBuffer[]) => Promise<Float32Array | Uint8Array | Uint32Array>;
   const kernelAsync: KernelAsync = (kind: AsyncKernelName, n, counter, a, b, x) => {
     const input = x ? x.slice() : undefined; // copied now: the caller may change x at once
     return post({ kind, n, counter: counter.slice(), a, b, x: input }, input ? [input.buffer as ArrayBuffer] : []);

@@ -1,0 +1,88 @@
+// Promise forms of the methods (dropConnectAsync, dropBlockAsync, …). Node runs each call in a
+// worker thread with its own dropmask (method_pool.ts); elsewhere the call runs on the calling
+// thread. Either way the result has the bits of the sync form at the same stream position.
+//
+// A call that draws from a Generator takes the generator's position when it starts and advances
+// the generator by exactly what the method consumed when it ends. Until then the generator is
+// busy: further async calls on it wait their turn (so a sequence of calls gives the bits of the
+// same sequence of sync calls) and sync calls on it throw a TypeError.
+import { checkArray, checkOptions } from './errors';
+import { Generator, defaultGenerator, markBusy } from './generator';
+import { getBackend, getThreads } from './select';
+
+/**
+ * Runs method `name` with these (structured-clonable) arguments; with `counted`, the options'
+ * seed, stream and offset become a Generator and the words it consumed are reported.
+ */
+export type MethodRunner = (name: string, args: unknown[], counted: boolean) => Promise<{ result: unknown; words: bigint }>;
+
+const methods = new Map<string, (...args: unknown[]) => unknown>();
+
+/** Runs a registered method here (see MethodRunner). */
+export function runMethodHere(name: string, args: unknown[], counted: boolean): { result: unknown; words: bigint } {
+  const fn = methods.get(name);
+  if (!fn) throw new TypeError(`Expected a method with an async form but received ${name}`);
+  if (!counted) return { result: fn(...args), words: 0n };
+  const opts = args[args.length - 1] as Record<string, unknown>;
+  const gen = new Generator(opts.seed as bigint, { stream: opts.stream as bigint, offset: opts.offset as bigint });
+  const rest: Record<string, unknown> = { ...opts, generator: gen };
+  delete rest.seed;
+  delete rest.stream;
+  delete rest.offset;
+  const result = fn(...args.slice(0, -1), rest);
+  return { result, words: gen.offset - BigInt(opts.offset as bigint) };
+}
+
+let runner: MethodRunner = (name, args, counted) => new Promise((resolve) => resolve(runMethodHere(name, args, counted)));
+
+/** Where the async method forms run (Node's entry installs a worker pool). */
+export function setMethodRunner(run: MethodRunner): void {
+  runner = run;
+}
+
+/** The tail of each generator's queue of async calls. */
+const queues = new WeakMap<Generator, Promise<unknown>>();
+
+const OFFSET_LIMIT = 1n << 66n;
+
+/** The async form of `fn`, registered as `name`; argument `optionsAt` is its options object. */
+export function asyncMethod<A extends unknown[], R>(name: string, fn: (...args: A) => R, optionsAt: number): (...args: A) => Promise<R> {
+  methods.set(name, fn as (...args: unknown[]) => unknown);
+  return (...args: A): Promise<R> => {
+    const last = optionsAt;
+    const opts = { ...checkOptions('options', args[last]) };
+    const out = opts.out;
+    delete opts.out;
+    if (out !== undefined) checkArray('out', out, Float32Array);
+    // The worker runs on the backend and thread count this call would use here.
+    opts.backend = getBackend(opts.backend).name;
+    if (opts.threads === undefined) opts.threads = getThreads();
+    const explicit = opts.seed !== undefined;
+    const gen = explicit ? undefined : ((opts.generator as Generator | undefined) ?? defaultGenerator());
+    if (gen !== undefined && !(gen instanceof Generator)) return Promise.reject(new TypeError('Expected a Generator for generator'));
+    delete opts.generator;
+    // Inputs are copied now: the caller may change them while the call waits or runs.
+    const inputs = structuredClone(args.slice(0, last));
+    const run = async (): Promise<R> => {
+      if (gen) Object.assign(opts, gen.position());
+      const done = await runner(name, [...inputs, opts], gen !== undefined);
+      if (gen) gen.advance((done.words % OFFSET_LIMIT + OFFSET_LIMIT) % OFFSET_LIMIT);
+      const result = done.result as R;
+      if (out === undefined) return result;
+      // A result cloned from a worker may come from another realm: test its tag, not instanceof.
+      const isF32 = Object.prototype.toString.call(result) === '[object Float32Array]';
+      const length = isF32 ? (result as unknown as Float32Array).length : -1;
+      if (!isF32 || (out as Float32Array).length !== length) {
+        throw new RangeError(`Expected out to hold the result, a Float32Array(${length}), but received Float32Array(${(out as Float32Array).length})`);
+      }
+      checkArray('out', out, Float32Array).set(result as unknown as Float32Array);
+      return out as R;
+    };
+    if (!gen) return run();
+    const previous = queues.get(gen) ?? Promise.resolve();
+    const release = markBusy(gen);
+    const mine = previous.then(run, run).finally(release);
+    queues.set(gen, mine.catch(() => undefined));
+    return mine;
+  };
+}
