@@ -67,19 +67,22 @@ test('a corrupt native binary falls back to wasm, with the loader error reported
 });
 
 const nativeBuilt = fs.existsSync(path.join(root, 'build', 'Release', 'dropmask.node'));
-(nativeBuilt ? test : test.skip)('a binary in prebuilds/<platform>-<arch>/ (prebuildify --napi naming) is picked up', () => {
+(nativeBuilt ? test : test.skip)('prebuildify builds prebuilds/<platform>-<arch>/ and node-gyp-build loads it (no build/ directory)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropmask-prebuild-'));
-  fs.cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
-  fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+  for (const entry of ['package.json', 'binding.gyp', 'native', 'dist']) fs.cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-  const target = path.join(dir, 'prebuilds', `${process.platform}-${process.arch}`);
-  fs.mkdirSync(target, { recursive: true });
-  fs.copyFileSync(path.join(root, 'build', 'Release', 'dropmask.node'), path.join(target, 'node.napi.node'));
   try {
-    const out = execFileSync(process.execPath, ['-e', "console.log(require('./dist/index.js').backendInfo().name)"],
-      { cwd: dir, encoding: 'utf8', env: { ...process.env, PREBUILDS_ONLY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    expect(out.trim()).toBe('native');
+    const bin = path.join(root, 'node_modules', '.bin');
+    execFileSync(path.join(bin, 'prebuildify'), ['--napi', '--strip'], {
+      cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` },
+    });
+    const built = fs.readdirSync(path.join(dir, 'prebuilds', `${process.platform}-${process.arch}`));
+    expect(built.some((f) => f.endsWith('.node'))).toBe(true);
+    fs.rmSync(path.join(dir, 'build'), { recursive: true, force: true });  // only the prebuild is left
+    const out = execFileSync(process.execPath, ['-e', "const d = require('./dist/index.js'); console.log(d.backendInfo().name, d.randomBits(1, { seed: 0 })[0])"],
+      { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out.trim()).toBe(`native ${0x6627e8d5}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-});
+}, 300000);
