@@ -2,7 +2,7 @@
 // elements of x per second, each as a ratio of plain dropout's time on the same tensor and
 // backend (the issue's target: within 3× on native). The js reference runs on 2 examples.
 // Run alone with `node bench/conv.mjs`; `npm run bench` includes it.
-import { Bench } from 'tinybench';
+import { seconds } from './timing.mjs';
 import { pathToFileURL } from 'node:url';
 import dropmask from '../dist/index.js';
 import { saveRows } from './results.mjs';
@@ -14,12 +14,6 @@ const {
 
 const DIMS = [32, 64, 56, 56];
 
-function seconds(fn, iterations) {
-  const bench = new Bench({ iterations, time: 0, warmupIterations: 2 });
-  bench.add('x', fn);
-  bench.runSync();
-  return bench.tasks[0].result.latency.p50 / 1000;
-}
 
 /** The workloads on a tensor of `n` examples in `layout`, all writing into preallocated outputs. */
 function workloads(n, layout) {

@@ -2,7 +2,7 @@
 // mask, DropConnect per example, in GFLOP/s (2·64·1024·1024 per call), per backend, with one
 // thread and with two (native: its own row split; wasm: two worker threads, half the batch each).
 import { Worker } from 'node:worker_threads';
-import { Bench } from 'tinybench';
+import { seconds } from './timing.mjs';
 import dropmask from '../dist/index.js';
 
 const { availableBackends, dropConnect, linear, normal, setThreads } = dropmask;
@@ -15,12 +15,6 @@ export const WORKLOADS = {
   'DropConnect per example': (x, W, bias, backend) => dropConnect(x, W, bias, { inFeatures: DIN, outFeatures: DOUT, seed: 1, backend }),
 };
 
-function median(fn, iterations) {
-  const bench = new Bench({ iterations, time: 0, warmupIterations: 2 });
-  bench.add('x', fn);
-  bench.runSync();
-  return bench.tasks[0].result.latency.p50 / 1000;
-}
 
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -63,10 +57,10 @@ export async function denseBench(row) {
     for (const [kind, fn] of Object.entries(WORKLOADS)) {
       const perExample = kind.includes('per example');
       setThreads(1);
-      const one = FLOP / median(() => fn(x, W, bias, backend), perExample ? 3 : 20);
+      const one = FLOP / seconds(() => fn(x, W, bias, backend), perExample ? 3 : 20);
       // native splits rows across its own threads; wasm runs in two worker_threads
       setThreads(2);
-      const two = backend === 'native' ? FLOP / median(() => fn(x, W, bias, backend), perExample ? 3 : 20)
+      const two = backend === 'native' ? FLOP / seconds(() => fn(x, W, bias, backend), perExample ? 3 : 20)
         : FLOP / (await twoThreads(kind, backend, perExample ? 3 : 15));
       setThreads(1);
       row(kind, backend, 1, B, 'GFLOP/s', one / 1e9);
@@ -75,7 +69,7 @@ export async function denseBench(row) {
     }
   }
   const jsFlop = 2 * 8 * DIN * DOUT; // the js reference on 8 rows, for the ratio
-  const jsRate = jsFlop / median(() => linear(x.subarray(0, 8 * DIN), W, bias, { inFeatures: DIN, outFeatures: DOUT, backend: 'js' }), 3);
+  const jsRate = jsFlop / seconds(() => linear(x.subarray(0, 8 * DIN), W, bias, { inFeatures: DIN, outFeatures: DOUT, backend: 'js' }), 3);
   row('matmul (plain)', 'js', 1, 8, 'GFLOP/s', jsRate / 1e9);
   table.push({ workload: 'matmul (plain), 8 rows', backend: 'js', 'GFLOP/s (1 thread)': (jsRate / 1e9).toFixed(2), 'GFLOP/s (2 threads)': '' });
   console.log(`\ndense layer x [${B} x ${DIN}], W [${DOUT} x ${DIN}] (2 threads: native splits rows itself; wasm = two worker_threads, half the batch each)`);

@@ -7,19 +7,13 @@ import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Bench } from 'tinybench';
+import { seconds } from './timing.mjs';
 import dropmask from '../dist/index.js';
 import { OUT_DIR, saveRows } from './results.mjs';
 
 const require = createRequire(import.meta.url);
 const { availableBackends, bernoulliMask, dropout, linear, normal, setThreads, uniform } = dropmask;
 
-function seconds(fn, iterations) {
-  const bench = new Bench({ iterations, time: 0, warmupIterations: 1 });
-  bench.add('x', fn);
-  bench.runSync();
-  return bench.tasks[0].result.latency.p50 / 1000;
-}
 
 /** tfjs with one backend, or the reason it cannot run here. */
 async function loadTf(backend) {

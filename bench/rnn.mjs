@@ -2,7 +2,7 @@
 // backend, in sequences per second and as a ratio of the no-dropout LSTM's time (target on
 // native: Gal, RNNDrop and Semeniuta within 1.15×); and mcPredict with T = 50 passes on the
 // built-in MLP. Run alone with `node bench/rnn.mjs`; `npm run bench` includes it.
-import { Bench } from 'tinybench';
+import { seconds } from './timing.mjs';
 import { pathToFileURL } from 'node:url';
 import dropmask from '../dist/index.js';
 import { saveRows } from './results.mjs';
@@ -19,12 +19,6 @@ const PLACEMENTS = {
   'gal (untied)': { kind: 'gal', px: 0.25, ph: 0.25, tied: false },
 };
 
-function seconds(fn, iterations) {
-  const bench = new Bench({ iterations, time: 0, warmupIterations: 2 });
-  bench.add('x', fn);
-  bench.runSync();
-  return bench.tasks[0].result.latency.p50 / 1000;
-}
 
 export function rnnBench(row) {
   setThreads(1);

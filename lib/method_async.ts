@@ -40,6 +40,16 @@ export function setMethodRunner(run: MethodRunner): void {
   runner = run;
 }
 
+/** A copy of an argument: typed arrays (also over a SharedArrayBuffer) copied, arrays and plain objects copied member-wise. */
+function snapshot(value: unknown): unknown {
+  if (ArrayBuffer.isView(value)) return (value as unknown as { slice(): unknown }).slice();
+  if (Array.isArray(value)) return value.map(snapshot);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, snapshot(v)]));
+  }
+  return value;
+}
+
 /** The tail of each generator's queue of async calls. */
 const queues = new WeakMap<Generator, Promise<unknown>>();
 
@@ -61,8 +71,8 @@ export function asyncMethod<A extends unknown[], R>(name: string, fn: (...args: 
     const gen = explicit ? undefined : ((opts.generator as Generator | undefined) ?? defaultGenerator());
     if (gen !== undefined && !(gen instanceof Generator)) return Promise.reject(new TypeError('Expected a Generator for generator'));
     delete opts.generator;
-    // Inputs are copied now: the caller may change them while the call waits or runs.
-    const inputs = structuredClone(args.slice(0, last));
+    // Inputs are copied now (SharedArrayBuffer views too): the caller may change them while the call waits or runs.
+    const inputs = args.slice(0, last).map(snapshot);
     const run = async (): Promise<R> => {
       if (gen) Object.assign(opts, gen.position());
       const done = await runner(name, [...inputs, opts], gen !== undefined);

@@ -65,3 +65,11 @@ test('the event loop keeps running while a method runs off-thread', async () => 
   expect(y.length).toBe(big.length);
   expect(ticks).toBeGreaterThan(3);
 });
+
+test('a SharedArrayBuffer input written right after the call does not change the result', async () => {
+  const shared = new Float32Array(new SharedArrayBuffer(x.byteLength));
+  shared.set(x);
+  const promise = spatialDropoutAsync(shared, { shape, seed: 50 });
+  shared.fill(7);
+  expectSameBits(await promise, spatialDropout(x, { shape, seed: 50 }), 'snapshot of the shared input');
+});

@@ -1,0 +1,10 @@
+// Median seconds per call of fn over `iterations` calls after warm-up (tinybench, sync): the one
+// timer of every benchmark file.
+import { Bench } from 'tinybench';
+
+export function seconds(fn, iterations, warmupIterations = 2) {
+  const bench = new Bench({ iterations, time: 0, warmupIterations });
+  bench.add('x', fn);
+  bench.runSync();
+  return bench.tasks[0].result.latency.p50 / 1000;
+}
