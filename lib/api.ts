@@ -38,7 +38,7 @@ export type { LstmBackwardOptions, LstmGradients, LstmParams, LstmResult, LstmTa
 export { gru, gruBackward } from './gru';
 export type { GruGradients, GruParams, GruResult, GruTape } from './gru';
 export type { RnnDropScaling, RnnDropout, RnnGradients, RnnOptions } from './recurrent';
-export { mcPredict, mcPrecision } from './mc_dropout';
+export { mcPredict, mcPredictAsync, mcPrecision } from './mc_dropout';
 export type { McForward, McPass, McPrecisionOptions, McPredictOptions, McPrediction } from './mc_dropout';
 export { Mlp } from './mlp';
 export type { MlpActivation, MlpDropoutMethod, MlpForwardOptions, MlpOptions, MlpTrainOptions } from './mlp';

@@ -93,6 +93,67 @@ function softmax(logits: Float32Array, at: number, k: number, out: Float64Array)
 
 const plogp = (p: number): number => (p > 0 ? p * Math.log(Math.max(p, 1e-30)) : 0);
 
+interface McPlan {
+  opts: Record<string, unknown>;
+  seed: bigint;
+  stream: bigint;
+  T: number;
+  B: number;
+  per: number;
+  task: 'regression' | 'classification';
+  tau: number;
+}
+
+function plan(forward: unknown, x: unknown, options: unknown): McPlan {
+  const opts = checkOptions('options', options);
+  if (typeof forward !== 'function') throw typeError('forward', 'a function (x, pass) => Float32Array', forward);
+  const xs = checkArray('x', x, Float32Array);
+  if (opts.seed === undefined) throw new TypeError('Expected a seed for mcPredict (every pass is reproducible from it) but received undefined');
+  const seed = toSeed('seed', opts.seed);
+  const stream = opts.stream === undefined ? 0n : toStream('stream', opts.stream);
+  const T = opts.samples === undefined ? 50 : checkCount('samples', opts.samples);
+  if (T === 0) throw rangeError('samples', 'a positive integer', opts.samples);
+  const B = opts.examples === undefined ? 1 : checkCount('examples', opts.examples);
+  if (B === 0 || xs.length % B !== 0) throw new RangeError(`Expected examples to divide x.length = ${xs.length} but received ${opts.examples}`);
+  const task = opts.task === undefined ? 'regression' : checkOneOf('task', opts.task, ['regression', 'classification'] as const);
+  const tau = opts.tau === undefined ? Infinity : checkNumber('tau', opts.tau, Number.MIN_VALUE, Infinity);
+  const per = opts.passesPerCall === undefined ? 1 : Math.min(T, Math.max(1, checkCount('passesPerCall', opts.passesPerCall)));
+  return { opts, seed, stream, T, B, per, task, tau };
+}
+
+/** The calls of one prediction: the input and pass description of each, in order. */
+function* calls(p: McPlan, x: Float32Array): IterableIterator<{ input: Float32Array; pass: McPass }> {
+  for (let first = 0; first < p.T; first += p.per) {
+    const n = Math.min(p.per, p.T - first);
+    let input = x;
+    if (n > 1) {
+      input = new Float32Array(n * x.length);
+      for (let i = 0; i < n; i++) input.set(x, i * x.length);
+    }
+    yield { input, pass: { generator: new Generator(p.seed, { stream: (p.stream + BigInt(first)) % 2n ** 64n }), index: first, passes: n, mode: 'mc' } };
+  }
+}
+
+/** Collects the outputs of every call into passes [T, B, K]. */
+class Passes {
+  K = 0;
+  data = new Float32Array(0);
+  constructor(private readonly p: McPlan) {}
+  add(pass: McPass, y: unknown): void {
+    const { B, T } = this.p, n = pass.passes;
+    if (Object.prototype.toString.call(y) !== '[object Float32Array]' || (y as Float32Array).length === 0 || (y as Float32Array).length % (n * B) !== 0) {
+      throw new TypeError(`Expected forward to return a Float32Array of rows × outFeatures for ${n * B} rows but received ${ArrayBuffer.isView(y) ? `${y.constructor.name}(${(y as Float32Array).length})` : typeof y}`);
+    }
+    const out = y as Float32Array;
+    if (pass.index === 0) {
+      this.K = out.length / (n * B);
+      this.data = new Float32Array(T * B * this.K);
+    }
+    if (out.length !== n * B * this.K) throw new RangeError(`Expected forward to return ${n * B * this.K} values for ${n} passes but received ${out.length}`);
+    this.data.set(out, pass.index * B * this.K);
+  }
+}
+
 /**
  * Monte Carlo dropout: calls `forward` T times in 'mc' mode with fresh, reproducible masks and
  * returns the predictive mean and variance (regression) or the mean softmax with predictive
@@ -101,42 +162,27 @@ const plogp = (p: number): number => (p > 0 ? p * Math.log(Math.max(p, 1e-30)) :
  * @example mcPredict((x, pass) => mlp.forward(x, { mode: 'mc', generator: pass.generator }), x, { seed: 1, examples: 100 })
  */
 export function mcPredict(forward: McForward, x: Float32Array, options: McPredictOptions): McPrediction {
-  const opts = checkOptions('options', options);
-  if (typeof forward !== 'function') throw typeError('forward', 'a function (x, pass) => Float32Array', forward);
-  checkArray('x', x, Float32Array);
-  if (opts.seed === undefined) throw new TypeError('Expected a seed for mcPredict (every pass is reproducible from it) but received undefined');
-  const seed = toSeed('seed', opts.seed);
-  const stream = opts.stream === undefined ? 0n : toStream('stream', opts.stream);
-  const T = opts.samples === undefined ? 50 : checkCount('samples', opts.samples);
-  if (T === 0) throw rangeError('samples', 'a positive integer', opts.samples);
-  const B = opts.examples === undefined ? 1 : checkCount('examples', opts.examples);
-  if (B === 0 || x.length % B !== 0) throw new RangeError(`Expected examples to divide x.length = ${x.length} but received ${opts.examples}`);
-  const task = opts.task === undefined ? 'regression' : checkOneOf('task', opts.task, ['regression', 'classification'] as const);
-  const tau = opts.tau === undefined ? Infinity : checkNumber('tau', opts.tau, Number.MIN_VALUE, Infinity);
-  const per = opts.passesPerCall === undefined ? 1 : Math.min(T, Math.max(1, checkCount('passesPerCall', opts.passesPerCall)));
+  const p = plan(forward, x, options);
+  const passes = new Passes(p);
+  for (const { input, pass } of calls(p, x)) passes.add(pass, forward(input, pass));
+  return summarise(p, passes);
+}
 
-  let K = 0;
-  let passes = new Float32Array(0);
-  for (let first = 0; first < T; first += per) {
-    const n = Math.min(per, T - first);
-    let input = x;
-    if (n > 1) {
-      input = new Float32Array(n * x.length);
-      for (let i = 0; i < n; i++) input.set(x, i * x.length);
-    }
-    const generator = new Generator(seed, { stream: (stream + BigInt(first)) % 2n ** 64n });
-    const y = forward(input, { generator, index: first, passes: n, mode: 'mc' });
-    if (!(y instanceof Float32Array) || y.length === 0 || y.length % (n * B) !== 0) {
-      throw new TypeError(`Expected forward to return a Float32Array of rows × outFeatures for ${n * B} rows but received ${y instanceof Float32Array ? `Float32Array(${y.length})` : typeof y}`);
-    }
-    if (first === 0) {
-      K = y.length / (n * B);
-      passes = new Float32Array(T * B * K);
-    }
-    if (y.length !== n * B * K) throw new RangeError(`Expected forward to return ${n * B * K} values for ${n} passes but received ${y.length}`);
-    passes.set(y, first * B * K);
-  }
+/**
+ * `mcPredict` for a forward function that returns a Promise (for example one built on the async
+ * method forms): the passes run one after another, and the event loop runs between them.
+ */
+export async function mcPredictAsync(forward: (x: Float32Array, pass: McPass) => Float32Array | Promise<Float32Array>, x: Float32Array,
+  options: McPredictOptions): Promise<McPrediction> {
+  const p = plan(forward, x, options);
+  const passes = new Passes(p);
+  for (const { input, pass } of calls(p, x)) passes.add(pass, await forward(input, pass));
+  return summarise(p, passes);
+}
 
+function summarise(p: McPlan, collected: Passes): McPrediction {
+  const { opts, T, B, task, tau } = p;
+  const { K, data: passes } = collected;
   const BK = B * K;
   const mean = new Float64Array(BK), second = new Float64Array(BK);
   const result: McPrediction = { passes, mean, variance: new Float64Array(BK) };

@@ -16,13 +16,34 @@ import { getBackend, getThreads } from './select';
  */
 export type MethodRunner = (name: string, args: unknown[], counted: boolean) => Promise<{ result: unknown; words: bigint }>;
 
-const methods = new Map<string, (...args: unknown[]) => unknown>();
+/** How a method's arguments and result cross to a worker when they hold more than arrays (RNN tapes). */
+export interface CloneHooks {
+  /** Main thread, before the call: arguments in a clonable form. */
+  prepareArgs?: (args: unknown[]) => unknown[];
+  /** Where it runs: the arguments back in working form. */
+  reviveArgs?: (args: unknown[]) => unknown[];
+  /** Where it runs: the result in a clonable form. */
+  toClone?: (result: unknown) => unknown;
+  /** Main thread, after: the result back in working form. */
+  fromClone?: (value: unknown) => unknown;
+  /** The method draws nothing (no generator is taken or locked). */
+  drawsNothing?: boolean;
+}
+
+interface Entry extends CloneHooks {
+  fn: (...args: unknown[]) => unknown;
+}
+
+const methods = new Map<string, Entry>();
 
 /** Runs a registered method here (see MethodRunner). */
 export function runMethodHere(name: string, args: unknown[], counted: boolean): { result: unknown; words: bigint } {
-  const fn = methods.get(name);
-  if (!fn) throw new TypeError(`Expected a method with an async form but received ${name}`);
-  if (!counted) return { result: fn(...args), words: 0n };
+  const entry = methods.get(name);
+  if (!entry) throw new TypeError(`Expected a method with an async form but received ${name}`);
+  const { fn, reviveArgs, toClone } = entry;
+  if (reviveArgs) args = [...reviveArgs(args.slice(0, -1)), args[args.length - 1]];
+  const clone = (r: unknown): unknown => (toClone ? toClone(r) : r);
+  if (!counted) return { result: clone(fn(...args)), words: 0n };
   const opts = args[args.length - 1] as Record<string, unknown>;
   const gen = new Generator(opts.seed as bigint, { stream: opts.stream as bigint, offset: opts.offset as bigint });
   const rest: Record<string, unknown> = { ...opts, generator: gen };
@@ -30,7 +51,7 @@ export function runMethodHere(name: string, args: unknown[], counted: boolean): 
   delete rest.stream;
   delete rest.offset;
   const result = fn(...args.slice(0, -1), rest);
-  return { result, words: gen.offset - BigInt(opts.offset as bigint) };
+  return { result: clone(result), words: gen.offset - BigInt(opts.offset as bigint) };
 }
 
 let runner: MethodRunner = (name, args, counted) => new Promise((resolve) => resolve(runMethodHere(name, args, counted)));
@@ -56,8 +77,8 @@ const queues = new WeakMap<Generator, Promise<unknown>>();
 const OFFSET_LIMIT = 1n << 66n;
 
 /** The async form of `fn`, registered as `name`; argument `optionsAt` is its options object. */
-export function asyncMethod<A extends unknown[], R>(name: string, fn: (...args: A) => R, optionsAt: number): (...args: A) => Promise<R> {
-  methods.set(name, fn as (...args: unknown[]) => unknown);
+export function asyncMethod<A extends unknown[], R>(name: string, fn: (...args: A) => R, optionsAt: number, hooks: CloneHooks = {}): (...args: A) => Promise<R> {
+  methods.set(name, { fn: fn as (...args: unknown[]) => unknown, ...hooks });
   return (...args: A): Promise<R> => {
     const last = optionsAt;
     const opts = { ...checkOptions('options', args[last]) };
@@ -67,17 +88,17 @@ export function asyncMethod<A extends unknown[], R>(name: string, fn: (...args: 
     // The worker runs on the backend and thread count this call would use here.
     opts.backend = getBackend(opts.backend).name;
     if (opts.threads === undefined) opts.threads = getThreads();
-    const explicit = opts.seed !== undefined;
+    const explicit = opts.seed !== undefined || hooks.drawsNothing === true;
     const gen = explicit ? undefined : ((opts.generator as Generator | undefined) ?? defaultGenerator());
     if (gen !== undefined && !(gen instanceof Generator)) return Promise.reject(new TypeError('Expected a Generator for generator'));
     delete opts.generator;
     // Inputs are copied now (SharedArrayBuffer views too): the caller may change them while the call waits or runs.
-    const inputs = args.slice(0, last).map(snapshot);
+    const inputs = (hooks.prepareArgs ? hooks.prepareArgs(args.slice(0, last)) : args.slice(0, last)).map(snapshot);
     const run = async (): Promise<R> => {
       if (gen) Object.assign(opts, gen.position());
       const done = await runner(name, [...inputs, opts], gen !== undefined);
       if (gen) gen.advance((done.words % OFFSET_LIMIT + OFFSET_LIMIT) % OFFSET_LIMIT);
-      const result = done.result as R;
+      const result = (hooks.fromClone ? hooks.fromClone(done.result) : done.result) as R;
       if (out === undefined) return result;
       // A result cloned from a worker may come from another realm: test its tag, not instanceof.
       const isF32 = Object.prototype.toString.call(result) === '[object Float32Array]';

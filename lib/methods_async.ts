@@ -11,7 +11,10 @@ import { fastDropout, fastDropoutBackward } from './fast_dropout';
 import { gaussianDropout, gaussianDropoutBackward } from './gaussian_dropout';
 import { maxDrop, maxDropBackward } from './max_drop';
 import { maxPoolDropout, maxPoolDropoutBackward } from './max_pool_dropout';
+import { gru, gruBackward } from './gru';
+import { lstm, lstmBackward } from './lstm';
 import { asyncMethod } from './method_async';
+import { tapeFromClone, tapeToClone } from './recurrent';
 import { sbpNoise, sbpNoiseBackward } from './sbp';
 import { spatialDropout, spatialDropoutBackward } from './spatial_dropout';
 import { standout, standoutBackward } from './standout';
@@ -52,3 +55,12 @@ export const sbpNoiseAsync = asyncMethod('sbpNoise', sbpNoise, 3);
 export const sbpNoiseBackwardAsync = asyncMethod('sbpNoiseBackward', sbpNoiseBackward, 4);
 export const embeddingDropoutAsync = asyncMethod('embeddingDropout', embeddingDropout, 2);
 export const embeddingDropoutBackwardAsync = asyncMethod('embeddingDropoutBackward', embeddingDropoutBackward, 2);
+
+// The sequence ops return a tape for the backward pass: it crosses threads without its functions.
+const withTape = { toClone: (r: unknown) => ({ ...(r as object), tape: tapeToClone((r as { tape: unknown }).tape) }),
+  fromClone: (r: unknown) => ({ ...(r as object), tape: tapeFromClone((r as { tape: unknown }).tape) }) };
+const tapeFirst = { drawsNothing: true, prepareArgs: (a: unknown[]) => [tapeToClone(a[0]), ...a.slice(1)], reviveArgs: (a: unknown[]) => [tapeFromClone(a[0]), ...a.slice(1)] };
+export const lstmAsync = asyncMethod('lstm', lstm, 2, withTape);
+export const lstmBackwardAsync = asyncMethod('lstmBackward', lstmBackward, 2, tapeFirst);
+export const gruAsync = asyncMethod('gru', gru, 2, withTape);
+export const gruBackwardAsync = asyncMethod('gruBackward', gruBackward, 2, tapeFirst);

@@ -5,6 +5,7 @@ import { dropThreshold } from './bernoulli';
 import { MODES, Mode } from './dropout';
 import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, rangeError, typeError } from './errors';
 import { Draw, StreamOptions, resolveDraw } from './options';
+import { getBackend } from './select';
 import { advanceCounter } from './stream';
 
 const half = (n: number): number => Math.ceil(n / 2);
@@ -266,3 +267,15 @@ export interface RnnGradients {
 }
 
 export { checkDropout };
+
+/** A tape without its functions (the backend becomes its name), so it can cross to a worker. */
+export function tapeToClone(tape: unknown): unknown {
+  const t = tape as { cfg: RnnConfig };
+  return { ...t, cfg: { ...t.cfg, draw: null, backend: t.cfg.backend.name } };
+}
+
+/** The tape back from `tapeToClone`, with this thread's backend of that name. */
+export function tapeFromClone(value: unknown): unknown {
+  const t = value as { cfg: Record<string, unknown> };
+  return { ...t, cfg: { ...t.cfg, backend: getBackend(t.cfg.backend) } };
+}

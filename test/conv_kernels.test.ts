@@ -94,6 +94,19 @@ describe.each(compiled())('feature-map kernels on $label match js', (v) => {
     v.run(() => b.maxPool(got, x, keep, g, 1, gotArg));
     expectSameBits(got, want, 'maxPool');
     expectSameBits(gotArg, wantArg, 'argmax');
+    const [N, C, H, W] = [g.n, g.c, g.h, g.w];
+    for (const pg of [
+      { outer: N * C, inner: 1, outerStride: H * W, innerStride: 0, count: H * W, elemStride: 1 },
+      { outer: N, inner: C, outerStride: H * W * C, innerStride: 1, count: H * W, elemStride: C },
+      { outer: N, inner: H * W, outerStride: C * H * W, innerStride: 1, count: C, elemStride: H * W },
+      { outer: N * H * W, inner: 1, outerStride: C, innerStride: 0, count: C, elemStride: 1 },
+    ]) {
+      const sel = Uint8Array.from(randomBits(pg.outer * pg.inner, { seed: 10 }), (s) => s & 1);
+      const a0 = new Int32Array(pg.outer * pg.inner), a1 = new Int32Array(pg.outer * pg.inner);
+      js.argmaxPlanes(a0, x, sel, pg);
+      v.run(() => b.argmaxPlanes(a1, x, sel, pg));
+      expectSameBits(a1, a0, 'argmaxPlanes');
+    }
     const mask = Uint8Array.from(keep.subarray(0, g.n * g.c), (s) => s & 1);
     const a = new Float32Array(len), c = new Float32Array(len);
     js.maskApply(a, x, mask, g.h * g.w, 1, 2, 0);

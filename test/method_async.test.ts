@@ -5,6 +5,7 @@ import {
   Generator, cutout, cutoutAsync, dropBlock, dropBlockAsync, dropBlockBackwardAsync, dropConnect, dropConnectAsync,
   dropConnectBackward, dropConnectBackwardAsync, gaussianDropout, gaussianDropoutAsync, maxPoolDropout, maxPoolDropoutAsync,
   normal, sbpNoise, sbpNoiseAsync, spatialDropout, spatialDropoutAsync, stochasticDropout, stochasticDropoutAsync,
+  Mlp, gru, gruAsync, gruBackward, gruBackwardAsync, lstm, lstmAsync, lstmBackward, lstmBackwardAsync, mcPredict, mcPredictAsync,
 } from '../lib/index';
 import { expectSameBits } from './helpers';
 
@@ -72,4 +73,30 @@ test('a SharedArrayBuffer input written right after the call does not change the
   const promise = spatialDropoutAsync(shared, { shape, seed: 50 });
   shared.fill(7);
   expectSameBits(await promise, spatialDropout(x, { shape, seed: 50 }), 'snapshot of the shared input');
+});
+
+test('lstmAsync and gruAsync return a tape that the async backward (or the sync one) accepts', async () => {
+  const [B, T, D, H] = [3, 5, 4, 6];
+  const xs = normal(B * T * D, { seed: 60 });
+  const p = { W: normal(4 * H * D, { seed: 61 }), U: normal(4 * H * H, { seed: 62 }), b: normal(4 * H, { seed: 63 }) };
+  const o = { shape: [B, T, D], hiddenSize: H, dropout: { kind: 'gal' as const }, seed: 64 };
+  const sync = lstm(xs, p, o), viaWorker = await lstmAsync(xs, p, o);
+  expectSameBits(viaWorker.output, sync.output, 'lstm output');
+  const dOut = normal(B * T * H, { seed: 65 });
+  const want = lstmBackward(sync.tape, dOut);
+  expectSameBits((await lstmBackwardAsync(viaWorker.tape, dOut)).dW, want.dW, 'lstmBackwardAsync');
+  expectSameBits(lstmBackward(viaWorker.tape, dOut).dx, want.dx, 'sync backward of the async tape');
+  const g = { W: normal(3 * H * D, { seed: 66 }), U: normal(3 * H * H, { seed: 67 }), bW: normal(3 * H, { seed: 68 }), bU: normal(3 * H, { seed: 69 }) };
+  const gs = gru(xs, g, o), ga = await gruAsync(xs, g, o);
+  expectSameBits(ga.output, gs.output, 'gru output');
+  expectSameBits((await gruBackwardAsync(ga.tape, dOut)).dU, gruBackward(gs.tape, dOut).dU, 'gruBackwardAsync');
+});
+
+test('mcPredictAsync over an async forward gives mcPredict\'s answer', async () => {
+  const mlp = new Mlp({ sizes: [2, 8, 1], seed: 70 });
+  const xs = normal(10, { seed: 71 });
+  const want = mcPredict((x, pass) => mlp.forward(x, { mode: 'mc', generator: pass.generator }), xs, { seed: 72, examples: 5, samples: 12 });
+  const got = await mcPredictAsync(async (x, pass) => mlp.forward(x, { mode: 'mc', generator: pass.generator }), xs, { seed: 72, examples: 5, samples: 12 });
+  expectSameBits(got.passes, want.passes, 'passes');
+  expectSameBits(got.variance, want.variance, 'variance');
 });

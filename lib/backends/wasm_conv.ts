@@ -92,13 +92,21 @@ export function wasmConvKernels(k: WasmConvExports, heapPtr: number, reserve: (e
     },
 
     argmaxPlanes(out, x, select, g) {
-      // One call over all of x: planes may interleave (channels-last feature maps), so x is not split.
-      const planes = g.outer * g.inner;
-      const [xp, op, sp] = place(4 * x.length, 4 * planes, select ? planes : 0);
-      f32(xp, x.length).set(x);
-      if (select) u8(sp, planes).set(select.subarray(0, planes));
-      k.argmaxPlanes(op, xp, select ? sp : 0, g.outer, g.inner, g.outerStride, g.innerStride, g.count, g.elemStride);
-      out.set(i32(op, planes));
+      // Plane o·inner + i lies inside x[o·outerStride, (o + 1)·outerStride) for every geometry the
+      // methods use, so x goes in by groups of `outer`; indices come back relative to the group.
+      const inner = g.inner, span = g.outerStride;
+      const fits = g.outer <= 1 || (g.inner - 1) * g.innerStride + (g.count - 1) * g.elemStride < span;
+      const group = fits ? Math.max(1, Math.floor(GROUP_BYTES / (4 * Math.max(1, span)))) : g.outer;
+      for (let o0 = 0; o0 < g.outer; o0 += group) {
+        const n = Math.min(group, g.outer - o0), planes = n * inner;
+        const x0 = fits ? o0 * span : 0, len = fits ? Math.min(x.length - x0, n * span) : x.length;
+        const [xp, op, sp] = place(4 * len, 4 * planes, select ? planes : 0);
+        f32(xp, len).set(x.subarray(x0, x0 + len));
+        if (select) u8(sp, planes).set(select.subarray(o0 * inner, o0 * inner + planes));
+        k.argmaxPlanes(op, xp, select ? sp : 0, n, inner, g.outerStride, g.innerStride, g.count, g.elemStride);
+        const r = i32(op, planes);
+        for (let i = 0; i < planes; i++) out[o0 * inner + i] = r[i] < 0 ? -1 : r[i] + x0;
+      }
     },
 
     maskApply(out, x, mask, repeat, inner, scale, fill) {
