@@ -86,3 +86,15 @@ const nativeBuilt = fs.existsSync(path.join(root, 'build', 'Release', 'dropmask.
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 300000);
+
+test('the exports map: Node gets the native entry; deno, browser, worker and workerd get the edge bundle', () => {
+  const resolve = (condition: string | null, subpath = 'dropmask'): string =>
+    execFileSync(process.execPath, [...(condition ? [`--conditions=${condition}`] : []), '--input-type=module', '-e', `console.log(import.meta.resolve(${JSON.stringify(subpath)}))`],
+      { cwd: root, encoding: 'utf8' }).trim();
+  expect(resolve(null)).toMatch(/dist\/index\.mjs$/);
+  for (const c of ['deno', 'browser', 'worker', 'workerd']) expect(resolve(c)).toMatch(/dist\/edge\.mjs$/);
+  expect(resolve(null, 'dropmask/core')).toMatch(/dist\/edge-core\.mjs$/);
+  expect(resolve(null, 'dropmask/wasm-embedded')).toMatch(/dist\/wasm-embedded\.mjs$/);
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  expect(pkg.sideEffects).toBe(false);
+});
