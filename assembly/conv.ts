@@ -304,6 +304,28 @@ export function argmaxPlanes(out: usize, x: usize, select: usize, outer: i32, in
       const start = o * outerStride + i * innerStride;
       let best = ldf(x, start);
       let arg = start;
+      if (elemStride == 1 && count >= 16 && best == best) {
+        // Two passes in f32x4 (see native/conv.inc): the maximum by lane-wise `>` selects from
+        // v[0], then the first index holding it, which is the sequential scan's index.
+        let lanes = f32x4.splat(best);
+        let j = 1;
+        for (; j + 4 <= count; j += 4) {
+          const v = v128.load(x + (<usize>(start + j) << 2));
+          lanes = v128.bitselect(v, lanes, f32x4.gt(v, lanes));
+        }
+        for (let l = 0; l < 4; l++) {
+          const v = f32x4.extract_lane(lanes, 0);
+          if (v > best) best = v;
+          lanes = i32x4.shuffle(lanes, lanes, 1, 2, 3, 0);
+        }
+        for (; j < count; j++) {
+          const v = ldf(x, start + j);
+          if (v > best) best = v;
+        }
+        while (!(ldf(x, arg) == best)) arg++;
+        store<i32>(out + (<usize>p << 2), arg);
+        continue;
+      }
       for (let j = 1; j < count; j++) {
         const at = start + j * elemStride;
         const v = ldf(x, at);

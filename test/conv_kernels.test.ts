@@ -114,6 +114,19 @@ describe.each(compiled())('feature-map kernels on $label match js', (v) => {
     expectSameBits(c, a, 'maskApply');
   });
 
+  test('argmaxPlanes on long unit-stride planes (the two-pass vector path) with ties, ±0 and NaN', () => {
+    for (const [outer, count] of [[6, 400], [50, 70], [3, 64], [4, 1000]]) {
+      const x = tieHeavy(outer * count, outer + count);
+      x[count] = NaN;  // a plane that starts with NaN
+      x[2 * count + 5] = NaN;
+      const g = { outer, inner: 1, outerStride: count, innerStride: 0, count, elemStride: 1 };
+      const want = new Int32Array(outer), got = new Int32Array(outer);
+      js.argmaxPlanes(want, x, null, g);
+      v.run(() => b.argmaxPlanes(got, x, null, g));
+      expectSameBits(got, want, `argmaxPlanes ${outer}×${count}`);
+    }
+  });
+
   test.each([[1, 1], [7, 1], [1, 13], [49, 3], [3136, 1], [1, 64], [9, 64]])('maskApply repeat %d inner %d', (repeat, inner) => {
     const blocks = 5, len = blocks * repeat * inner;
     const x = normal(len, { seed: repeat + inner });
