@@ -10,5 +10,5 @@ export { dropout } from "./dropout";
 export function scratchBase(): usize {
   return (__heap_base + 63) & ~63;
 }
-export { matmul, matmulScratchBytes, setMatmulMask } from "./matmul";
+export { matmul, matmulScratchBytes, setMatmulMask, maskedGemv } from "./matmul";
 export { maxPool, weightedPool, dropBlockMask, argmaxPlanes, maskApply, addScaledRows } from "./conv";

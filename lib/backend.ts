@@ -32,6 +32,14 @@ export interface Backend {
   matmul(c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null, m: number, n: number, k: number,
     transA: boolean, transB: boolean, accumulate: boolean, bKeep?: Uint32Array | null, bScale?: number): void;
 
+  /**
+   * DropConnect's per-example products: y[b, j] = biases[b, j] + Σ_i (keep ? W[j, i] · scale : 0) · x[b, i],
+   * keep = bit j·din + i of segment b, which starts at word b · keepStride of `keep`. Like matmul,
+   * not bit-identical across backends (summation order); the keep decisions are.
+   */
+  maskedGemv(y: Float32Array, x: Float32Array, W: Float32Array, biases: Float32Array | null, batch: number, rows: number, din: number,
+    keep: Uint32Array, keepStride: number, scale: number): void;
+
   // Feature-map kernels of the convolutional methods (conv.inc, assembly/conv.ts, backends/js_conv.ts).
   // They draw nothing: masks come in from the Bernoulli kernels, so results are exact and
   // bit-identical on every backend.

@@ -64,9 +64,6 @@ function plan(opts: Record<string, unknown>, x: unknown, W: unknown, bias: unkno
   };
 }
 
-/** Rows of W per block in the per-example forward: an even count, small enough to stay in L2. */
-const ROW_BLOCK = 64;
-
 /** Masked weights (and bias) of segment s, into wm / bm. */
 function maskSegment(pl: Plan, s: number, W: Float32Array, bias: Float32Array | null, wm: Float32Array, bm: Float32Array | null): void {
   pl.backend.dropout(wm, W, advanceCounter(pl.counter, s * pl.weightWords), pl.t, pl.scale);
@@ -99,8 +96,9 @@ export function dropConnect(x: Float32Array, W: Float32Array, bias: Float32Array
     if (bias && bm) backend.dropout(bm, bias, advanceCounter(pl.counter, pl.weightWords), pl.t, pl.scale);
     backend.matmul(y, x, W, bm, batch, dout, din, false, true, false, keep, pl.scale);
   } else {
-    // Per example: W in blocks of rows that stay in cache while every example's keep bits for
-    // those rows (a contiguous, word-aligned part of its segment) are drawn and applied in packing.
+    // Per example: every example's keep bits drawn whole (threaded on native), then one masked
+    // product kernel that reads the bits as it goes (W in row blocks that stay in cache); examples
+    // in groups so the bits stay within 32 MiB.
     const biases = bias ? scratch('dropConnect.biases', batch * dout) : null;
     if (bias && biases) {
       for (let b = 0; b < batch; b++) {
@@ -108,18 +106,16 @@ export function dropConnect(x: Float32Array, W: Float32Array, bias: Float32Array
         backend.dropout(biases.subarray(b * dout, (b + 1) * dout), bias, advanceCounter(pl.counter, at), pl.t, pl.scale);
       }
     }
-    const keep = new Uint32Array(Math.ceil((ROW_BLOCK * din) / 32));
-    for (let j0 = 0; j0 < dout; j0 += ROW_BLOCK) {
-      const rows = Math.min(ROW_BLOCK, dout - j0);
-      const block = W.subarray(j0 * din, (j0 + rows) * din);
-      const bits = keep.subarray(0, Math.ceil((rows * din) / 32));
-      for (let b = 0; b < batch; b++) {
-        // j0 is a multiple of ROW_BLOCK (even), so the block starts on a whole word
-        backend.bernoulliBits(bits, rows * din, advanceCounter(pl.counter, b * pl.weightWords + (j0 * din) / 2), pl.t);
-        const yb = y.subarray(b * dout + j0, b * dout + j0 + rows);
-        const bb = biases ? biases.subarray(b * dout + j0, b * dout + j0 + rows) : null;
-        backend.matmul(yb, x.subarray(b * din, (b + 1) * din), block, bb, 1, rows, din, false, true, false, bits, pl.scale);
+    const segWords = Math.ceil(W.length / 32);
+    const group = Math.max(1, Math.min(batch, Math.floor((1 << 23) / Math.max(1, segWords))));
+    const keep = new Uint32Array(group * segWords);
+    for (let b0 = 0; b0 < batch; b0 += group) {
+      const n = Math.min(group, batch - b0);
+      for (let b = 0; b < n; b++) {
+        backend.bernoulliBits(keep.subarray(b * segWords, (b + 1) * segWords), W.length, advanceCounter(pl.counter, (b0 + b) * pl.weightWords), pl.t);
       }
+      backend.maskedGemv(y.subarray(b0 * dout, (b0 + n) * dout), x.subarray(b0 * din, (b0 + n) * din), W,
+        biases ? biases.subarray(b0 * dout, (b0 + n) * dout) : null, n, dout, din, keep, segWords, pl.scale);
     }
   }
   pl.commit(pl.words);

@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <atomic>
+#include <cmath>
 #include <functional>
 #include <memory>
 #include <string>
@@ -157,6 +158,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("argmaxPlanes", &Addon::Conv<ArgmaxPlanes>),
         InstanceMethod("maskApply", &Addon::Conv<MaskApply>),
         InstanceMethod("addScaledRows", &Addon::Conv<AddScaledRows>),
+        InstanceMethod("maskedGemv", &Addon::MaskedGemv),
     });
   }
 
@@ -369,6 +371,40 @@ class Addon : public Napi::Addon<Addon> {
     const Napi::Promise promise = job->promise();
     job->Queue();
     return promise;
+  }
+
+  // maskedGemv(y, x, W, biases | null, batch, rows, din, keep, keepStride, scale): rows split
+  // across threads (each row's sum is computed by one thread, so the count never changes bits).
+  Napi::Value MaskedGemv(const Napi::CallbackInfo& info) {
+    const Napi::Env env = info.Env();
+    const View<float> y = typed_array<float>(info, 0, napi_float32_array, "y", "Float32Array");
+    const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
+    const View<float> w = typed_array<float>(info, 2, napi_float32_array, "W", "Float32Array");
+    bool has_bias = false;
+    const View<float> bias = optional_array<float>(info, 3, napi_float32_array, "biases", "Float32Array", has_bias);
+    const size_t batch = count_arg(info, 4, "batch"), rows = count_arg(info, 5, "rows"), din = count_arg(info, 6, "din");
+    const View<uint32_t> keep = typed_array<uint32_t>(info, 7, napi_uint32_array, "keep", "Uint32Array");
+    const size_t stride = count_arg(info, 8, "keepStride");
+    const float scale = float_arg(info, 9, "scale");
+    const double by = (double)batch * (double)rows, bx = (double)batch * (double)din, wr = (double)rows * (double)din;
+    if ((double)y.length != by) throw_range(env, "Expected y.length === batch * rows");
+    if ((double)x.length != bx) throw_range(env, "Expected x.length === batch * din");
+    if ((double)w.length != wr) throw_range(env, "Expected W.length === rows * din");
+    if (has_bias && (double)bias.length != by) throw_range(env, "Expected biases.length === batch * rows");
+    if ((double)stride * 32 < wr) throw_range(env, "Expected keepStride >= ceil(rows * din / 32)");
+    if (batch > 0 && (double)keep.length < (double)(batch - 1) * (double)stride + std::ceil(wr / 32))
+      throw_range(env, "Expected keep to hold batch segments of keepStride words");
+    for (const float* in : {x.data, w.data, has_bias ? bias.data : nullptr}) {
+      if (!in) continue;
+      const size_t n = in == x.data ? x.length : in == w.data ? w.length : bias.length;
+      if ((const char*)in < (const char*)(y.data + y.length) && (const char*)y.data < (const char*)(in + n))
+        throw_range(env, "Expected y not to overlap its inputs");
+    }
+    const GemvArgs g{y.data, x.data, w.data, has_bias ? bias.data : nullptr, batch, rows, din, keep.data, stride, scale};
+    const Kernels* k = kernels_;
+    const size_t min_rows = kMinPerThread / (batch * din + 1) + 1;
+    parallel_ranges(rows, 1, threads_, min_rows, [&](size_t b, size_t e) { k->masked_gemv(g, b, e); });
+    return env.Undefined();
   }
 
   // matmul(c, a, b, bias | null, m, n, k, transA, transB, accumulate, bKeep | null, bScale)

@@ -41,6 +41,19 @@ struct PlaneArgs {
   size_t outer, inner, outer_stride, inner_stride, count, elem_stride;
 };
 
+// Per-example masked products (gemv.inc): y [batch, rows], x [batch, din], w [rows, din], bias
+// [batch, rows] or null, keep: segment b at word b * keep_stride, bit j * din + i for w[j, i].
+struct GemvArgs {
+  float* y;
+  const float* x;
+  const float* w;
+  const float* bias;
+  size_t batch, rows, din;
+  const uint32_t* keep;
+  size_t keep_stride;
+  float scale;
+};
+
 struct Kernels {
   const char* simd;  // "avx512", "avx2", "sse2", "neon" or "scalar"
   void (*random_bits)(uint32_t* out, size_t n, const Counter& c);
@@ -61,6 +74,7 @@ struct Kernels {
                      float fill);
   void (*add_scaled_rows)(float* out, const float* x, const float* branch, const float* factors, size_t rows,
                           size_t row_length);
+  void (*masked_gemv)(const GemvArgs& g, size_t row_begin, size_t row_end);
 };
 
 const Kernels& select_kernels();

@@ -127,6 +127,22 @@ describe.each(compiled())('feature-map kernels on $label match js', (v) => {
     }
   });
 
+  test('maskedGemv: per-example masked products within float32 rounding of js, for din that splits words', () => {
+    for (const [batch, rows, din] of [[3, 29, 37], [2, 40, 64], [5, 7, 100]]) {
+      const xs = normal(batch * din, { seed: din }), w = normal(rows * din, { seed: rows });
+      const stride = Math.ceil((rows * din) / 32) + 1;
+      const keep = randomBits(batch * stride, { seed: batch });
+      const biases = normal(batch * rows, { seed: 3 });
+      const want = new Float32Array(batch * rows), got = new Float32Array(batch * rows);
+      js.maskedGemv(want, xs, w, biases, batch, rows, din, keep, stride, 1.5);
+      v.run(() => b.maskedGemv(got, xs, w, biases, batch, rows, din, keep, stride, 1.5));
+      for (let i = 0; i < want.length; i++) {
+        const scale = Array.from({ length: din }, (_, k) => Math.abs(w[(i % rows) * din + k] * xs[Math.floor(i / rows) * din + k])).reduce((s, q) => s + q, 1);
+        expect(Math.abs(got[i] - want[i])).toBeLessThan(scale * 2 ** -20);
+      }
+    }
+  });
+
   test.each([[1, 1], [7, 1], [1, 13], [49, 3], [3136, 1], [1, 64], [9, 64]])('maskApply repeat %d inner %d', (repeat, inner) => {
     const blocks = 5, len = blocks * repeat * inner;
     const x = normal(len, { seed: repeat + inner });
@@ -164,6 +180,12 @@ describe('the native bindings check their arguments', () => {
     expect(() => native.maskApply(new Float32Array(16), x, new Uint8Array(1), 4, 1, 1, 0)).toThrow(/mask.length/);
     expect(() => native.maskApply(new Float32Array(16), x, new Uint8Array(8), 3, 1, 1, 0)).toThrow(/multiple/);
     expect(() => native.maskApply(new Float32Array(16), x, null, 0, 1, 1, 0)).toThrow(/repeat/);
+    const w = new Float32Array(12), xg = new Float32Array(8), keepBits = new Uint32Array(2);
+    expect(() => native.maskedGemv(new Float32Array(6), xg, w, null, 2, 3, 4, keepBits, 1, 1)).not.toThrow();
+    expect(() => native.maskedGemv(new Float32Array(5), xg, w, null, 2, 3, 4, keepBits, 1, 1)).toThrow(/y.length/);
+    expect(() => native.maskedGemv(new Float32Array(6), xg, w, null, 2, 3, 4, new Uint32Array(1), 1, 1)).toThrow(/keep/);
+    expect(() => native.maskedGemv(new Float32Array(6), xg, w, new Float32Array(2), 2, 3, 4, keepBits, 1, 1)).toThrow(/biases/);
+    expect(() => native.maskedGemv(xg.subarray(0, 6), xg, w, null, 2, 3, 4, keepBits, 1, 1)).toThrow(/overlap/);
     const shared = new Float32Array(20);
     expect(() => native.maskApply(shared.subarray(0, 16), shared.subarray(2, 18), null, 1, 1, 1, 0)).toThrow(/overlap/);
   });

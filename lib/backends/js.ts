@@ -90,6 +90,19 @@ export const jsBackend: Backend = {
     });
   },
 
+  maskedGemv(y, x, W, biases, batch, rows, din, keep, keepStride, scale) {
+    for (let b = 0; b < batch; b++) {
+      for (let j = 0; j < rows; j++) {
+        let sum = 0;
+        for (let i = 0; i < din; i++) {
+          const pos = j * din + i;
+          if ((keep[b * keepStride + (pos >>> 5)] >>> (pos & 31)) & 1) sum += f(W[pos] * scale) * x[b * din + i];
+        }
+        y[b * rows + j] = f((biases ? biases[b * rows + j] : 0) + sum);
+      }
+    }
+  },
+
   matmul(c, a, b, bias, m, n, k, transA, transB, accumulate, bKeep, bScale) {
     if (bKeep) {
       const s = f(bScale ?? 1);

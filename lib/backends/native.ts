@@ -90,6 +90,8 @@ export function loadNativeBackend(): NativeBackend {
       addon.argmaxPlanes(out, x, select, g.outer, g.inner, g.outerStride, g.innerStride, g.count, g.elemStride),
     maskApply: (out, x, mask, repeat, inner, scale, fill) => addon.maskApply(out, x, mask, repeat, inner, scale, fill),
     addScaledRows: (out, x, branch, factors, rowLength) => addon.addScaledRows(out, x, branch, factors, rowLength),
+    maskedGemv: (y, x, W, biases, batch, rows, din, keep, keepStride, scale) =>
+      addon.maskedGemv(y, x, W, biases, batch, rows, din, keep, keepStride, scale),
   };
   return backend;
 }

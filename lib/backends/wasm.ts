@@ -23,6 +23,8 @@ export interface WasmExports extends WasmConvExports {
     transA: number, transB: number, accumulate: number, work: number): void;
   matmulScratchBytes(): number;
   setMatmulMask(bits: number, scale: number): void;
+  maskedGemv(y: number, x: number, w: number, bias: number, batch: number, rows: number, din: number,
+    keep: number, keepStride: number, scale: number): void;
 }
 
 /** Elements per kernel call: a multiple of 64 so bit masks and word pairs align across chunks. */
@@ -143,6 +145,29 @@ export function createWasmBackend(module: WebAssembly.Module): WasmBackend {
         k.dropout(outPtr, inPtr, n, threshold, scale);
         out.set(outF32.subarray(0, n), first);
       });
+    },
+
+    maskedGemv(y, x, W, biases, batch, rows, din, keep, keepStride, scale) {
+      // W goes in once; examples in groups whose x, biases, keep segments and y fit beside it
+      const segWords = Math.ceil((rows * din) / 32);
+      const per = 4 * din + 8 * rows + 4 * keepStride;
+      const group = Math.max(1, Math.floor((1 << 24) / per));
+      const wPtr = heapPtr;
+      const xPtr = align(wPtr + W.byteLength + 16);
+      const bPtr = align(xPtr + 4 * group * din + 16);
+      const kPtr = align(bPtr + 4 * group * rows + 16);
+      const yPtr = align(kPtr + 4 * ((group - 1) * keepStride + segWords) + 16);
+      reserve(yPtr + 4 * group * rows + SLACK);
+      f32(wPtr, W.length).set(W);
+      for (let b0 = 0; b0 < batch; b0 += group) {
+        const n = Math.min(group, batch - b0);
+        f32(xPtr, n * din).set(x.subarray(b0 * din, (b0 + n) * din));
+        if (biases) f32(bPtr, n * rows).set(biases.subarray(b0 * rows, (b0 + n) * rows));
+        const words = (n - 1) * keepStride + segWords;
+        new Uint32Array(k.memory.buffer, kPtr, words).set(keep.subarray(b0 * keepStride, b0 * keepStride + words));
+        k.maskedGemv(yPtr, xPtr, wPtr, biases ? bPtr : 0, n, rows, din, kPtr, keepStride, scale);
+        y.set(f32(yPtr, n * rows), b0 * rows);
+      }
     },
 
     matmul(c, a, b, bias, m, n, kk, transA, transB, accumulate, bKeep, bScale) {
