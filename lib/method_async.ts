@@ -9,12 +9,21 @@
 import { checkArray, checkOptions } from './errors';
 import { Generator, defaultGenerator, markBusy } from './generator';
 import { getBackend, getThreads } from './select';
+import { OFFSET_LIMIT } from './stream';
+
+/** An async method form: its sync function (registered by that name in the API), where its options sit, and its clone hooks. */
+export interface AsyncSpec extends CloneHooks {
+  name: string;
+  fn: (...args: never[]) => unknown;
+  optionsAt: number;
+}
 
 /**
- * Runs method `name` with these (structured-clonable) arguments; with `counted`, the options'
- * seed, stream and offset become a Generator and the words it consumed are reported.
+ * Runs a method with these (structured-clonable) arguments; with `counted`, the options' seed,
+ * stream and offset become a Generator and the words it consumed are reported. Workers receive
+ * `spec.name` and run the API's function of that name.
  */
-export type MethodRunner = (name: string, args: unknown[], counted: boolean) => Promise<{ result: unknown; words: bigint }>;
+export type MethodRunner = (spec: AsyncSpec, args: unknown[], counted: boolean) => Promise<{ result: unknown; words: bigint }>;
 
 /** How a method's arguments and result cross to a worker when they hold more than arrays (RNN tapes). */
 export interface CloneHooks {
@@ -30,17 +39,10 @@ export interface CloneHooks {
   drawsNothing?: boolean;
 }
 
-interface Entry extends CloneHooks {
-  fn: (...args: unknown[]) => unknown;
-}
-
-const methods = new Map<string, Entry>();
-
-/** Runs a registered method here (see MethodRunner). */
-export function runMethodHere(name: string, args: unknown[], counted: boolean): { result: unknown; words: bigint } {
-  const entry = methods.get(name);
-  if (!entry) throw new TypeError(`Expected a method with an async form but received ${name}`);
-  const { fn, reviveArgs, toClone } = entry;
+/** Runs `fn` here, with the hooks that apply where it runs (see MethodRunner). */
+export function runMethodHere(method: { fn: (...args: never[]) => unknown } & CloneHooks, args: unknown[], counted: boolean): { result: unknown; words: bigint } {
+  const { reviveArgs, toClone } = method;
+  const fn = method.fn as (...args: unknown[]) => unknown;
   if (reviveArgs) args = [...reviveArgs(args.slice(0, -1)), args[args.length - 1]];
   const clone = (r: unknown): unknown => (toClone ? toClone(r) : r);
   if (!counted) return { result: clone(fn(...args)), words: 0n };
@@ -54,7 +56,7 @@ export function runMethodHere(name: string, args: unknown[], counted: boolean): 
   return { result: clone(result), words: gen.offset - BigInt(opts.offset as bigint) };
 }
 
-let runner: MethodRunner = (name, args, counted) => new Promise((resolve) => resolve(runMethodHere(name, args, counted)));
+let runner: MethodRunner = (spec, args, counted) => new Promise((resolve) => resolve(runMethodHere(spec, args, counted)));
 
 /** Where the async method forms run (Node's entry installs a worker pool). */
 export function setMethodRunner(run: MethodRunner): void {
@@ -74,46 +76,44 @@ function snapshot(value: unknown): unknown {
 /** The tail of each generator's queue of async calls. */
 const queues = new WeakMap<Generator, Promise<unknown>>();
 
-const OFFSET_LIMIT = 1n << 66n;
-
-/** The async form of `fn`, registered as `name`; argument `optionsAt` is its options object. */
-export function asyncMethod<A extends unknown[], R>(name: string, fn: (...args: A) => R, optionsAt: number, hooks: CloneHooks = {}): (...args: A) => Promise<R> {
-  methods.set(name, { fn: fn as (...args: unknown[]) => unknown, ...hooks });
-  return (...args: A): Promise<R> => {
-    const last = optionsAt;
-    const opts = { ...checkOptions('options', args[last]) };
-    const out = opts.out;
-    delete opts.out;
-    if (out !== undefined) checkArray('out', out, Float32Array);
-    // The worker runs on the backend and thread count this call would use here.
-    opts.backend = getBackend(opts.backend).name;
-    if (opts.threads === undefined) opts.threads = getThreads();
-    const explicit = opts.seed !== undefined || hooks.drawsNothing === true;
-    const gen = explicit ? undefined : ((opts.generator as Generator | undefined) ?? defaultGenerator());
-    if (gen !== undefined && !(gen instanceof Generator)) return Promise.reject(new TypeError('Expected a Generator for generator'));
-    delete opts.generator;
-    // Inputs are copied now (SharedArrayBuffer views too): the caller may change them while the call waits or runs.
-    const inputs = (hooks.prepareArgs ? hooks.prepareArgs(args.slice(0, last)) : args.slice(0, last)).map(snapshot);
-    const run = async (): Promise<R> => {
-      if (gen) Object.assign(opts, gen.position());
-      const done = await runner(name, [...inputs, opts], gen !== undefined);
-      if (gen) gen.advance((done.words % OFFSET_LIMIT + OFFSET_LIMIT) % OFFSET_LIMIT);
-      const result = (hooks.fromClone ? hooks.fromClone(done.result) : done.result) as R;
-      if (out === undefined) return result;
-      // A result cloned from a worker may come from another realm: test its tag, not instanceof.
-      const isF32 = Object.prototype.toString.call(result) === '[object Float32Array]';
-      const length = isF32 ? (result as unknown as Float32Array).length : -1;
-      if (!isF32 || (out as Float32Array).length !== length) {
-        throw new RangeError(`Expected out to hold the result, a Float32Array(${length}), but received Float32Array(${(out as Float32Array).length})`);
-      }
-      checkArray('out', out, Float32Array).set(result as unknown as Float32Array);
-      return out as R;
-    };
-    if (!gen) return run();
-    const previous = queues.get(gen) ?? Promise.resolve();
-    const release = markBusy(gen);
-    const mine = previous.then(run, run).finally(release);
-    queues.set(gen, mine.catch(() => undefined));
-    return mine;
+/**
+ * Runs the async form described by `spec` on `args` (the sync form's arguments). The forms call
+ * this from plain arrow functions, so a bundle drops every form an application does not use.
+ */
+export function callAsync<R>(spec: AsyncSpec, args: unknown[]): Promise<R> {
+  const { optionsAt } = spec;
+  const opts = { ...checkOptions('options', args[optionsAt]) };
+  const out = opts.out;
+  delete opts.out;
+  if (out !== undefined) checkArray('out', out, Float32Array);
+  // The worker runs on the backend and thread count this call would use here.
+  opts.backend = getBackend(opts.backend).name;
+  if (opts.threads === undefined) opts.threads = getThreads();
+  const explicit = opts.seed !== undefined || spec.drawsNothing === true;
+  const gen = explicit ? undefined : ((opts.generator as Generator | undefined) ?? defaultGenerator());
+  if (gen !== undefined && !(gen instanceof Generator)) return Promise.reject(new TypeError('Expected a Generator for generator'));
+  delete opts.generator;
+  // Inputs are copied now (SharedArrayBuffer views too): the caller may change them while the call waits or runs.
+  const inputs = (spec.prepareArgs ? spec.prepareArgs(args.slice(0, optionsAt)) : args.slice(0, optionsAt)).map(snapshot);
+  const run = async (): Promise<R> => {
+    if (gen) Object.assign(opts, gen.position());
+    const done = await runner(spec, [...inputs, opts], gen !== undefined);
+    if (gen) gen.advance((done.words % OFFSET_LIMIT + OFFSET_LIMIT) % OFFSET_LIMIT);
+    const result = (spec.fromClone ? spec.fromClone(done.result) : done.result) as R;
+    if (out === undefined) return result;
+    // A result cloned from a worker may come from another realm: test its tag, not instanceof.
+    const isF32 = Object.prototype.toString.call(result) === '[object Float32Array]';
+    const length = isF32 ? (result as unknown as Float32Array).length : -1;
+    if (!isF32 || (out as Float32Array).length !== length) {
+      throw new RangeError(`Expected out to hold the result, a Float32Array(${length}), but received Float32Array(${(out as Float32Array).length})`);
+    }
+    checkArray('out', out, Float32Array).set(result as unknown as Float32Array);
+    return out as R;
   };
+  if (!gen) return run();
+  const previous = queues.get(gen) ?? Promise.resolve();
+  const release = markBusy(gen);
+  const mine = previous.then(run, run).finally(release);
+  queues.set(gen, mine.catch(() => undefined));
+  return mine;
 }

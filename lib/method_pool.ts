@@ -7,11 +7,13 @@ import type { MethodRunner } from './method_async';
 
 const SOURCE = (dist: string): string => `
 const { parentPort } = require('worker_threads');
-require(${JSON.stringify(path.join(dist, 'index.js'))});
+const api = require(${JSON.stringify(path.join(dist, 'index.js'))});
 const { runMethodHere } = require(${JSON.stringify(path.join(dist, 'method_async.js'))});
+const { WORKER_HOOKS } = require(${JSON.stringify(path.join(dist, 'methods_async.js'))});
 parentPort.on('message', ({ id, name, args, counted }) => {
   try {
-    parentPort.postMessage({ id, out: runMethodHere(name, args, counted) });
+    if (typeof api[name] !== 'function' || typeof api[name + 'Async'] !== 'function') throw new TypeError('Expected a method with an async form but received ' + name);
+    parentPort.postMessage({ id, out: runMethodHere({ fn: api[name], ...WORKER_HOOKS[name] }, args, counted) });
   } catch (e) {
     parentPort.postMessage({ id, error: { name: e && e.name, message: String(e && e.message || e) } });
   }
@@ -21,5 +23,5 @@ parentPort.on('message', ({ id, name, args, counted }) => {
 export function createMethodPool(size: number): MethodRunner {
   // dist/ holds the compiled modules the workers load (lib/ when run from TypeScript sources)
   const post = createWorkerPool(SOURCE(path.join(__dirname, '..', 'dist')), size, 'dropmask method worker');
-  return (name, args, counted) => post({ name, args, counted }, []) as Promise<{ result: unknown; words: bigint }>;
+  return (spec, args, counted) => post({ name: spec.name, args, counted }, []) as Promise<{ result: unknown; words: bigint }>;
 }

@@ -2,6 +2,7 @@
 // with no require or process), the same bits as the Node entry after init(), the size budget,
 // and the WebAssembly memory staying bounded across calls larger than it.
 import { execFileSync } from 'child_process';
+import { buildSync } from 'esbuild';
 import { readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import { availableBackends, bernoulliMask, dropout, loadBackend, normal } from '../lib/index';
@@ -27,9 +28,14 @@ describe.each(['edge.mjs', 'edge-core.mjs'])('%s', (bundle) => {
   });
 });
 
-test('size budget: the .wasm ≤ 64 KiB, the core edge bundle ≤ 30 KiB minified', () => {
+test('size budget: the .wasm ≤ 64 KiB, the core edge bundle and a tree-shaken init + dropout ≤ 30 KiB minified', () => {
   expect(statSync(path.join(dist, 'dropmask.wasm')).size).toBeLessThanOrEqual(64 * 1024);
   expect(statSync(path.join(dist, 'edge-core.mjs')).size).toBeLessThanOrEqual(30 * 1024);
+  // The async forms, and every method behind them, must stay droppable: an application that uses
+  // init and dropout ships about what the core entry does.
+  const shaken = buildSync({ stdin: { contents: "export { init, dropout } from './edge.mjs';", resolveDir: dist }, bundle: true, format: 'esm',
+    platform: 'neutral', minify: true, write: false });
+  expect(shaken.outputFiles[0].contents.length).toBeLessThanOrEqual(30 * 1024);
   for (const file of ['edge.mjs', 'edge-core.mjs']) {
     expect(readFileSync(path.join(dist, file), 'utf8')).not.toMatch(/\brequire\(|from ?["']node:|process\.env/);
   }

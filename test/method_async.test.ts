@@ -7,6 +7,7 @@ import {
   normal, sbpNoise, sbpNoiseAsync, spatialDropout, spatialDropoutAsync, stochasticDropout, stochasticDropoutAsync,
   Mlp, gru, gruAsync, gruBackward, gruBackwardAsync, lstm, lstmAsync, lstmBackward, lstmBackwardAsync, mcPredict, mcPredictAsync,
 } from '../lib/index';
+import * as api from '../lib/index';
 import { expectSameBits } from './helpers';
 
 const shape = [4, 8, 16, 16];
@@ -99,4 +100,11 @@ test('mcPredictAsync over an async forward gives mcPredict\'s answer', async () 
   const got = await mcPredictAsync(async (x, pass) => mlp.forward(x, { mode: 'mc', generator: pass.generator }), xs, { seed: 72, examples: 5, samples: 12 });
   expectSameBits(got.passes, want.passes, 'passes');
   expectSameBits(got.variance, want.variance, 'variance');
+});
+
+test("every async form's sync twin is exported under its name (workers look methods up by it)", () => {
+  const kernelForms = ['randomBitsAsync', 'uniformAsync', 'normalAsync', 'bernoulliMaskAsync', 'dropoutAsync', 'gaussianNoiseAsync', 'linearAsync', 'mcPredictAsync'];
+  const forms = Object.keys(api).filter((k) => k.endsWith('Async') && !kernelForms.includes(k));
+  expect(forms.length).toBe(38);
+  for (const form of forms) expect(typeof (api as Record<string, unknown>)[form.slice(0, -'Async'.length)]).toBe('function');
 });
