@@ -27,19 +27,28 @@ export interface DropPathOptions extends StreamOptions {
   out?: Float32Array;
 }
 
+/** True for one decision per batch (granularity 'batch'), false for one per example. */
+const perBatch = (opts: Record<string, unknown>): boolean =>
+  (opts.granularity === undefined ? 'row' : checkOneOf('granularity', opts.granularity, GRANULARITIES)) === 'batch';
+
+/** The keep decisions of a call at its position: one per example, or one for the whole batch. */
+function keepDecisions(batch: boolean, rows: number, t: number, draw: ReturnType<typeof resolveDraw>): Uint8Array {
+  const keep = new Uint8Array(batch ? 1 : rows);
+  draw.backend.bernoulliU8(keep, draw.counter, t);
+  return keep;
+}
+
 /** The branch factor b/q (or b, or q) of every example for this call. */
 function branchFactors(opts: Record<string, unknown>, rows: number, draw: ReturnType<typeof resolveDraw>): Float32Array {
   const t = dropThreshold(opts.p as number);
   const testTime = (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
-  const batch = (opts.granularity === undefined ? 'row' : checkOneOf('granularity', opts.granularity, GRANULARITIES)) === 'batch';
+  const batch = perBatch(opts);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   const factors = new Float32Array(rows);
   if (mode === 'eval') return factors.fill(testTime ? 1 - t / 65536 : 1);
   const scale = testTime ? 1 : t === 65536 ? 0 : Math.fround(65536 / (65536 - t));
-  const decisions = batch ? 1 : rows;
-  const keep = new Uint8Array(decisions);
-  draw.backend.bernoulliU8(keep, draw.counter, t);
-  draw.commit(streamWords.bernoulli(decisions));
+  const keep = keepDecisions(batch, rows, t, draw);
+  draw.commit(streamWords.bernoulli(keep.length));
   for (let n = 0; n < rows; n++) factors[n] = keep[batch ? 0 : n] ? scale : 0;
   return factors;
 }
@@ -105,14 +114,11 @@ export function dropPathBackward(dy: Float32Array, options: DropPathOptions): Fl
 export function dropPathKeep(options: DropPathOptions): Uint8Array {
   const opts = checkOptions('options', options);
   checkProbability('p', opts.p);
-  const batch = (opts.granularity === undefined ? 'row' : checkOneOf('granularity', opts.granularity, GRANULARITIES)) === 'batch';
+  const batch = perBatch(opts);
   if (opts.shape === undefined) throw new TypeError('Expected shape (its first dimension is the batch) for dropPathKeep but received undefined');
   const shape = opts.shape as unknown[];
   const rows = checkCount('shape[0]', Array.isArray(shape) ? shape[0] : undefined);
-  const keep = new Uint8Array(batch ? 1 : rows);
-  const draw = resolveDraw(opts);
-  draw.backend.bernoulliU8(keep, draw.counter, dropThreshold(opts.p as number));
-  return keep;
+  return keepDecisions(batch, rows, dropThreshold(opts.p as number), resolveDraw(opts));
 }
 
 /** Options of `stochasticDepthRates`. */
