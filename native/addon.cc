@@ -394,12 +394,7 @@ class Addon : public Napi::Addon<Addon> {
     if ((double)stride * 32 < wr) throw_range(env, "Expected keepStride >= ceil(rows * din / 32)");
     if (batch > 0 && (double)keep.length < (double)(batch - 1) * (double)stride + std::ceil(wr / 32))
       throw_range(env, "Expected keep to hold batch segments of keepStride words");
-    for (const float* in : {x.data, w.data, has_bias ? bias.data : nullptr}) {
-      if (!in) continue;
-      const size_t n = in == x.data ? x.length : in == w.data ? w.length : bias.length;
-      if ((const char*)in < (const char*)(y.data + y.length) && (const char*)y.data < (const char*)(in + n))
-        throw_range(env, "Expected y not to overlap its inputs");
-    }
+    if (overlaps(y, x) || overlaps(y, w) || (has_bias && overlaps(y, bias))) throw_range(env, "Expected y not to overlap its inputs");
     const GemvArgs g{y.data, x.data, w.data, has_bias ? bias.data : nullptr, batch, rows, din, keep.data, stride, scale};
     const Kernels* k = kernels_;
     const size_t min_rows = kMinPerThread / (batch * din + 1) + 1;

@@ -65,6 +65,13 @@ inline bool bool_arg(const Napi::CallbackInfo& info, size_t i, const char* name)
   return info[i].As<Napi::Boolean>().Value();
 }
 
+// True when two views share any byte.
+template <class A, class B>
+bool overlaps(const View<A>& a, const View<B>& b) {
+  const char *a0 = (const char*)a.data, *b0 = (const char*)b.data;
+  return a0 < b0 + b.length * sizeof(B) && b0 < a0 + a.length * sizeof(A);
+}
+
 // An optional typed array: null or undefined gives {nullptr, 0} and `present` false.
 template <class T>
 View<T> optional_array(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type type, const char* name,

@@ -10,10 +10,7 @@ namespace {
 
 // out must be `in` itself or not overlap it: the kernels read in[i] only before writing out[i].
 void check_same_or_disjoint(Napi::Env env, const View<float>& out, const View<float>& in, const char* message) {
-  if (out.data == in.data) return;
-  const char *o0 = (const char*)out.data, *i0 = (const char*)in.data;
-  const size_t ob = out.length * sizeof(float), ib = in.length * sizeof(float);
-  if (o0 < i0 + ib && i0 < o0 + ob) throw_range(env, message);
+  if (out.data != in.data && overlaps(out, in)) throw_range(env, message);
 }
 
 constexpr double kMaxInt32 = 2147483647.0;
