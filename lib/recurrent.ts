@@ -1,6 +1,7 @@
 // What the LSTM and GRU sequence ops share: options, where each dropout kind puts its masks in
 // the stream, the gate groups that masks split the products into, and layout helpers.
 import type { Backend } from './backend';
+import { streamWords } from './backend';
 import { dropThreshold } from './bernoulli';
 import { MODES, Mode } from './dropout';
 import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, rangeError, typeError } from './errors';
@@ -8,7 +9,8 @@ import { Draw, StreamOptions, resolveDraw } from './options';
 import { getBackend } from './select';
 import { advanceCounter } from './stream';
 
-const half = (n: number): number => Math.ceil(n / 2);
+/** Stream words of a mask of n keep decisions. */
+const maskWords = streamWords.bernoulli;
 
 /** Where an RNN's dropout masks go (METHODS.md §15–18); every mask is per example. */
 export type RnnDropout =
@@ -167,7 +169,7 @@ function factors(cfg: RnnConfig, n: number, words: number, p: number, scale: num
   if (n % 2 === 0 || count === 1) {
     cfg.backend.bernoulliU8(keep, advanceCounter(cfg.draw.counter, words), t);
   } else {
-    for (let k = 0; k < count; k++) cfg.backend.bernoulliU8(keep.subarray(k * n, (k + 1) * n), advanceCounter(cfg.draw.counter, words + k * half(n)), t);
+    for (let k = 0; k < count; k++) cfg.backend.bernoulliU8(keep.subarray(k * n, (k + 1) * n), advanceCounter(cfg.draw.counter, words + k * maskWords(n)), t);
   }
   const out = new Float32Array(keep.length);
   for (let i = 0; i < keep.length; i++) out[i] = keep[i] ? scale : 0;
@@ -190,20 +192,20 @@ export function drawMasks(cfg: RnnConfig, dropout: RnnDropout & Record<string, u
   const inv = (q: number): number => (q === 0 ? 0 : 1 / q);
   let words = 0;
   if (dropout.kind === 'forward') {
-    masks.x = factors(cfg, B * D, cfg.firstStep * half(B * D), dropout.p, inv(cfg.q), T);
-    words = (cfg.firstStep + T) * half(B * D);
+    masks.x = factors(cfg, B * D, cfg.firstStep * maskWords(B * D), dropout.p, inv(cfg.q), T);
+    words = (cfg.firstStep + T) * maskWords(B * D);
   } else if (dropout.kind === 'rnndrop') {
     masks.cell = factors(cfg, B * H, 0, dropout.p, 1);
-    words = half(B * H);
+    words = maskWords(B * H);
   } else if (dropout.kind === 'semeniuta') {
     if (cfg.perStepCandidate) {
-      masks.candidate = factors(cfg, B * H, cfg.firstStep * half(B * H), dropout.p, inv(cfg.q), T);
+      masks.candidate = factors(cfg, B * H, cfg.firstStep * maskWords(B * H), dropout.p, inv(cfg.q), T);
     } else {
       const once = factors(cfg, B * H, 0, dropout.p, inv(cfg.q));
       masks.candidate = new Float32Array(T * B * H);
       for (let t = 0; t < T; t++) masks.candidate.set(once, t * B * H);
     }
-    words = cfg.perStepCandidate ? (cfg.firstStep + T) * half(B * H) : half(B * H);
+    words = cfg.perStepCandidate ? (cfg.firstStep + T) * maskWords(B * H) : maskWords(B * H);
   } else {
     const px = dropout.px ?? 0.25, ph = dropout.ph ?? 0.25;
     const qx = 1 - dropThreshold(px) / 65536, qh = 1 - dropThreshold(ph) / 65536;
@@ -213,11 +215,11 @@ export function drawMasks(cfg: RnnConfig, dropout: RnnDropout & Record<string, u
       masks.groups.push({
         r0: cfg.tied ? 0 : k * H,
         r1: cfg.tied ? gates * H : (k + 1) * H,
-        zx: factors(cfg, B * D, k * half(B * D), px, inv(qx)),
-        zh: factors(cfg, B * H, n * half(B * D) + k * half(B * H), ph, inv(qh)),
+        zx: factors(cfg, B * D, k * maskWords(B * D), px, inv(qx)),
+        zh: factors(cfg, B * H, n * maskWords(B * D) + k * maskWords(B * H), ph, inv(qh)),
       });
     }
-    words = n * (half(B * D) + half(B * H));
+    words = n * (maskWords(B * D) + maskWords(B * H));
   }
   cfg.draw.commit(words);
   return masks;
