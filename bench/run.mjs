@@ -2,7 +2,7 @@
 // the same run: against the js reference, a memory roofline (Float32Array.prototype.fill with a
 // non-zero value on the same size) and a plain Math.random loop. Timing by tinybench (median).
 import os from 'node:os';
-import { Bench } from 'tinybench';
+import { seconds } from './timing.mjs';
 import dropmask from '../dist/index.js';
 import { saveRows } from './results.mjs';
 import { denseBench } from './dense.mjs';
@@ -16,13 +16,8 @@ const LARGE = 2 ** 24;
 const JS_LARGE = 2 ** 20; // the js reference is slow; its elem/s does not depend on size at this scale
 const SMALL = [1024, 4096];
 
-/** Median seconds per call of fn (tinybench, sync). */
-function timeIt(fn, n) {
-  const bench = new Bench({ time: n >= 2 ** 20 ? 600 : 300, iterations: n >= 2 ** 20 ? 5 : 200, warmupIterations: 3 });
-  bench.add('x', fn);
-  bench.runSync();
-  return bench.tasks[0].result.latency.p50 / 1000;
-}
+/** Median seconds per call of fn on n elements: large calls 5 times over 600 ms, small ones 200 times over 300 ms. */
+const timeIt = (fn, n) => (n >= 2 ** 20 ? seconds(fn, 5, 3, 600) : seconds(fn, 200, 3, 300));
 
 function kernels(n) {
   const f32 = new Float32Array(n), u8 = new Uint8Array(n), u32 = new Uint32Array(n), bits = new Uint32Array(Math.ceil(n / 32));
