@@ -2,5 +2,5 @@
 // as the Node entry, on WebAssembly once `init()` has loaded the module (the js reference until
 // then), with no Node API. Built to dist/edge.mjs by scripts/build-edge.mjs.
 export * from './api';
-export { init } from './edge_init';
-export type { InitOptions, WasmSource } from './edge_init';
+export { init } from './backends/edge_init';
+export type { InitOptions, WasmSource } from './backends/edge_init';

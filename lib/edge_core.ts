@@ -1,5 +1,5 @@
 // 'dropmask/core' for the edge: init() and the core API only (stream, masks, dropout, Generator,
 // backends): the smallest bundle for pages that need masks and nothing else.
 export * from './api_core';
-export { init } from './edge_init';
-export type { InitOptions, WasmSource } from './edge_init';
+export { init } from './backends/edge_init';
+export type { InitOptions, WasmSource } from './backends/edge_init';

@@ -3,7 +3,7 @@
 // dist/wasm-embedded.mjs (the module's bytes inline, for runtimes that cannot fetch) and prints
 // both sizes against the budget (the .wasm ≤ 64 KiB, the edge JavaScript ≤ 30 KiB).
 import { build } from 'esbuild';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';

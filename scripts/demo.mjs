@@ -28,9 +28,9 @@ console.log(`writing the gallery to ${relative(process.cwd(), out) || '.'}/\n`);
 
 const figures = [];
 const addFigures = (entries) => {
-  for (const { name, caption, panels } of entries) {
+  for (const { name, methods, caption, panels } of entries) {
     writePanels(join(out, `${name}.png`), panels);
-    figures.push({ file: `${name}.png`, caption });
+    figures.push({ file: `${name}.png`, methods, caption });
   }
 };
 
@@ -54,7 +54,7 @@ writeUncertaintyPlot(join(out, 'mc-dropout.png'), {
   xs: grid, mean: pred.mean, std: pred.variance.map(Math.sqrt), points: train, truth: grid.map(Math.sin),
   xRange: [-7, 7], yRange: [-3, 3],
 });
-figures.push({ file: 'mc-dropout.png', caption: 'MC dropout on a noisy sine (orange: the 200 training points in [−3, 3]; grey: sin x): predictive mean (dark blue) and ±2σ band (light blue) of the MLP [1, 64, 64, 1] with dropout 0.1, 100 passes. The band widens away from the data.' });
+figures.push({ file: 'mc-dropout.png', methods: ['mcPredict'], caption: 'MC dropout on a noisy sine (orange: the 200 training points in [−3, 3]; grey: sin x): predictive mean (dark blue) and ±2σ band (light blue) of the MLP [1, 64, 64, 1] with dropout 0.1, 100 passes. The band widens away from the data.' });
 
 progress('throughput');
 d.setThreads(1);
@@ -82,7 +82,7 @@ const html = `<!doctype html>
 <style>body{font:15px/1.45 system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}figure{margin:0 0 2em}img{image-rendering:pixelated;max-width:100%;border:1px solid #ddd}td,th{padding:.2em .8em;text-align:left}</style></head>
 <body><h1>dropmask gallery</h1>
 <p>Made by <code>npm run demo</code> on backend <b>${esc(info.name)}</b> (${esc(info.simd)}). Every picture comes from fixed seeds, so every backend draws the same pixels. The image is <code>assets/sample.png</code> (CC0); the original is the first panel of each row.</p>
-${figures.map((f) => `<figure><img src="${f.file}" alt="${esc(f.caption)}"><figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}
+${figures.map((f) => `<figure data-methods="${f.methods.join(' ')}"><img src="${f.file}" alt="${esc(f.caption)}"><figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}
 <h2>Throughput (one thread, this machine)</h2>
 <table><tr><th>kernel</th><th>M elements/s</th></tr>${rows.map((r) => `<tr><td>${esc(r.kernel)}</td><td>${r['M elements/s']}</td></tr>`).join('')}</table>
 </body></html>

@@ -2,8 +2,8 @@
 // geometries that reach every code path: both layouts, channel tails, overlapping windows,
 // masks present or absent, ties and NaN.
 import { loadBackend, normal, randomBits } from '../lib/index';
-import type { PoolGeometry } from '../lib/backend';
-import { pooledSize } from '../lib/backend';
+import type { PoolGeometry } from '../lib/backends/interface';
+import { pooledSize } from '../lib/backends/interface';
 import { compiled, expectSameBits } from './helpers';
 
 const js = loadBackend('js');

@@ -6,8 +6,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
 
-const EXPECTED = ['max-pool-dropout', 'spatial-dropout', 'cutout', 'max-drop', 'stochastic-dropout', 'dropblock', 'droppath',
-  'dense-dropout', 'dropconnect', 'rnn-masks', 'mc-dropout'].map((n) => `${n}.png`);
+import { METHODS } from '../lib/methods/registry';
+import type { MethodSpec } from '../lib/methods/registry';
+
+const EXPECTED = [...new Set(Object.values(METHODS as Record<string, MethodSpec>).map((m) => `${m.demo}.png`))];
 
 test('the demo writes the gallery: all PNGs decode, none is blank, index.html shows them all', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'dropmask-demo-'));
@@ -18,6 +20,11 @@ test('the demo writes the gallery: all PNGs decode, none is blank, index.html sh
     const files = readdirSync(out);
     for (const f of [...EXPECTED, 'index.html']) expect(files).toContain(f);
     const html = readFileSync(path.join(out, 'index.html'), 'utf8');
+    // every registered method is shown by the figure the registry names
+    for (const [method, spec] of Object.entries(METHODS as Record<string, MethodSpec>)) {
+      const figure = new RegExp(`<figure data-methods="([^"]*)"><img src="${spec.demo}\\.png"`).exec(html);
+      expect([method, figure?.[1].split(' ').includes(method)]).toEqual([method, true]);
+    }
     for (const f of files.filter((name) => name.endsWith('.png'))) {
       expect(html).toContain(`src="${f}"`);
       const png = PNG.sync.read(readFileSync(path.join(out, f)));

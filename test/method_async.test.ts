@@ -101,10 +101,3 @@ test('mcPredictAsync over an async forward gives mcPredict\'s answer', async () 
   expectSameBits(got.passes, want.passes, 'passes');
   expectSameBits(got.variance, want.variance, 'variance');
 });
-
-test("every async form's sync twin is exported under its name (workers look methods up by it)", () => {
-  const kernelForms = ['randomBitsAsync', 'uniformAsync', 'normalAsync', 'bernoulliMaskAsync', 'dropoutAsync', 'gaussianNoiseAsync', 'linearAsync', 'mcPredictAsync'];
-  const forms = Object.keys(api).filter((k) => k.endsWith('Async') && !kernelForms.includes(k));
-  expect(forms.length).toBe(38);
-  for (const form of forms) expect(typeof (api as Record<string, unknown>)[form.slice(0, -'Async'.length)]).toBe('function');
-});

@@ -1,7 +1,7 @@
 // The native backend: the node-addon-api addon built from native/ by node-gyp, loaded through
 // node-gyp-build so that prebuilt binaries in prebuilds/ are used when present.
 import * as path from 'path';
-import type { Backend, KernelAsync } from '../backend';
+import type { Backend, KernelAsync } from './interface';
 
 /** The addon's feature-map bindings take the geometry as positional numbers (see native/conv_binding.h). */
 interface ConvAddon {

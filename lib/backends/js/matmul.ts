@@ -1,0 +1,27 @@
+// The product in float64, rounded once: the most accurate of the three backends, so the
+// others are compared with it within a tolerance.
+import type { Backend } from '../interface';
+
+const f = Math.fround;
+
+export const matmulKernels: Pick<Backend, 'matmul'> = {
+  matmul(c, a, b, bias, m, n, k, transA, transB, accumulate, bKeep, bScale) {
+    if (bKeep) {
+      const s = f(bScale ?? 1);
+      const masked = b.map((v, i) => ((bKeep[i >>> 5] >>> (i & 31)) & 1 ? f(v * s) : 0));
+      return matmulKernels.matmul(c, a, masked, bias, m, n, k, transA, transB, accumulate);
+    }
+    // float64 accumulation, rounded once: the most accurate of the three backends
+    const row = new Float64Array(n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) row[j] = (accumulate ? c[i * n + j] : 0) + (bias ? bias[j] : 0);
+      for (let p = 0; p < k; p++) {
+        const av = transA ? a[p * m + i] : a[i * k + p];
+        if (av === 0) continue;
+        if (transB) for (let j = 0; j < n; j++) row[j] += av * b[j * k + p];
+        else for (let j = 0, o = p * n; j < n; j++) row[j] += av * b[o + j];
+      }
+      for (let j = 0; j < n; j++) c[i * n + j] = row[j];
+    }
+  },
+};
