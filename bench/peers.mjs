@@ -14,11 +14,10 @@ import { OUT_DIR, saveRows } from './results.mjs';
 const require = createRequire(import.meta.url);
 const { availableBackends, bernoulliMask, dropout, linear, normal, setThreads, uniform } = dropmask;
 
-
 /** tfjs with one backend, or the reason it cannot run here. */
 async function loadTf(backend) {
   const { warn, log } = console;
-  console.warn = console.log = () => {};  // tfjs advertises tfjs-node when it loads
+  console.warn = console.log = () => {}; // tfjs advertises tfjs-node when it loads
   try {
     const tf = require('@tensorflow/tfjs');
     if (backend === 'wasm') require('@tensorflow/tfjs-backend-wasm');
@@ -56,16 +55,23 @@ function jsPeers(n) {
       continue;
     }
     workloads[name] = {
-      uniform: () => { for (let i = 0; i < n; i++) out[i] = next(); },
+      uniform: () => {
+        for (let i = 0; i < n; i++) out[i] = next();
+      },
       normal: () => {
         for (let i = 0; i < n; i += 2) {
-          const r = Math.sqrt(-2 * Math.log(1 - next())), a = 2 * Math.PI * next();
+          const r = Math.sqrt(-2 * Math.log(1 - next())),
+            a = 2 * Math.PI * next();
           out[i] = r * Math.cos(a);
           out[i + 1] = r * Math.sin(a);
         }
       },
-      'bernoulli mask': () => { for (let i = 0; i < n; i++) out[i] = next() >= 0.5 ? 2 : 0; },
-      dropout: (x) => () => { for (let i = 0; i < n; i++) out[i] = next() >= 0.5 ? x[i] * 2 : 0; },
+      'bernoulli mask': () => {
+        for (let i = 0; i < n; i++) out[i] = next() >= 0.5 ? 2 : 0;
+      },
+      dropout: (x) => () => {
+        for (let i = 0; i < n; i++) out[i] = next() >= 0.5 ? x[i] * 2 : 0;
+      },
     };
   }
   return workloads;
@@ -86,9 +92,11 @@ export async function peersBench(row, quick = false) {
   const [B, D] = quick ? [4, 64] : [64, 1024];
   const it = quick ? 2 : 5;
   setThreads(1);
-  const x = normal(n, { seed: 1 }), f32 = new Float32Array(n);
-  const a = normal(B * D, { seed: 2 }), w = normal(D * D, { seed: 3 });
-  const rates = {};  // workload → implementation → elements/s
+  const x = normal(n, { seed: 1 }),
+    f32 = new Float32Array(n);
+  const a = normal(B * D, { seed: 2 }),
+    w = normal(D * D, { seed: 3 });
+  const rates = {}; // workload → implementation → elements/s
   const put = (workload, impl, value) => {
     (rates[workload] ??= {})[impl] = value;
     row(`peers: ${workload}`, impl, workload === 'matmul' ? B : n, workload === 'matmul' ? 'GFLOP/s' : 'elem/s', value);
@@ -121,7 +129,9 @@ export async function peersBench(row, quick = false) {
       continue;
     }
     const wl = tfWorkloads(tf, n);
-    const xt = tf.tensor1d(x), at = tf.tensor2d(a, [B, D]), wt = tf.tensor2d(w, [D, D]);
+    const xt = tf.tensor1d(x),
+      at = tf.tensor2d(a, [B, D]),
+      wt = tf.tensor2d(w, [D, D]);
     put('uniform', name, n / seconds(wl.uniform, it));
     put('normal', name, n / seconds(wl.normal, it));
     put('bernoulli mask', name, n / seconds(wl['bernoulli mask'], it));
@@ -134,7 +144,8 @@ export async function peersBench(row, quick = false) {
   return { rates, skipped, table };
 }
 
-const fmt = (v, unit) => (unit === 'GFLOP/s' ? `${v.toFixed(1)} GFLOP/s` : v >= 1e9 ? `${(v / 1e9).toFixed(2)} G/s` : `${(v / 1e6).toFixed(0)} M/s`);
+const fmt = (v, unit) =>
+  unit === 'GFLOP/s' ? `${v.toFixed(1)} GFLOP/s` : v >= 1e9 ? `${(v / 1e9).toFixed(2)} G/s` : `${(v / 1e6).toFixed(0)} M/s`;
 
 /** Markdown table (dropmask native's ratio over each peer) and an SVG bar chart. */
 function report(rates, n, B, D) {
@@ -144,7 +155,9 @@ function report(rates, n, B, D) {
     `Workloads: uniform, normal, Bernoulli float32 mask and dropout on n = ${n} float32 (elements/s); matmul x [${B}×${D}] · Wᵀ [${D}×${D}] (GFLOP/s). One thread. Brackets: ${ours}'s ratio over that implementation.`,
     '',
     `| implementation | ${Object.keys(rates).join(' | ')} |`,
-    `|---|${Object.keys(rates).map(() => '---').join('|')}|`,
+    `|---|${Object.keys(rates)
+      .map(() => '---')
+      .join('|')}|`,
   ];
   for (const impl of impls) {
     const cells = Object.entries(rates).map(([wl, r]) => {
@@ -166,28 +179,40 @@ function report(rates, n, B, D) {
 /** Horizontal bars on a log scale, one group per workload, one bar per implementation. */
 function chart(rates, impls) {
   const colours = ['#1b6ac9', '#6aa3e8', '#d9822b', '#e0b33a', '#7a9a3a', '#9b59b6', '#c0392b', '#555'];
-  const bar = 14, gap = 26, left = 190, width = 460;
+  const bar = 14,
+    gap = 26,
+    left = 190,
+    width = 460;
   const workloads = Object.keys(rates);
   const height = 40 + workloads.length * (impls.length * bar + gap) + 20 * impls.length;
-  const all = workloads.flatMap((wl) => Object.values(rates[wl]).map((v) => (wl === 'matmul' ? v * 1e9 / 1e3 : v)));
-  const lo = Math.floor(Math.log10(Math.min(...all))), hi = Math.ceil(Math.log10(Math.max(...all)));
+  const all = workloads.flatMap((wl) => Object.values(rates[wl]).map((v) => (wl === 'matmul' ? (v * 1e9) / 1e3 : v)));
+  const lo = Math.floor(Math.log10(Math.min(...all))),
+    hi = Math.ceil(Math.log10(Math.max(...all)));
   const xOf = (v) => left + ((Math.log10(v) - lo) / (hi - lo)) * width;
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 40}" height="${height}" font-family="sans-serif" font-size="12">`,
-    `<text x="10" y="20" font-size="14" font-weight="bold">dropmask and peers (log scale; matmul in GFLOP/s × 10^6)</text>`];
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 40}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<text x="10" y="20" font-size="14" font-weight="bold">dropmask and peers (log scale; matmul in GFLOP/s × 10^6)</text>`,
+  ];
   let y = 40;
   for (const wl of workloads) {
     parts.push(`<text x="10" y="${y + 10}" font-weight="bold">${wl}</text>`);
     impls.forEach((impl, k) => {
       const v = rates[wl][impl];
       if (v === undefined) return;
-      const scaled = wl === 'matmul' ? v * 1e9 / 1e3 : v;
-      parts.push(`<rect x="${left}" y="${y + k * bar}" width="${Math.max(1, xOf(scaled) - left).toFixed(1)}" height="${bar - 3}" fill="${colours[k % colours.length]}"/>`);
-      parts.push(`<text x="${(xOf(scaled) + 4).toFixed(1)}" y="${y + k * bar + 10}">${fmt(v, wl === 'matmul' ? 'GFLOP/s' : 'elem/s')}</text>`);
+      const scaled = wl === 'matmul' ? (v * 1e9) / 1e3 : v;
+      parts.push(
+        `<rect x="${left}" y="${y + k * bar}" width="${Math.max(1, xOf(scaled) - left).toFixed(1)}" height="${bar - 3}" fill="${colours[k % colours.length]}"/>`,
+      );
+      parts.push(
+        `<text x="${(xOf(scaled) + 4).toFixed(1)}" y="${y + k * bar + 10}">${fmt(v, wl === 'matmul' ? 'GFLOP/s' : 'elem/s')}</text>`,
+      );
     });
     y += impls.length * bar + gap;
   }
   impls.forEach((impl, k) => {
-    parts.push(`<rect x="10" y="${y + 20 * k - 10}" width="12" height="12" fill="${colours[k % colours.length]}"/><text x="28" y="${y + 20 * k}">${impl}</text>`);
+    parts.push(
+      `<rect x="10" y="${y + 20 * k - 10}" width="12" height="12" fill="${colours[k % colours.length]}"/><text x="28" y="${y + 20 * k}">${impl}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('\n') + '\n';

@@ -19,19 +19,31 @@ const PLACEMENTS = {
   'gal (untied)': { kind: 'gal', px: 0.25, ph: 0.25, tied: false },
 };
 
-
 export function rnnBench(row) {
   setThreads(1);
   const x = normal(B * T * D, { seed: 1 });
-  const params = { W: normal(4 * H * D, { seed: 2, std: 0.05 }), U: normal(4 * H * H, { seed: 3, std: 0.05 }), b: new Float32Array(4 * H) };
+  const params = {
+    W: normal(4 * H * D, { seed: 2, std: 0.05 }),
+    U: normal(4 * H * H, { seed: 3, std: 0.05 }),
+    b: new Float32Array(4 * H),
+  };
   const table = [];
   for (const backend of availableBackends().filter((b) => b !== 'js')) {
     let reference = 0;
     for (const [name, dropout] of Object.entries(PLACEMENTS)) {
-      const t = seconds(() => lstm(x, params, { shape: [B, T, D], hiddenSize: H, dropout, seed: 4, backend }), backend === 'native' ? 10 : 4);
+      const t = seconds(
+        () => lstm(x, params, { shape: [B, T, D], hiddenSize: H, dropout, seed: 4, backend }),
+        backend === 'native' ? 10 : 4,
+      );
       if (name === 'none') reference = t;
       row(`lstm ${name}`, backend, B, 'sequences/s', B / t);
-      table.push({ dropout: name, backend, 'sequences/s': (B / t).toFixed(0), 'ms/call': (t * 1000).toFixed(1), '× no dropout': (t / reference).toFixed(2) });
+      table.push({
+        dropout: name,
+        backend,
+        'sequences/s': (B / t).toFixed(0),
+        'ms/call': (t * 1000).toFixed(1),
+        '× no dropout': (t / reference).toFixed(2),
+      });
     }
   }
   console.log(`LSTM forward, B = ${B}, T = ${T}, D = H = ${H}, one thread`);
@@ -45,7 +57,12 @@ export function rnnBench(row) {
     for (const passesPerCall of [1, 50]) {
       const t = seconds(() => mlp.predict(xs, { seed: 7, examples: 256, samples: 50, passesPerCall }), 5);
       row(`mcPredict T=50 MLP 1-64-64-1, ${passesPerCall} per call`, backend, 256, 'predictions/s', 256 / t);
-      mc.push({ backend, 'passes per call': passesPerCall, 'ms for 256 inputs × 50 passes': (t * 1000).toFixed(1), 'predictions/s': (256 / t).toFixed(0) });
+      mc.push({
+        backend,
+        'passes per call': passesPerCall,
+        'ms for 256 inputs × 50 passes': (t * 1000).toFixed(1),
+        'predictions/s': (256 / t).toFixed(0),
+      });
     }
   }
   dropmask.setBackend('auto');

@@ -10,7 +10,18 @@ import { convBench } from './conv.mjs';
 import { rnnBench } from './rnn.mjs';
 import { peersBench } from './peers.mjs';
 
-const { availableBackends, backendInfo, bernoulliMask, dropout, gaussianNoise, loadBackend, normal, randomBits, setThreads, uniform } = dropmask;
+const {
+  availableBackends,
+  backendInfo,
+  bernoulliMask,
+  dropout,
+  gaussianNoise,
+  loadBackend,
+  normal,
+  randomBits,
+  setThreads,
+  uniform,
+} = dropmask;
 
 const LARGE = 2 ** 24;
 const JS_LARGE = 2 ** 20; // the js reference is slow; its elem/s does not depend on size at this scale
@@ -20,7 +31,10 @@ const SMALL = [1024, 4096];
 const timeIt = (fn, n) => (n >= 2 ** 20 ? seconds(fn, 5, 3, 600) : seconds(fn, 200, 3, 300));
 
 function kernels(n) {
-  const f32 = new Float32Array(n), u8 = new Uint8Array(n), u32 = new Uint32Array(n), bits = new Uint32Array(Math.ceil(n / 32));
+  const f32 = new Float32Array(n),
+    u8 = new Uint8Array(n),
+    u32 = new Uint32Array(n),
+    bits = new Uint32Array(Math.ceil(n / 32));
   const x = normal(n, { seed: 1 });
   return {
     randomBits: (backend) => () => randomBits(u32, { seed: 1, backend }),
@@ -36,25 +50,33 @@ function kernels(n) {
 
 const rows = [];
 const row = (kernel, backend, n, unit, value, threads = 1) => rows.push({ kernel, backend, threads, n, unit, value });
-const fmt = (v) => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : `${(v / 1e3).toFixed(1)} k`);
+const fmt = (v) =>
+  v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : `${(v / 1e3).toFixed(1)} k`;
 
 const info = backendInfo();
 const native = availableBackends().includes('native') ? loadBackend('native') : undefined;
 console.log(`dropmask bench — ${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, node ${process.version}`);
-console.log(`default backend: ${info.name} (${info.simd}); available: ${availableBackends().join(', ')}${native ? `; native SIMD levels: ${native.simdLevels.join(', ')}` : ''}\n`);
+console.log(
+  `default backend: ${info.name} (${info.simd}); available: ${availableBackends().join(', ')}${native ? `; native SIMD levels: ${native.simdLevels.join(', ')}` : ''}\n`,
+);
 
 // Reference rows, measured in the same run.
 const fillBuf = new Float32Array(LARGE);
 const roofline = LARGE / timeIt(() => fillBuf.fill(1.5), LARGE);
 row('fill roofline', 'js', LARGE, 'elem/s', roofline);
 const mr = new Float32Array(JS_LARGE);
-const mathRandom = JS_LARGE / timeIt(() => { for (let i = 0; i < mr.length; i++) mr[i] = Math.random(); }, JS_LARGE);
+const mathRandom =
+  JS_LARGE /
+  timeIt(() => {
+    for (let i = 0; i < mr.length; i++) mr[i] = Math.random();
+  }, JS_LARGE);
 row('Math.random loop', 'js', JS_LARGE, 'elem/s', mathRandom);
 console.log(`memory roofline (fill, n = 2^24): ${fmt(roofline)}elem/s   Math.random loop: ${fmt(mathRandom)}elem/s\n`);
 
 const backends = availableBackends();
 if (native) setThreads(1);
-const large = kernels(LARGE), jsSized = kernels(JS_LARGE);
+const large = kernels(LARGE),
+  jsSized = kernels(JS_LARGE);
 const table = [];
 for (const name of Object.keys(large)) {
   const jsRate = JS_LARGE / timeIt(jsSized[name]('js'), JS_LARGE);
@@ -62,7 +84,14 @@ for (const name of Object.keys(large)) {
   for (const backend of backends) {
     const rate = backend === 'js' ? jsRate : LARGE / timeIt(large[name](backend), LARGE);
     if (backend !== 'js') row(name, backend, LARGE, 'elem/s', rate);
-    table.push({ kernel: name, backend: backend === 'native' ? `native (${native.simd})` : backend, 'elem/s': fmt(rate), '× js': (rate / jsRate).toFixed(1), '× roofline': (rate / roofline).toFixed(2), '× Math.random': (rate / mathRandom).toFixed(1) });
+    table.push({
+      kernel: name,
+      backend: backend === 'native' ? `native (${native.simd})` : backend,
+      'elem/s': fmt(rate),
+      '× js': (rate / jsRate).toFixed(1),
+      '× roofline': (rate / roofline).toFixed(2),
+      '× Math.random': (rate / mathRandom).toFixed(1),
+    });
   }
 }
 console.log(`n = 2^24 (js reference at 2^20), one thread`);
@@ -93,7 +122,12 @@ if (native) {
       row(name, 'native', LARGE, 'elem/s', rate, t);
       return rate;
     });
-    scaling.push({ kernel: name, '1 thread': fmt(rates[0]), '2 threads': fmt(rates[1]), 'speed-up': (rates[1] / rates[0]).toFixed(2) });
+    scaling.push({
+      kernel: name,
+      '1 thread': fmt(rates[0]),
+      '2 threads': fmt(rates[1]),
+      'speed-up': (rates[1] / rates[0]).toFixed(2),
+    });
   }
   setThreads(1);
   console.log(`native threads, n = 2^24`);

@@ -4,22 +4,62 @@ export * from './api_core';
 export { linear, linearAsync } from './methods/dense/linear';
 export type { DenseShapeOptions, LinearOptions } from './methods/dense/linear';
 export { dropConnect, dropConnectBackward, dropConnectInference } from './methods/dense/dropconnect';
-export type { DenseActivation, DropConnectGradients, DropConnectInferenceOptions, DropConnectOptions, DropConnectScaling } from './methods/dense/dropconnect';
+export type {
+  DenseActivation,
+  DropConnectGradients,
+  DropConnectInferenceOptions,
+  DropConnectOptions,
+  DropConnectScaling,
+} from './methods/dense/dropconnect';
 export { gaussianDropout, gaussianDropoutBackward, gaussianDropoutStd } from './methods/dense/gaussian_dropout';
 export type { GaussianDropoutOptions } from './methods/dense/gaussian_dropout';
-export { alphaDropout, alphaDropoutAffine, alphaDropoutBackward, featureAlphaDropout, ALPHA_PRIME, SELU_ALPHA, SELU_LAMBDA } from './methods/dense/alpha_dropout';
+export {
+  alphaDropout,
+  alphaDropoutAffine,
+  alphaDropoutBackward,
+  featureAlphaDropout,
+  ALPHA_PRIME,
+  SELU_ALPHA,
+  SELU_LAMBDA,
+} from './methods/dense/alpha_dropout';
 export type { AlphaDropoutOptions } from './methods/dense/alpha_dropout';
 export { standout, standoutBackward } from './methods/dense/standout';
 export type { StandoutOptions } from './methods/dense/standout';
-export { fastDropout, fastDropoutBackward, fastDropoutMoments, gaussianActivationMoments, normalCdf } from './methods/dense/fast_dropout';
+export {
+  fastDropout,
+  fastDropoutBackward,
+  fastDropoutMoments,
+  gaussianActivationMoments,
+  normalCdf,
+} from './methods/dense/fast_dropout';
 export type { FastDropoutOptions } from './methods/dense/fast_dropout';
-export { variationalDense, variationalDenseBackward, variationalKL, clampLogAlpha, KL_C1, KL_C2, KL_C3 } from './methods/dense/variational';
+export {
+  variationalDense,
+  variationalDenseBackward,
+  variationalKL,
+  clampLogAlpha,
+  KL_C1,
+  KL_C2,
+  KL_C3,
+} from './methods/dense/variational';
 export type { AlphaGranularity, VariationalDenseOptions } from './methods/dense/variational';
 export { concreteDropout, concreteDropoutBackward, concreteRegularizer } from './methods/dense/concrete';
 export type { ConcreteDropoutOptions, ConcreteRegularizerOptions } from './methods/dense/concrete';
-export { randomBitsAsync, uniformAsync, normalAsync, bernoulliMaskAsync, dropoutAsync, gaussianNoiseAsync } from './async/kernels';
+export {
+  randomBitsAsync,
+  uniformAsync,
+  normalAsync,
+  bernoulliMaskAsync,
+  dropoutAsync,
+  gaussianNoiseAsync,
+} from './async/kernels';
 export type { ConvLayout, ConvShapeOptions } from './methods/conv/shape';
-export { maxPoolDropout, maxPoolDropoutBackward, maxPoolDropoutShape, weightedPoolingWeights } from './methods/conv/max_pool_dropout';
+export {
+  maxPoolDropout,
+  maxPoolDropoutBackward,
+  maxPoolDropoutShape,
+  weightedPoolingWeights,
+} from './methods/conv/max_pool_dropout';
 export type { MaxPoolDropoutOptions, PoolInference } from './methods/conv/max_pool_dropout';
 export { spatialDropout, spatialDropoutBackward } from './methods/conv/spatial_dropout';
 export type { SpatialDropoutOptions } from './methods/conv/spatial_dropout';

@@ -12,7 +12,9 @@ import { writeUncertaintyPlot } from './plot.mjs';
 
 const d = dropmask;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: args } = parseArgs({ options: { out: { type: 'string', default: join(root, 'demo-out') }, quiet: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { out: { type: 'string', default: join(root, 'demo-out') }, quiet: { type: 'boolean', default: false } },
+});
 const out = args.out;
 mkdirSync(out, { recursive: true });
 const started = performance.now();
@@ -23,7 +25,9 @@ const progress = (what) => {
 };
 
 const info = d.backendInfo();
-console.log(`dropmask demo — backend ${info.name} (${info.simd}): ${info.reason}${info.nativeError ? `\n  native unavailable: ${info.nativeError}` : ''}`);
+console.log(
+  `dropmask demo — backend ${info.name} (${info.simd}): ${info.reason}${info.nativeError ? `\n  native unavailable: ${info.nativeError}` : ''}`,
+);
 console.log(`writing the gallery to ${relative(process.cwd(), out) || '.'}/\n`);
 
 const figures = [];
@@ -51,10 +55,20 @@ mlp.train(train.x, train.y, { epochs: 150, seed: 42 });
 const grid = Float32Array.from({ length: 240 }, (_, i) => -7 + (14 * i) / 239);
 const pred = mlp.predict(grid, { seed: 43, examples: grid.length, samples: 100 });
 writeUncertaintyPlot(join(out, 'mc-dropout.png'), {
-  xs: grid, mean: pred.mean, std: pred.variance.map(Math.sqrt), points: train, truth: grid.map(Math.sin),
-  xRange: [-7, 7], yRange: [-3, 3],
+  xs: grid,
+  mean: pred.mean,
+  std: pred.variance.map(Math.sqrt),
+  points: train,
+  truth: grid.map(Math.sin),
+  xRange: [-7, 7],
+  yRange: [-3, 3],
 });
-figures.push({ file: 'mc-dropout.png', methods: ['mcPredict'], caption: 'MC dropout on a noisy sine (orange: the 200 training points in [−3, 3]; grey: sin x): predictive mean (dark blue) and ±2σ band (light blue) of the MLP [1, 64, 64, 1] with dropout 0.1, 100 passes. The band widens away from the data.' });
+figures.push({
+  file: 'mc-dropout.png',
+  methods: ['mcPredict'],
+  caption:
+    'MC dropout on a noisy sine (orange: the 200 training points in [−3, 3]; grey: sin x): predictive mean (dark blue) and ±2σ band (light blue) of the MLP [1, 64, 64, 1] with dropout 0.1, 100 passes. The band widens away from the data.',
+});
 
 progress('throughput');
 d.setThreads(1);
@@ -64,7 +78,9 @@ const rate = (n, fn, reps = 5) => {
   for (let i = 0; i < reps; i++) fn();
   return (reps * n) / ((performance.now() - t) / 1000);
 };
-const n = 1 << 22, buf = new Float32Array(n), xs = d.normal(n, { seed: 1 });
+const n = 1 << 22,
+  buf = new Float32Array(n),
+  xs = d.normal(n, { seed: 1 });
 const fmap = d.normal(8 * 64 * 56 * 56, { seed: 2 });
 const rows = [
   ['bernoulliMask float32', n, () => d.bernoulliMask(buf, { p: 0.5, seed: 1 })],
@@ -88,4 +104,6 @@ ${figures.map((f) => `<figure data-methods="${f.methods.join(' ')}"><img src="${
 </body></html>
 `;
 writeFileSync(join(out, 'index.html'), html);
-console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s: open ${join(relative(process.cwd(), out) || '.', 'index.html')} (${figures.length} figures)`);
+console.log(
+  `\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s: open ${join(relative(process.cwd(), out) || '.', 'index.html')} (${figures.length} figures)`,
+);

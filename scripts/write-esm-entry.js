@@ -13,4 +13,7 @@ export const { ${names.join(', ')} } = cjs;
 export default cjs;
 `;
 fs.writeFileSync(path.join(dist, 'index.mjs'), text);
-fs.writeFileSync(path.join(dist, 'index.d.mts'), "export * from './index.js';\nimport * as dropmask from './index.js';\nexport default dropmask;\n");
+fs.writeFileSync(
+  path.join(dist, 'index.d.mts'),
+  "export * from './index.js';\nimport * as dropmask from './index.js';\nexport default dropmask;\n",
+);

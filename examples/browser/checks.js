@@ -11,7 +11,12 @@ const bytesOf = (a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 export function checks(dm) {
   const mask = dm.bernoulliMask(1 << 16, { p: 0.3, seed: 11, layout: 'uint8' });
   const y = dm.dropout(dm.normal(1 << 16, { seed: 12 }), { p: 0.5, seed: 13 });
-  const block = dm.dropBlock(new Float32Array(4 * 3 * 32 * 32).fill(1), { shape: [4, 3, 32, 32], keepProb: 0.9, blockSize: 5, seed: 14 });
+  const block = dm.dropBlock(new Float32Array(4 * 3 * 32 * 32).fill(1), {
+    shape: [4, 3, 32, 32],
+    keepProb: 0.9,
+    blockSize: 5,
+    seed: 14,
+  });
   const out = new Float32Array(1 << 22);
   const times = [];
   for (let i = 0; i < 7; i++) {

@@ -40,7 +40,11 @@ export interface CloneHooks {
 }
 
 /** Runs `fn` here, with the hooks that apply where it runs (see MethodRunner). */
-export function runMethodHere(method: { fn: (...args: never[]) => unknown } & CloneHooks, args: unknown[], counted: boolean): { result: unknown; words: bigint } {
+export function runMethodHere(
+  method: { fn: (...args: never[]) => unknown } & CloneHooks,
+  args: unknown[],
+  counted: boolean,
+): { result: unknown; words: bigint } {
   const { reviveArgs, toClone } = method;
   const fn = method.fn as (...args: unknown[]) => unknown;
   if (reviveArgs) args = [...reviveArgs(args.slice(0, -1)), args[args.length - 1]];
@@ -91,21 +95,24 @@ export function callAsync<R>(spec: AsyncSpec, args: unknown[]): Promise<R> {
   if (opts.threads === undefined) opts.threads = getThreads();
   const explicit = opts.seed !== undefined || spec.drawsNothing === true;
   const gen = explicit ? undefined : ((opts.generator as Generator | undefined) ?? defaultGenerator());
-  if (gen !== undefined && !(gen instanceof Generator)) return Promise.reject(new TypeError('Expected a Generator for generator'));
+  if (gen !== undefined && !(gen instanceof Generator))
+    return Promise.reject(new TypeError('Expected a Generator for generator'));
   delete opts.generator;
   // Inputs are copied now (SharedArrayBuffer views too): the caller may change them while the call waits or runs.
   const inputs = (spec.prepareArgs ? spec.prepareArgs(args.slice(0, optionsAt)) : args.slice(0, optionsAt)).map(snapshot);
   const run = async (): Promise<R> => {
     if (gen) Object.assign(opts, gen.position());
     const done = await runner(spec, [...inputs, opts], gen !== undefined);
-    if (gen) gen.advance((done.words % OFFSET_LIMIT + OFFSET_LIMIT) % OFFSET_LIMIT);
+    if (gen) gen.advance(((done.words % OFFSET_LIMIT) + OFFSET_LIMIT) % OFFSET_LIMIT);
     const result = (spec.fromClone ? spec.fromClone(done.result) : done.result) as R;
     if (out === undefined) return result;
     // A result cloned from a worker may come from another realm: test its tag, not instanceof.
     const isF32 = Object.prototype.toString.call(result) === '[object Float32Array]';
     const length = isF32 ? (result as unknown as Float32Array).length : -1;
     if (!isF32 || (out as Float32Array).length !== length) {
-      throw new RangeError(`Expected out to hold the result, a Float32Array(${length}), but received Float32Array(${(out as Float32Array).length})`);
+      throw new RangeError(
+        `Expected out to hold the result, a Float32Array(${length}), but received Float32Array(${(out as Float32Array).length})`,
+      );
     }
     checkArray('out', out, Float32Array).set(result as unknown as Float32Array);
     return out as R;
@@ -114,6 +121,9 @@ export function callAsync<R>(spec: AsyncSpec, args: unknown[]): Promise<R> {
   const previous = queues.get(gen) ?? Promise.resolve();
   const release = markBusy(gen);
   const mine = previous.then(run, run).finally(release);
-  queues.set(gen, mine.catch(() => undefined));
+  queues.set(
+    gen,
+    mine.catch(() => undefined),
+  );
   return mine;
 }

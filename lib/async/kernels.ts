@@ -24,7 +24,15 @@ const RESULT_TYPES = { f32: Float32Array, u8: Uint8Array, u32: Uint32Array, bits
  * The sync kernel of `kind` on `backend`, into a new array, with the off-thread call's scalars:
  * a is the mean or threshold, b the std or scale (the KernelAsync convention).
  */
-export function syncKernel(backend: Backend, kind: AsyncKernelName, n: number, c: Uint32Array, a: number, b: number, x?: Float32Array): Result {
+export function syncKernel(
+  backend: Backend,
+  kind: AsyncKernelName,
+  n: number,
+  c: Uint32Array,
+  a: number,
+  b: number,
+  x?: Float32Array,
+): Result {
   const spec: StreamKernelSpec = STREAM_KERNELS[kind];
   const out = new RESULT_TYPES[spec.out](outputLength(kind, n));
   const values: Record<string, unknown> = { out, n, x, counter: c, mean: a, threshold: a, std: b, scale: b };
@@ -36,16 +44,34 @@ export function syncKernel(backend: Backend, kind: AsyncKernelName, n: number, c
  * Takes the call's position now (advancing its generator, and throwing on bad options like the
  * sync forms), then runs `kind`; fills `out` if given.
  */
-function start<T extends Result>(opts: Record<string, unknown>, kind: AsyncKernelName, n: number, words: number,
-  a: number, b: number, x?: Float32Array, out?: T): Promise<T> {
+function start<T extends Result>(
+  opts: Record<string, unknown>,
+  kind: AsyncKernelName,
+  n: number,
+  words: number,
+  a: number,
+  b: number,
+  x?: Float32Array,
+  out?: T,
+): Promise<T> {
   const draw = resolveDraw(opts);
   draw.commit(words);
   return finish(draw.backend, draw.counter, kind, n, a, b, x, out);
 }
 
-async function finish<T extends Result>(backend: Backend, counter: Uint32Array, kind: AsyncKernelName, n: number,
-  a: number, b: number, x?: Float32Array, out?: T): Promise<T> {
-  const result = (backend.kernelAsync ? await backend.kernelAsync(kind, n, counter, a, b, x) : syncKernel(backend, kind, n, counter, a, b, x)) as T;
+async function finish<T extends Result>(
+  backend: Backend,
+  counter: Uint32Array,
+  kind: AsyncKernelName,
+  n: number,
+  a: number,
+  b: number,
+  x?: Float32Array,
+  out?: T,
+): Promise<T> {
+  const result = (
+    backend.kernelAsync ? await backend.kernelAsync(kind, n, counter, a, b, x) : syncKernel(backend, kind, n, counter, a, b, x)
+  ) as T;
   if (!out) return result;
   checkArray('out', out, out.constructor as unknown as { new (n: number): T; name: string });
   (out as unknown as Float32Array).set(result as unknown as Float32Array);
@@ -99,7 +125,8 @@ export function dropoutAsync(x: Float32Array, options: DropoutOptions): Promise<
   const t = dropThreshold(opts.p as number);
   const shape = checkShape('shape', opts.shape, x.length);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
-  const testTime = (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
+  const testTime =
+    (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
   if (mode === 'eval' || product(checkNoiseShape(opts.noiseShape, shape)) !== x.length) {
     return Promise.resolve().then(() => dropout(x, options));
   }

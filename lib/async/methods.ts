@@ -35,39 +35,53 @@ const callForm = <R>(name: string, fn: (...args: never[]) => unknown, args: unkn
 
 export const dropoutBackwardAsync: Async<typeof dropoutBackward> = (...a) => callForm('dropoutBackward', dropoutBackward, a);
 export const dropConnectAsync: Async<typeof dropConnect> = (...a) => callForm('dropConnect', dropConnect, a);
-export const dropConnectBackwardAsync: Async<typeof dropConnectBackward> = (...a) => callForm('dropConnectBackward', dropConnectBackward, a);
-export const dropConnectInferenceAsync: Async<typeof dropConnectInference> = (...a) => callForm('dropConnectInference', dropConnectInference, a);
+export const dropConnectBackwardAsync: Async<typeof dropConnectBackward> = (...a) =>
+  callForm('dropConnectBackward', dropConnectBackward, a);
+export const dropConnectInferenceAsync: Async<typeof dropConnectInference> = (...a) =>
+  callForm('dropConnectInference', dropConnectInference, a);
 export const standoutAsync: Async<typeof standout> = (...a) => callForm('standout', standout, a);
 export const standoutBackwardAsync: Async<typeof standoutBackward> = (...a) => callForm('standoutBackward', standoutBackward, a);
 export const gaussianDropoutAsync: Async<typeof gaussianDropout> = (...a) => callForm('gaussianDropout', gaussianDropout, a);
-export const gaussianDropoutBackwardAsync: Async<typeof gaussianDropoutBackward> = (...a) => callForm('gaussianDropoutBackward', gaussianDropoutBackward, a);
+export const gaussianDropoutBackwardAsync: Async<typeof gaussianDropoutBackward> = (...a) =>
+  callForm('gaussianDropoutBackward', gaussianDropoutBackward, a);
 export const fastDropoutAsync: Async<typeof fastDropout> = (...a) => callForm('fastDropout', fastDropout, a);
-export const fastDropoutBackwardAsync: Async<typeof fastDropoutBackward> = (...a) => callForm('fastDropoutBackward', fastDropoutBackward, a);
+export const fastDropoutBackwardAsync: Async<typeof fastDropoutBackward> = (...a) =>
+  callForm('fastDropoutBackward', fastDropoutBackward, a);
 export const variationalDenseAsync: Async<typeof variationalDense> = (...a) => callForm('variationalDense', variationalDense, a);
-export const variationalDenseBackwardAsync: Async<typeof variationalDenseBackward> = (...a) => callForm('variationalDenseBackward', variationalDenseBackward, a);
+export const variationalDenseBackwardAsync: Async<typeof variationalDenseBackward> = (...a) =>
+  callForm('variationalDenseBackward', variationalDenseBackward, a);
 export const concreteDropoutAsync: Async<typeof concreteDropout> = (...a) => callForm('concreteDropout', concreteDropout, a);
-export const concreteDropoutBackwardAsync: Async<typeof concreteDropoutBackward> = (...a) => callForm('concreteDropoutBackward', concreteDropoutBackward, a);
+export const concreteDropoutBackwardAsync: Async<typeof concreteDropoutBackward> = (...a) =>
+  callForm('concreteDropoutBackward', concreteDropoutBackward, a);
 export const alphaDropoutAsync: Async<typeof alphaDropout> = (...a) => callForm('alphaDropout', alphaDropout, a);
-export const alphaDropoutBackwardAsync: Async<typeof alphaDropoutBackward> = (...a) => callForm('alphaDropoutBackward', alphaDropoutBackward, a);
-export const featureAlphaDropoutAsync: Async<typeof featureAlphaDropout> = (...a) => callForm('featureAlphaDropout', featureAlphaDropout, a);
+export const alphaDropoutBackwardAsync: Async<typeof alphaDropoutBackward> = (...a) =>
+  callForm('alphaDropoutBackward', alphaDropoutBackward, a);
+export const featureAlphaDropoutAsync: Async<typeof featureAlphaDropout> = (...a) =>
+  callForm('featureAlphaDropout', featureAlphaDropout, a);
 export const maxPoolDropoutAsync: Async<typeof maxPoolDropout> = (...a) => callForm('maxPoolDropout', maxPoolDropout, a);
-export const maxPoolDropoutBackwardAsync: Async<typeof maxPoolDropoutBackward> = (...a) => callForm('maxPoolDropoutBackward', maxPoolDropoutBackward, a);
+export const maxPoolDropoutBackwardAsync: Async<typeof maxPoolDropoutBackward> = (...a) =>
+  callForm('maxPoolDropoutBackward', maxPoolDropoutBackward, a);
 export const spatialDropoutAsync: Async<typeof spatialDropout> = (...a) => callForm('spatialDropout', spatialDropout, a);
-export const spatialDropoutBackwardAsync: Async<typeof spatialDropoutBackward> = (...a) => callForm('spatialDropoutBackward', spatialDropoutBackward, a);
+export const spatialDropoutBackwardAsync: Async<typeof spatialDropoutBackward> = (...a) =>
+  callForm('spatialDropoutBackward', spatialDropoutBackward, a);
 export const cutoutAsync: Async<typeof cutout> = (...a) => callForm('cutout', cutout, a);
 export const cutoutBackwardAsync: Async<typeof cutoutBackward> = (...a) => callForm('cutoutBackward', cutoutBackward, a);
 export const maxDropAsync: Async<typeof maxDrop> = (...a) => callForm('maxDrop', maxDrop, a);
 export const maxDropBackwardAsync: Async<typeof maxDropBackward> = (...a) => callForm('maxDropBackward', maxDropBackward, a);
-export const stochasticDropoutAsync: Async<typeof stochasticDropout> = (...a) => callForm('stochasticDropout', stochasticDropout, a);
-export const stochasticDropoutBackwardAsync: Async<typeof stochasticDropoutBackward> = (...a) => callForm('stochasticDropoutBackward', stochasticDropoutBackward, a);
+export const stochasticDropoutAsync: Async<typeof stochasticDropout> = (...a) =>
+  callForm('stochasticDropout', stochasticDropout, a);
+export const stochasticDropoutBackwardAsync: Async<typeof stochasticDropoutBackward> = (...a) =>
+  callForm('stochasticDropoutBackward', stochasticDropoutBackward, a);
 export const dropBlockAsync: Async<typeof dropBlock> = (...a) => callForm('dropBlock', dropBlock, a);
-export const dropBlockBackwardAsync: Async<typeof dropBlockBackward> = (...a) => callForm('dropBlockBackward', dropBlockBackward, a);
+export const dropBlockBackwardAsync: Async<typeof dropBlockBackward> = (...a) =>
+  callForm('dropBlockBackward', dropBlockBackward, a);
 export const dropPathAsync: Async<typeof dropPath> = (...a) => callForm('dropPath', dropPath, a);
 export const dropPathBackwardAsync: Async<typeof dropPathBackward> = (...a) => callForm('dropPathBackward', dropPathBackward, a);
 export const sbpNoiseAsync: Async<typeof sbpNoise> = (...a) => callForm('sbpNoise', sbpNoise, a);
 export const sbpNoiseBackwardAsync: Async<typeof sbpNoiseBackward> = (...a) => callForm('sbpNoiseBackward', sbpNoiseBackward, a);
 export const embeddingDropoutAsync: Async<typeof embeddingDropout> = (...a) => callForm('embeddingDropout', embeddingDropout, a);
-export const embeddingDropoutBackwardAsync: Async<typeof embeddingDropoutBackward> = (...a) => callForm('embeddingDropoutBackward', embeddingDropoutBackward, a);
+export const embeddingDropoutBackwardAsync: Async<typeof embeddingDropoutBackward> = (...a) =>
+  callForm('embeddingDropoutBackward', embeddingDropoutBackward, a);
 
 // The sequence ops return a tape for the backward pass: it crosses threads without its functions.
 const withTape: CloneHooks = {
@@ -80,7 +94,12 @@ const tapeFirst: CloneHooks = {
   reviveArgs: (a) => [tapeFromClone(a[0]), ...a.slice(1)],
 };
 /** The hooks a worker applies to the methods whose arguments or results hold a tape. */
-export const WORKER_HOOKS: Record<string, CloneHooks> = { lstm: withTape, lstmBackward: tapeFirst, gru: withTape, gruBackward: tapeFirst };
+export const WORKER_HOOKS: Record<string, CloneHooks> = {
+  lstm: withTape,
+  lstmBackward: tapeFirst,
+  gru: withTape,
+  gruBackward: tapeFirst,
+};
 export const lstmAsync: Async<typeof lstm> = (...a) => callForm('lstm', lstm, a, withTape);
 export const lstmBackwardAsync: Async<typeof lstmBackward> = (...a) => callForm('lstmBackward', lstmBackward, a, tapeFirst);
 export const gruAsync: Async<typeof gru> = (...a) => callForm('gru', gru, a, withTape);

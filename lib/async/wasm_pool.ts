@@ -30,15 +30,33 @@ parentPort.on('message', ({ id, kind, n, counter, a, b, x, matmul }) => {
 /** Off-thread kernels and products on `size` worker threads, round robin. */
 export function createWasmPool(size: number): Pick<Backend, 'kernelAsync' | 'matmulAsync'> {
   // dist/ holds the compiled modules the workers load (lib/ when run from TypeScript sources)
-  const post = createWorkerPool(WORKER_SOURCE(path.join(__dirname, '..', '..', 'dist')), size, 'dropmask wasm worker') as
-    (message: Record<string, unknown>, transfer: ArrayBuffer[]) => Promise<Float32Array | Uint8Array | Uint32Array>;
+  const post = createWorkerPool(WORKER_SOURCE(path.join(__dirname, '..', '..', 'dist')), size, 'dropmask wasm worker') as (
+    message: Record<string, unknown>,
+    transfer: ArrayBuffer[],
+  ) => Promise<Float32Array | Uint8Array | Uint32Array>;
   const kernelAsync: KernelAsync = (kind: AsyncKernelName, n, counter, a, b, x) => {
     const input = x ? x.slice() : undefined; // copied now: the caller may change x at once
     return post({ kind, n, counter: counter.slice(), a, b, x: input }, input ? [input.buffer as ArrayBuffer] : []);
   };
   const matmulAsync: NonNullable<Backend['matmulAsync']> = (a, b, bias, m, n, k, transA, transB, bKeep, bScale) => {
-    const g = { a: a.slice(), b: b.slice(), bias: bias ? bias.slice() : null, m, n, k, transA, transB, bKeep: bKeep ? bKeep.slice() : null, bScale: bScale ?? 1 };
-    const transfer = [g.a.buffer, g.b.buffer, ...(g.bias ? [g.bias.buffer] : []), ...(g.bKeep ? [g.bKeep.buffer] : [])] as ArrayBuffer[];
+    const g = {
+      a: a.slice(),
+      b: b.slice(),
+      bias: bias ? bias.slice() : null,
+      m,
+      n,
+      k,
+      transA,
+      transB,
+      bKeep: bKeep ? bKeep.slice() : null,
+      bScale: bScale ?? 1,
+    };
+    const transfer = [
+      g.a.buffer,
+      g.b.buffer,
+      ...(g.bias ? [g.bias.buffer] : []),
+      ...(g.bKeep ? [g.bKeep.buffer] : []),
+    ] as ArrayBuffer[];
     return post({ matmul: g }, transfer) as Promise<Float32Array>;
   };
   return { kernelAsync, matmulAsync };

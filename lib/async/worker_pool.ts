@@ -18,10 +18,15 @@ function rebuild(error: { name?: string; message?: string } | string, prefix: st
 }
 
 /** post(message, transfer) runs on one of `size` workers of `source` and resolves with its `out`. */
-export function createWorkerPool(source: string, size: number, prefix: string): (message: Record<string, unknown>, transfer: ArrayBuffer[]) => Promise<unknown> {
+export function createWorkerPool(
+  source: string,
+  size: number,
+  prefix: string,
+): (message: Record<string, unknown>, transfer: ArrayBuffer[]) => Promise<unknown> {
   const workers: Worker[] = [];
   const pending = new Map<number, Job>();
-  let nextId = 0, turn = 0;
+  let nextId = 0,
+    turn = 0;
   let idle: ReturnType<typeof setTimeout> | undefined;
   const retireWhenIdle = (): void => {
     if (pending.size > 0) return;

@@ -25,7 +25,10 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
   let response: Response | PromiseLike<Response> = source as Response;
   if (typeof source === 'string' || source instanceof URL) response = fetch(source);
-  else if (typeof (source as PromiseLike<Response>).then !== 'function' && !(typeof Response !== 'undefined' && source instanceof Response)) {
+  else if (
+    typeof (source as PromiseLike<Response>).then !== 'function' &&
+    !(typeof Response !== 'undefined' && source instanceof Response)
+  ) {
     throw typeError('wasm', 'a URL, a Response, bytes or a WebAssembly.Module', source);
   }
   const r = await response;

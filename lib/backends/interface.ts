@@ -23,8 +23,18 @@ export interface Backend {
   /** Present on backends that can run kernels off the JavaScript thread. */
   kernelAsync?: KernelAsync;
   /** Off-thread form of `matmul` into a new array (no accumulate); inputs are copied when it starts. */
-  matmulAsync?: (a: Float32Array, b: Float32Array, bias: Float32Array | null, m: number, n: number, k: number,
-    transA: boolean, transB: boolean, bKeep?: Uint32Array | null, bScale?: number) => Promise<Float32Array>;
+  matmulAsync?: (
+    a: Float32Array,
+    b: Float32Array,
+    bias: Float32Array | null,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    bKeep?: Uint32Array | null,
+    bScale?: number,
+  ) => Promise<Float32Array>;
   /**
    * c[m x n] = op(a)[m x k] · op(b)[k x n] (+ bias[j] per column) (+ c when accumulate), row-major,
    * op(x) = xᵀ when its trans flag is set (a stored k x m, b stored n x k). Not bit-identical
@@ -32,16 +42,38 @@ export interface Backend {
    * i % 32 of word i / 32 for b[i]) each b[i] is read as keep ? b[i] · bScale : 0, exactly as the
    * dropout kernel would mask it, without materialising the masked matrix.
    */
-  matmul(c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null, m: number, n: number, k: number,
-    transA: boolean, transB: boolean, accumulate: boolean, bKeep?: Uint32Array | null, bScale?: number): void;
+  matmul(
+    c: Float32Array,
+    a: Float32Array,
+    b: Float32Array,
+    bias: Float32Array | null,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    accumulate: boolean,
+    bKeep?: Uint32Array | null,
+    bScale?: number,
+  ): void;
 
   /**
    * DropConnect's per-example products: y[b, j] = biases[b, j] + Σ_i (keep ? W[j, i] · scale : 0) · x[b, i],
    * keep = bit j·din + i of segment b, which starts at word b · keepStride of `keep`. Like matmul,
    * not bit-identical across backends (summation order); the keep decisions are.
    */
-  maskedGemv(y: Float32Array, x: Float32Array, W: Float32Array, biases: Float32Array | null, batch: number, rows: number, din: number,
-    keep: Uint32Array, keepStride: number, scale: number): void;
+  maskedGemv(
+    y: Float32Array,
+    x: Float32Array,
+    W: Float32Array,
+    biases: Float32Array | null,
+    batch: number,
+    rows: number,
+    din: number,
+    keep: Uint32Array,
+    keepStride: number,
+    scale: number,
+  ): void;
 
   // Feature-map kernels of the convolutional methods (conv.inc, assembly/conv.ts, backends/js_conv.ts).
   // They draw nothing: masks come in from the Bernoulli kernels, so results are exact and
@@ -52,7 +84,14 @@ export interface Backend {
    * window is all dropped. keep: bits over x's storage, or null (all kept). Windows never leave
    * the map (no padding); out is [n, c, oh, ow] in x's layout, oh = ⌊(h − kh)/sh⌋ + 1.
    */
-  maxPool(out: Float32Array, x: Float32Array, keep: Uint32Array | null, g: PoolGeometry, scale: number, argmax: Int32Array | null): void;
+  maxPool(
+    out: Float32Array,
+    x: Float32Array,
+    keep: Uint32Array | null,
+    g: PoolGeometry,
+    scale: number,
+    argmax: Int32Array | null,
+  ): void;
   /**
    * Probabilistic weighted pooling: each window's n values sorted ascending (stable: ties keep
    * storage order, insertion sort), out = Σ_k weights[k] · a_(k) summed in float32 from k = 0.
@@ -74,7 +113,15 @@ export interface Backend {
    * (a mask broadcast along an axis of size `repeat` whose inner block is `inner` elements);
    * mask null keeps everything. out may be x.
    */
-  maskApply(out: Float32Array, x: Float32Array, mask: Uint8Array | null, repeat: number, inner: number, scale: number, fill: number): void;
+  maskApply(
+    out: Float32Array,
+    x: Float32Array,
+    mask: Uint8Array | null,
+    repeat: number,
+    inner: number,
+    scale: number,
+    fill: number,
+  ): void;
   /**
    * out[i] = x[i] + branch[i] · factors[⌊i / rowLength⌋], each product and sum rounded to
    * float32 (DropPath's residual join). out may be x or branch.
@@ -84,14 +131,23 @@ export interface Backend {
 
 /** A pooling window walk over a map [n, c, h, w] stored NCHW or NHWC (kernel kh×kw, stride sh×sw). */
 export interface PoolGeometry {
-  n: number; c: number; h: number; w: number;
-  kh: number; kw: number; sh: number; sw: number;
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
   channelsLast: boolean;
 }
 
 /** DropBlock planes: [n, c, h, w] in either layout (c = 1 when one mask is shared by all channels). */
 export interface BlockGeometry {
-  n: number; c: number; h: number; w: number;
+  n: number;
+  c: number;
+  h: number;
+  w: number;
   size: number;
   channelsLast: boolean;
 }
@@ -101,8 +157,12 @@ export interface BlockGeometry {
  * elements, `elemStride` apart, from o · outerStride + i · innerStride.
  */
 export interface PlaneGeometry {
-  outer: number; inner: number; outerStride: number; innerStride: number;
-  count: number; elemStride: number;
+  outer: number;
+  inner: number;
+  outerStride: number;
+  innerStride: number;
+  count: number;
+  elemStride: number;
 }
 
 /** Pooled map size along one axis: ⌊(size − kernel) / stride⌋ + 1. */
@@ -116,7 +176,13 @@ export type AsyncKernelName = StreamKernelName;
  * dropout (threshold, scale), gaussianNoise (unused, std). Inputs are copied when it starts; the
  * result is a new array of n elements (bits: ceil(n / 32) words).
  */
-export type KernelAsync = (kind: AsyncKernelName, n: number, counter: Uint32Array, a: number, b: number, x?: Float32Array) =>
-  Promise<Float32Array | Uint8Array | Uint32Array>;
+export type KernelAsync = (
+  kind: AsyncKernelName,
+  n: number,
+  counter: Uint32Array,
+  a: number,
+  b: number,
+  x?: Float32Array,
+) => Promise<Float32Array | Uint8Array | Uint32Array>;
 
 export { streamWords };

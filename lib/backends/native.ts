@@ -5,13 +5,57 @@ import type { Backend, KernelAsync } from './interface';
 
 /** The addon's feature-map bindings take the geometry as positional numbers (see native/conv_binding.h). */
 interface ConvAddon {
-  maxPool(out: Float32Array, x: Float32Array, keep: Uint32Array | null, n: number, c: number, h: number, w: number,
-    kh: number, kw: number, sh: number, sw: number, channelsLast: boolean, scale: number, argmax: Int32Array | null): void;
-  weightedPool(out: Float32Array, x: Float32Array, n: number, c: number, h: number, w: number,
-    kh: number, kw: number, sh: number, sw: number, channelsLast: boolean, weights: Float32Array): void;
-  dropBlockMask(mask: Uint8Array, seeds: Uint8Array, n: number, c: number, h: number, w: number, size: number, channelsLast: boolean): number;
-  argmaxPlanes(out: Int32Array, x: Float32Array, select: Uint8Array | null, outer: number, inner: number,
-    outerStride: number, innerStride: number, count: number, elemStride: number): void;
+  maxPool(
+    out: Float32Array,
+    x: Float32Array,
+    keep: Uint32Array | null,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    channelsLast: boolean,
+    scale: number,
+    argmax: Int32Array | null,
+  ): void;
+  weightedPool(
+    out: Float32Array,
+    x: Float32Array,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    channelsLast: boolean,
+    weights: Float32Array,
+  ): void;
+  dropBlockMask(
+    mask: Uint8Array,
+    seeds: Uint8Array,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    size: number,
+    channelsLast: boolean,
+  ): number;
+  argmaxPlanes(
+    out: Int32Array,
+    x: Float32Array,
+    select: Uint8Array | null,
+    outer: number,
+    inner: number,
+    outerStride: number,
+    innerStride: number,
+    count: number,
+    elemStride: number,
+  ): void;
 }
 
 interface Addon extends Omit<Backend, 'name' | 'simd' | keyof ConvAddon>, ConvAddon {
@@ -79,12 +123,14 @@ export function loadNativeBackend(): NativeBackend {
     dropout: (out, x, c, t, s) => addon.dropout(out, x, pin(c), t, s),
     gaussianNoise: (out, x, c, s) => addon.gaussianNoise(out, x, pin(c), s),
     kernelAsync: (kind, n, c, a, b, x) => addon.kernelAsync(kind, n, new Uint32Array(c), a, b, x),
-    matmulAsync: (a, b, bias, m, n, k, ta, tb, keep, scale) => addon.matmulAsync(a, b, bias, m, n, k, ta, tb, keep ?? null, scale ?? 1),
+    matmulAsync: (a, b, bias, m, n, k, ta, tb, keep, scale) =>
+      addon.matmulAsync(a, b, bias, m, n, k, ta, tb, keep ?? null, scale ?? 1),
     matmul: (c, a, b, bias, m, n, k, ta, tb, acc, keep, scale) =>
       addon.matmul(c, a, b, bias, m, n, k, ta, tb, acc, keep ?? null, scale ?? 1),
     maxPool: (out, x, keep, g, scale, argmax) =>
       addon.maxPool(out, x, keep, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.channelsLast, scale, argmax),
-    weightedPool: (out, x, g, weights) => addon.weightedPool(out, x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.channelsLast, weights),
+    weightedPool: (out, x, g, weights) =>
+      addon.weightedPool(out, x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.channelsLast, weights),
     dropBlockMask: (mask, seeds, g) => addon.dropBlockMask(mask, seeds, g.n, g.c, g.h, g.w, g.size, g.channelsLast),
     argmaxPlanes: (out, x, select, g) =>
       addon.argmaxPlanes(out, x, select, g.outer, g.inner, g.outerStride, g.innerStride, g.count, g.elemStride),

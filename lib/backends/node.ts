@@ -16,5 +16,8 @@ export const WASM_PATH = path.join(PACKAGE_ROOT, 'dist', 'dropmask.wasm');
 export function registerNodeBackends(): void {
   setMethodRunner(createMethodPool(2));
   registerBackend('native', loadNativeBackend);
-  registerBackend('wasm', () => ({ ...createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH))), ...createWasmPool(2) }));
+  registerBackend('wasm', () => ({
+    ...createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH))),
+    ...createWasmPool(2),
+  }));
 }

@@ -89,7 +89,10 @@ export function setBackend(request: 'auto' | BackendName): BackendInfo {
   if (request === 'auto') {
     const name = BACKEND_NAMES.find((n) => tryLoad(n) !== undefined)!;
     active = loaded[name]!;
-    reason = name === 'native' ? 'auto: the native addon loaded' : `auto: ${name} because ${BACKEND_NAMES.slice(0, BACKEND_NAMES.indexOf(name)).join(' and ')} did not load`;
+    reason =
+      name === 'native'
+        ? 'auto: the native addon loaded'
+        : `auto: ${name} because ${BACKEND_NAMES.slice(0, BACKEND_NAMES.indexOf(name)).join(' and ')} did not load`;
   } else {
     active = loadBackend(request);
     reason = `forced: ${request}`;
@@ -131,7 +134,7 @@ export function getBackend(name?: unknown, threads?: unknown): Backend {
 
 /** A view of a native backend whose calls run with `threads` threads, restoring the setting after each. */
 function withThreads(backend: Backend, threads: number): Backend {
-  if (!('threads' in backend)) return backend;  // wasm and js run on the calling thread
+  if (!('threads' in backend)) return backend; // wasm and js run on the calling thread
   const native = backend as Threaded;
   return new Proxy(native, {
     get(target, key, receiver) {

@@ -45,10 +45,16 @@ const LAYOUT_OF = (out: unknown): MaskLayout | undefined =>
  * @param nOrOut - the number of elements, or the array to fill (its type selects the layout).
  * @example bernoulliMask(8, { p: 0.5, seed: 1 }) // Float32Array of 0 and 2
  */
-export function bernoulliMask(nOrOut: number | Float32Array, options: BernoulliMaskOptions & { layout?: 'float32' }): Float32Array;
+export function bernoulliMask(
+  nOrOut: number | Float32Array,
+  options: BernoulliMaskOptions & { layout?: 'float32' },
+): Float32Array;
 export function bernoulliMask(nOrOut: number | Uint8Array, options: BernoulliMaskOptions & { layout: 'uint8' }): Uint8Array;
 export function bernoulliMask(nOrOut: number | Uint32Array, options: BernoulliMaskOptions & { layout: 'bits' }): Uint32Array;
-export function bernoulliMask(nOrOut: number | Float32Array | Uint8Array | Uint32Array, options: BernoulliMaskOptions): Float32Array | Uint8Array | Uint32Array;
+export function bernoulliMask(
+  nOrOut: number | Float32Array | Uint8Array | Uint32Array,
+  options: BernoulliMaskOptions,
+): Float32Array | Uint8Array | Uint32Array;
 export function bernoulliMask(
   nOrOut: number | Float32Array | Uint8Array | Uint32Array,
   options: BernoulliMaskOptions,
@@ -60,7 +66,11 @@ export function bernoulliMask(
   const inferred = typeof nOrOut === 'number' ? 'float32' : LAYOUT_OF(nOrOut)!;
   const layout = opts.layout === undefined ? inferred : checkOneOf('layout', opts.layout, MASK_LAYOUTS);
   if (typeof nOrOut !== 'number' && layout !== inferred) {
-    throw typeError('nOrOut', `a ${layout === 'float32' ? 'Float32Array' : layout === 'uint8' ? 'Uint8Array' : 'Uint32Array'} for layout '${layout}'`, nOrOut);
+    throw typeError(
+      'nOrOut',
+      `a ${layout === 'float32' ? 'Float32Array' : layout === 'uint8' ? 'Uint8Array' : 'Uint32Array'} for layout '${layout}'`,
+      nOrOut,
+    );
   }
   const t = dropThreshold(opts.p as number);
   const scale = t === 65536 ? 0 : Math.fround(65536 / (65536 - t));

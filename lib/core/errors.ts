@@ -41,7 +41,8 @@ type TypedArrayCtor<T> = { new (n: number): T; name: string };
 
 /** Checks that `value` is an instance of `ctor` whose buffer is usable. */
 export function checkArray<T extends ArrayBufferView>(name: string, value: unknown, ctor: TypedArrayCtor<T>): T {
-  if (!(value instanceof (ctor as unknown as abstract new (...args: never[]) => unknown))) throw typeError(name, `a ${ctor.name}`, value);
+  if (!(value instanceof (ctor as unknown as abstract new (...args: never[]) => unknown)))
+    throw typeError(name, `a ${ctor.name}`, value);
   if (isDetached((value as T).buffer)) throw new TypeError(`Expected a ${ctor.name} for ${name} but its buffer is detached`);
   return value as T;
 }
@@ -92,16 +93,27 @@ export function checkOneOf<T extends string>(name: string, value: unknown, allow
 export function checkNoPartialOverlap(outName: string, out: ArrayBufferView, inName: string, input: ArrayBufferView): void {
   if (out.buffer !== input.buffer) return;
   if (out.byteOffset === input.byteOffset && out.byteLength === input.byteLength) return;
-  const a0 = out.byteOffset, a1 = a0 + out.byteLength, b0 = input.byteOffset, b1 = b0 + input.byteLength;
+  const a0 = out.byteOffset,
+    a1 = a0 + out.byteLength,
+    b0 = input.byteOffset,
+    b1 = b0 + input.byteLength;
   if (a0 < b1 && b0 < a1) {
     throw new RangeError(`Expected ${outName} to be ${inName} itself or not to overlap it, but the two views partly overlap`);
   }
 }
 
 /** `out` must not share any memory with `input` (products read inputs after writing outputs). */
-export function checkDisjoint(outName: string, out: ArrayBufferView, inName: string, input: ArrayBufferView | null | undefined): void {
+export function checkDisjoint(
+  outName: string,
+  out: ArrayBufferView,
+  inName: string,
+  input: ArrayBufferView | null | undefined,
+): void {
   if (!input || out.buffer !== input.buffer) return;
-  const a0 = out.byteOffset, a1 = a0 + out.byteLength, b0 = input.byteOffset, b1 = b0 + input.byteLength;
+  const a0 = out.byteOffset,
+    a1 = a0 + out.byteLength,
+    b0 = input.byteOffset,
+    b1 = b0 + input.byteLength;
   if (a0 < b1 && b0 < a1) throw new RangeError(`Expected ${outName} not to overlap ${inName}`);
 }
 

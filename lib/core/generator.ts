@@ -62,7 +62,9 @@ export class Generator {
 
   /** Moves the offset forward by `words` 32-bit words (wrapping at 2^66). */
   advance(words: UInt64Like): this {
-    const next = this.#offset + (typeof words === 'number' && Number.isSafeInteger(words) && words >= 0 ? BigInt(words) : toOffset('words', words));
+    const next =
+      this.#offset +
+      (typeof words === 'number' && Number.isSafeInteger(words) && words >= 0 ? BigInt(words) : toOffset('words', words));
     this.#offset = next >= OFFSET_LIMIT ? next % OFFSET_LIMIT : next;
     return this;
   }

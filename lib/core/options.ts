@@ -50,14 +50,21 @@ export function resolveDraw(opts: Record<string, unknown>): Draw {
   }
   const gen = opts.seed === undefined ? ((opts.generator as Generator | undefined) ?? defaultGenerator()) : undefined;
   if (gen && isBusy(gen)) {
-    throw new TypeError('Expected a generator that no pending async call draws from: await that call first, or pass seed, stream and offset');
+    throw new TypeError(
+      'Expected a generator that no pending async call draws from: await that call first, or pass seed, stream and offset',
+    );
   }
   const counter = new Uint32Array(7);
   const [k0, k1] = u64Words('seed', gen ? gen.seed : opts.seed);
   const [s0, s1] = u64Words('stream', gen ? gen.stream : opts.stream === undefined ? 0 : opts.stream);
   const [b0, b1, phase] = offsetWords('offset', gen ? gen.offset : opts.offset === undefined ? 0 : opts.offset);
-  counter[0] = k0; counter[1] = k1; counter[2] = s0; counter[3] = s1;
-  counter[4] = b0; counter[5] = b1; counter[6] = phase;
+  counter[0] = k0;
+  counter[1] = k1;
+  counter[2] = s0;
+  counter[3] = s1;
+  counter[4] = b0;
+  counter[5] = b1;
+  counter[6] = phase;
   return {
     counter,
     backend,

@@ -5,8 +5,10 @@ const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
 const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
-const M0_HI = M0 >>> 16, M0_LO = M0 & 0xffff;
-const M1_HI = M1 >>> 16, M1_LO = M1 & 0xffff;
+const M0_HI = M0 >>> 16,
+  M0_LO = M0 & 0xffff;
+const M1_HI = M1 >>> 16,
+  M1_LO = M1 & 0xffff;
 
 /** High 32 bits of a * m for m = (mHi << 16) + mLo: every partial product is exact in a double. */
 function mulHi(a: number, mHi: number, mLo: number): number {
@@ -14,14 +16,25 @@ function mulHi(a: number, mHi: number, mLo: number): number {
 }
 
 /** Writes the four words of block (c0, c1) of stream (c2, c3) under key (k0, k1) to out[at..at+3]. */
-export function philoxBlock(k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, out: Uint32Array, at: number): void {
+export function philoxBlock(
+  k0: number,
+  k1: number,
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  out: Uint32Array,
+  at: number,
+): void {
   for (let r = 0; r < 10; r++) {
     if (r > 0) {
       k0 = (k0 + W0) >>> 0;
       k1 = (k1 + W1) >>> 0;
     }
-    const hi0 = mulHi(c0, M0_HI, M0_LO), lo0 = Math.imul(c0, M0) >>> 0;
-    const hi1 = mulHi(c2, M1_HI, M1_LO), lo1 = Math.imul(c2, M1) >>> 0;
+    const hi0 = mulHi(c0, M0_HI, M0_LO),
+      lo0 = Math.imul(c0, M0) >>> 0;
+    const hi1 = mulHi(c2, M1_HI, M1_LO),
+      lo1 = Math.imul(c2, M1) >>> 0;
     c0 = (hi1 ^ c1 ^ k0) >>> 0;
     c1 = lo1;
     c2 = (hi0 ^ c3 ^ k1) >>> 0;
@@ -48,12 +61,14 @@ export function forEachChunk(
 ): void {
   const buf = new Uint32Array(CHUNK_WORDS + 8);
   const [k0, k1, s0, s1] = counter;
-  let lo = counter[4], hi = counter[5];
+  let lo = counter[4],
+    hi = counter[5];
   const phase = counter[6];
   for (let first = 0; first < nwords; first += CHUNK_WORDS) {
     const count = Math.min(CHUNK_WORDS, nwords - first);
     const nblocks = (phase + count + 3) >>> 2;
-    let blo = lo, bhi = hi;
+    let blo = lo,
+      bhi = hi;
     for (let b = 0; b < nblocks; b++) {
       philoxBlock(k0, k1, blo, bhi, s0, s1, buf, 4 * b);
       blo = (blo + 1) >>> 0;

@@ -26,7 +26,9 @@ export function checkNoiseShape(noiseShape: unknown, shape: readonly number[]): 
   if (noiseShape === undefined) return shape.slice();
   if (!Array.isArray(noiseShape)) throw typeError('noiseShape', 'an array of dimensions', noiseShape);
   if (noiseShape.length !== shape.length) {
-    throw new RangeError(`Expected noiseShape to have rank ${shape.length} like shape [${shape.join(', ')}] but received rank ${noiseShape.length}`);
+    throw new RangeError(
+      `Expected noiseShape to have rank ${shape.length} like shape [${shape.join(', ')}] but received rank ${noiseShape.length}`,
+    );
   }
   return noiseShape.map((d, i) => {
     if (d === null) return shape[i];
@@ -45,7 +47,9 @@ export const product = (dims: readonly number[]): number => dims.reduce((a, b) =
  * (dimensions of size 1 in factorShape are shared).
  */
 export function forEachBroadcastRun(
-  shape: readonly number[], factorShape: readonly number[], visit: (start: number, length: number, base: number, step: number) => void,
+  shape: readonly number[],
+  factorShape: readonly number[],
+  visit: (start: number, length: number, base: number, step: number) => void,
 ): void {
   const total = product(shape);
   if (total === 0) return;
@@ -71,7 +75,12 @@ export function forEachBroadcastRun(
 
 /** out = keep ? x * scale : 0, with a uint8 keep mask of `maskShape` broadcast over `shape`. */
 export function applyBroadcastMask(
-  out: Float32Array, x: Float32Array, shape: readonly number[], maskShape: readonly number[], keep: Uint8Array, scale: number,
+  out: Float32Array,
+  x: Float32Array,
+  shape: readonly number[],
+  maskShape: readonly number[],
+  keep: Uint8Array,
+  scale: number,
 ): void {
   const f = Math.fround(scale);
   forEachBroadcastRun(shape, maskShape, (start, length, base, step) => {
@@ -80,7 +89,13 @@ export function applyBroadcastMask(
 }
 
 /** out = x · factor (rounded to float32), with `factor` of `factorShape` broadcast over `shape`. */
-export function broadcastMultiply(out: Float32Array, x: Float32Array, shape: readonly number[], factorShape: readonly number[], factor: Float32Array): void {
+export function broadcastMultiply(
+  out: Float32Array,
+  x: Float32Array,
+  shape: readonly number[],
+  factorShape: readonly number[],
+  factor: Float32Array,
+): void {
   forEachBroadcastRun(shape, factorShape, (start, length, base, step) => {
     for (let j = 0; j < length; j++) out[start + j] = Math.fround(x[start + j] * factor[base + j * step]);
   });

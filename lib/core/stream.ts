@@ -34,9 +34,12 @@ export const toOffset = (name: string, v: unknown): bigint => toUInt(name, v, OF
 export function packCounter(seed: bigint, stream: bigint, offset: bigint): Uint32Array {
   const block = offset >> 2n;
   return new Uint32Array([
-    Number(seed & 0xffffffffn), Number(seed >> 32n),
-    Number(stream & 0xffffffffn), Number(stream >> 32n),
-    Number(block & 0xffffffffn), Number(block >> 32n),
+    Number(seed & 0xffffffffn),
+    Number(seed >> 32n),
+    Number(stream & 0xffffffffn),
+    Number(stream >> 32n),
+    Number(block & 0xffffffffn),
+    Number(block >> 32n),
     Number(offset & 3n),
   ]);
 }

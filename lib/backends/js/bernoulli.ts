@@ -11,7 +11,12 @@ function half(words: Uint32Array, start: number, j: number): number {
 }
 
 /** Calls keep(j, kept) for every element j < n of a Bernoulli call. */
-export function forEachDecision(counter: Uint32Array, n: number, threshold: number, keep: (j: number, kept: boolean) => void): void {
+export function forEachDecision(
+  counter: Uint32Array,
+  n: number,
+  threshold: number,
+  keep: (j: number, kept: boolean) => void,
+): void {
   forEachChunk(counter, Math.ceil(n / 2), (words, start, count, first) => {
     const end = Math.min(2 * count, n - 2 * first);
     for (let j = 0; j < end; j++) keep(2 * first + j, half(words, start, j) >= threshold);

@@ -8,7 +8,8 @@ export type BroadcastKernels = Pick<Backend, 'maskApply' | 'addScaledRows'>;
 
 export const broadcastKernels: BroadcastKernels = {
   maskApply(out, x, mask, repeat, inner, scale, fill) {
-    const s = f(scale), fl = f(fill);
+    const s = f(scale),
+      fl = f(fill);
     const block = repeat * inner;
     for (let i = 0; i < x.length; i++) {
       const m = mask === null || mask[Math.floor(i / block) * inner + (i % inner)];

@@ -12,13 +12,15 @@ export function mapStrides(c: number, h: number, w: number, channelsLast: boolea
 
 /** Calls visit(outIndex, windowStart) for every pooling window; window element (i, j) is at start + i·xh + j·xw. */
 export function forEachWindow(g: PoolGeometry, visit: (o: number, start: number, xh: number, xw: number) => void): void {
-  const oh = pooledSize(g.h, g.kh, g.sh), ow = pooledSize(g.w, g.kw, g.sw);
+  const oh = pooledSize(g.h, g.kh, g.sh),
+    ow = pooledSize(g.w, g.kw, g.sw);
   const [xn, xc, xh, xw] = mapStrides(g.c, g.h, g.w, g.channelsLast);
   const [yn, yc, yh, yw] = mapStrides(g.c, oh, ow, g.channelsLast);
   for (let n = 0; n < g.n; n++)
     for (let c = 0; c < g.c; c++)
       for (let y = 0; y < oh; y++)
-        for (let x = 0; x < ow; x++) visit(n * yn + c * yc + y * yh + x * yw, n * xn + c * xc + y * g.sh * xh + x * g.sw * xw, xh, xw);
+        for (let x = 0; x < ow; x++)
+          visit(n * yn + c * yc + y * yh + x * yw, n * xn + c * xc + y * g.sh * xh + x * g.sw * xw, xh, xw);
 }
 
 const kept = (keep: Uint32Array | null, i: number): boolean => keep === null || ((keep[i >>> 5] >>> (i & 31)) & 1) === 1;
@@ -29,7 +31,8 @@ export const convKernels: ConvKernels = {
   maxPool(out, x, keep, g, scale, argmax) {
     const s = f(scale);
     forEachWindow(g, (o, start, xh, xw) => {
-      let best = 0, arg = -1;
+      let best = 0,
+        arg = -1;
       for (let i = 0; i < g.kh; i++) {
         for (let j = 0; j < g.kw; j++) {
           const at = start + i * xh + j * xw;
@@ -65,7 +68,8 @@ export const convKernels: ConvKernels = {
   },
 
   dropBlockMask(mask, seeds, g) {
-    const th = g.h - g.size + 1, tw = g.w - g.size + 1;
+    const th = g.h - g.size + 1,
+      tw = g.w - g.size + 1;
     const [mn, mc, mh, mw] = mapStrides(g.c, g.h, g.w, g.channelsLast);
     const [tn, tc, tsh, tsw] = mapStrides(g.c, th, tw, g.channelsLast);
     mask.fill(1);
@@ -91,7 +95,8 @@ export const convKernels: ConvKernels = {
           continue;
         }
         const start = o * g.outerStride + i * g.innerStride;
-        let best = x[start], arg = start;
+        let best = x[start],
+          arg = start;
         for (let j = 1; j < g.count; j++) {
           const at = start + j * g.elemStride;
           if (x[at] > best) {
@@ -102,5 +107,5 @@ export const convKernels: ConvKernels = {
         out[p] = g.count === 0 ? -1 : arg;
       }
     }
-  }
+  },
 };

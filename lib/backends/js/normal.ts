@@ -20,7 +20,8 @@ function forEachGaussian(counter: Uint32Array, n: number, use: (j: number, z: nu
 
 export const normalKernels: Pick<Backend, 'normal' | 'gaussianNoise'> = {
   normal(out, counter, mean, std) {
-    const m = f(mean), s = f(std);
+    const m = f(mean),
+      s = f(std);
     forEachGaussian(counter, out.length, (j, z) => {
       out[j] = f(m + f(s * z));
     });

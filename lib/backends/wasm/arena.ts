@@ -46,7 +46,10 @@ export function createArena(k: ArenaExports): Arena {
   };
   reserve(heapPtr);
   return {
-    inPtr, outPtr, heapPtr, reserve,
+    inPtr,
+    outPtr,
+    heapPtr,
+    reserve,
     place(...bytes) {
       let at = heapPtr;
       const ptrs = bytes.map((b) => {

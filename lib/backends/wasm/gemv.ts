@@ -4,19 +4,34 @@ import type { Backend } from '../interface';
 import { Arena, SLACK } from './arena';
 
 export interface GemvExports {
-  maskedGemv(y: number, x: number, w: number, bias: number, batch: number, rows: number, din: number,
-    keep: number, keepStride: number, scale: number): void;
+  maskedGemv(
+    y: number,
+    x: number,
+    w: number,
+    bias: number,
+    batch: number,
+    rows: number,
+    din: number,
+    keep: number,
+    keepStride: number,
+    scale: number,
+  ): void;
 }
 
 export function wasmGemvKernels(k: GemvExports, arena: Arena): Pick<Backend, 'maskedGemv'> {
   return {
-        maskedGemv(y, x, W, biases, batch, rows, din, keep, keepStride, scale) {
+    maskedGemv(y, x, W, biases, batch, rows, din, keep, keepStride, scale) {
       // W goes in once; examples in groups whose x, biases, keep segments and y fit beside it
       const segWords = Math.ceil((rows * din) / 32);
       const per = 4 * din + 8 * rows + 4 * keepStride;
       const group = Math.max(1, Math.floor((1 << 24) / per));
-      const [wPtr, xPtr, bPtr, kPtr, yPtr] = arena.place(W.byteLength, 4 * group * din, 4 * group * rows,
-        4 * ((group - 1) * keepStride + segWords), 4 * group * rows + SLACK);
+      const [wPtr, xPtr, bPtr, kPtr, yPtr] = arena.place(
+        W.byteLength,
+        4 * group * din,
+        4 * group * rows,
+        4 * ((group - 1) * keepStride + segWords),
+        4 * group * rows + SLACK,
+      );
       arena.f32(wPtr, W.length).set(W);
       for (let b0 = 0; b0 < batch; b0 += group) {
         const n = Math.min(group, batch - b0);

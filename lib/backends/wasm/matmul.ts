@@ -4,17 +4,34 @@ import type { Backend } from '../interface';
 import { Arena, SLACK } from './arena';
 
 export interface MatmulExports {
-  matmul(c: number, a: number, b: number, bias: number, m: number, n: number, k: number,
-    transA: number, transB: number, accumulate: number, work: number): void;
+  matmul(
+    c: number,
+    a: number,
+    b: number,
+    bias: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    accumulate: number,
+    work: number,
+  ): void;
   matmulScratchBytes(): number;
   setMatmulMask(bits: number, scale: number): void;
 }
 
 export function wasmMatmulKernels(k: MatmulExports, arena: Arena): Pick<Backend, 'matmul'> {
   return {
-        matmul(c, a, b, bias, m, n, kk, transA, transB, accumulate, bKeep, bScale) {
-      const [work, aPtr, bPtr, biasPtr, keepPtr, cPtr] = arena.place(k.matmulScratchBytes(), a.byteLength, b.byteLength,
-        bias ? bias.byteLength : 0, bKeep ? bKeep.byteLength : 0, c.byteLength + SLACK);
+    matmul(c, a, b, bias, m, n, kk, transA, transB, accumulate, bKeep, bScale) {
+      const [work, aPtr, bPtr, biasPtr, keepPtr, cPtr] = arena.place(
+        k.matmulScratchBytes(),
+        a.byteLength,
+        b.byteLength,
+        bias ? bias.byteLength : 0,
+        bKeep ? bKeep.byteLength : 0,
+        c.byteLength + SLACK,
+      );
       arena.f32(aPtr, a.length).set(a);
       arena.f32(bPtr, b.length).set(b);
       if (bias) arena.f32(biasPtr, bias.length).set(bias);

@@ -14,7 +14,10 @@ function streamKernel(k: StreamExports, arena: Arena, kind: StreamKernelName): (
   const call = k[kind];
   const wordsPerChunk = kernelWords(kind, CHUNK);
   const at = (name: string): number => spec.args.indexOf(name);
-  const outAt = at('out'), xAt = at('x'), nAt = at('n'), counterAt = at('counter');
+  const outAt = at('out'),
+    xAt = at('x'),
+    nAt = at('n'),
+    counterAt = at('counter');
   // at most two scalars: a wasm export ignores arguments past its own, so both always go
   const [s0At, s1At] = spec.scalars.map(at);
   const { inPtr, outPtr } = arena;
@@ -22,7 +25,8 @@ function streamKernel(k: StreamExports, arena: Arena, kind: StreamKernelName): (
     const out = args[outAt] as Float32Array | Uint8Array | Uint32Array;
     const x = xAt >= 0 ? (args[xAt] as Float32Array) : null;
     const total = nAt >= 0 ? (args[nAt] as number) : (x ?? out).length;
-    const s0 = args[s0At] as number, s1 = args[s1At] as number;
+    const s0 = args[s0At] as number,
+      s1 = args[s1At] as number;
     arena.chunks(total, args[counterAt] as Uint32Array, wordsPerChunk, (n, first) => {
       if (x) {
         arena.f32(inPtr, n).set(x.subarray(first, first + n));
@@ -31,10 +35,18 @@ function streamKernel(k: StreamExports, arena: Arena, kind: StreamKernelName): (
         call(outPtr, n, s0, s1);
       }
       switch (spec.out) {
-        case 'f32': out.set(arena.f32(outPtr, n), first); break;
-        case 'u8': out.set(arena.u8(outPtr, n), first); break;
-        case 'u32': out.set(arena.u32(outPtr, n), first); break;
-        case 'bits': out.set(arena.u32(outPtr, Math.ceil(n / 32)), first / 32); break;
+        case 'f32':
+          out.set(arena.f32(outPtr, n), first);
+          break;
+        case 'u8':
+          out.set(arena.u8(outPtr, n), first);
+          break;
+        case 'u32':
+          out.set(arena.u32(outPtr, n), first);
+          break;
+        case 'bits':
+          out.set(arena.u32(outPtr, Math.ceil(n / 32)), first / 32);
+          break;
       }
     });
   };

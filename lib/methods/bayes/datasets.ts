@@ -46,9 +46,12 @@ export function twoMoons(n: number, options: TwoMoonsOptions): { x: Float32Array
   const g = new Generator(opts.seed as UInt64Like);
   const angle = uniform(count, { generator: g });
   const e = normal(2 * count, { generator: g });
-  const x = new Float32Array(2 * count), y = new Float32Array(2 * count), labels = new Uint8Array(count);
+  const x = new Float32Array(2 * count),
+    y = new Float32Array(2 * count),
+    labels = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
-    const a = Math.PI * angle[i], c = i % 2;
+    const a = Math.PI * angle[i],
+      c = i % 2;
     x[2 * i] = (c ? 1 - Math.cos(a) : Math.cos(a)) + noise * e[2 * i];
     x[2 * i + 1] = (c ? 0.5 - Math.sin(a) : Math.sin(a)) + noise * e[2 * i + 1];
     labels[i] = c;

@@ -108,13 +108,15 @@ function plan(forward: unknown, x: unknown, options: unknown): McPlan {
   const opts = checkOptions('options', options);
   if (typeof forward !== 'function') throw typeError('forward', 'a function (x, pass) => Float32Array', forward);
   const xs = checkArray('x', x, Float32Array);
-  if (opts.seed === undefined) throw new TypeError('Expected a seed for mcPredict (every pass is reproducible from it) but received undefined');
+  if (opts.seed === undefined)
+    throw new TypeError('Expected a seed for mcPredict (every pass is reproducible from it) but received undefined');
   const seed = toSeed('seed', opts.seed);
   const stream = opts.stream === undefined ? 0n : toStream('stream', opts.stream);
   const T = opts.samples === undefined ? 50 : checkCount('samples', opts.samples);
   if (T === 0) throw rangeError('samples', 'a positive integer', opts.samples);
   const B = opts.examples === undefined ? 1 : checkCount('examples', opts.examples);
-  if (B === 0 || xs.length % B !== 0) throw new RangeError(`Expected examples to divide x.length = ${xs.length} but received ${opts.examples}`);
+  if (B === 0 || xs.length % B !== 0)
+    throw new RangeError(`Expected examples to divide x.length = ${xs.length} but received ${opts.examples}`);
   const task = opts.task === undefined ? 'regression' : checkOneOf('task', opts.task, ['regression', 'classification'] as const);
   const tau = opts.tau === undefined ? Infinity : checkNumber('tau', opts.tau, Number.MIN_VALUE, Infinity);
   const per = opts.passesPerCall === undefined ? 1 : Math.min(T, Math.max(1, checkCount('passesPerCall', opts.passesPerCall)));
@@ -130,7 +132,15 @@ function* calls(p: McPlan, x: Float32Array): IterableIterator<{ input: Float32Ar
       input = new Float32Array(n * x.length);
       for (let i = 0; i < n; i++) input.set(x, i * x.length);
     }
-    yield { input, pass: { generator: new Generator(p.seed, { stream: (p.stream + BigInt(first)) % 2n ** 64n }), index: first, passes: n, mode: 'mc' } };
+    yield {
+      input,
+      pass: {
+        generator: new Generator(p.seed, { stream: (p.stream + BigInt(first)) % 2n ** 64n }),
+        index: first,
+        passes: n,
+        mode: 'mc',
+      },
+    };
   }
 }
 
@@ -140,16 +150,24 @@ class Passes {
   data = new Float32Array(0);
   constructor(private readonly p: McPlan) {}
   add(pass: McPass, y: unknown): void {
-    const { B, T } = this.p, n = pass.passes;
-    if (Object.prototype.toString.call(y) !== '[object Float32Array]' || (y as Float32Array).length === 0 || (y as Float32Array).length % (n * B) !== 0) {
-      throw new TypeError(`Expected forward to return a Float32Array of rows × outFeatures for ${n * B} rows but received ${ArrayBuffer.isView(y) ? `${y.constructor.name}(${(y as Float32Array).length})` : typeof y}`);
+    const { B, T } = this.p,
+      n = pass.passes;
+    if (
+      Object.prototype.toString.call(y) !== '[object Float32Array]' ||
+      (y as Float32Array).length === 0 ||
+      (y as Float32Array).length % (n * B) !== 0
+    ) {
+      throw new TypeError(
+        `Expected forward to return a Float32Array of rows × outFeatures for ${n * B} rows but received ${ArrayBuffer.isView(y) ? `${y.constructor.name}(${(y as Float32Array).length})` : typeof y}`,
+      );
     }
     const out = y as Float32Array;
     if (pass.index === 0) {
       this.K = out.length / (n * B);
       this.data = new Float32Array(T * B * this.K);
     }
-    if (out.length !== n * B * this.K) throw new RangeError(`Expected forward to return ${n * B * this.K} values for ${n} passes but received ${out.length}`);
+    if (out.length !== n * B * this.K)
+      throw new RangeError(`Expected forward to return ${n * B * this.K} values for ${n} passes but received ${out.length}`);
     this.data.set(out, pass.index * B * this.K);
   }
 }
@@ -172,8 +190,11 @@ export function mcPredict(forward: McForward, x: Float32Array, options: McPredic
  * `mcPredict` for a forward function that returns a Promise (for example one built on the async
  * method forms): the passes run one after another, and the event loop runs between them.
  */
-export async function mcPredictAsync(forward: (x: Float32Array, pass: McPass) => Float32Array | Promise<Float32Array>, x: Float32Array,
-  options: McPredictOptions): Promise<McPrediction> {
+export async function mcPredictAsync(
+  forward: (x: Float32Array, pass: McPass) => Float32Array | Promise<Float32Array>,
+  x: Float32Array,
+  options: McPredictOptions,
+): Promise<McPrediction> {
   const p = plan(forward, x, options);
   const passes = new Passes(p);
   for (const { input, pass } of calls(p, x)) passes.add(pass, await forward(input, pass));
@@ -184,19 +205,23 @@ function summarise(p: McPlan, collected: Passes): McPrediction {
   const { opts, T, B, task, tau } = p;
   const { K, data: passes } = collected;
   const BK = B * K;
-  const mean = new Float64Array(BK), second = new Float64Array(BK);
+  const mean = new Float64Array(BK),
+    second = new Float64Array(BK);
   const result: McPrediction = { passes, mean, variance: new Float64Array(BK) };
   if (task === 'regression') {
-    for (let t = 0; t < T; t++) for (let i = 0; i < BK; i++) {
+    for (let t = 0; t < T; t++)
+      for (let i = 0; i < BK; i++) {
         mean[i] += passes[t * BK + i] / T;
         second[i] += passes[t * BK + i] ** 2 / T;
       }
     for (let i = 0; i < BK; i++) result.variance[i] = 1 / tau + Math.max(0, second[i] - mean[i] ** 2);
     if (opts.targets !== undefined) {
       const y = checkArray('targets', opts.targets, Float32Array);
-      if (y.length !== BK) throw new RangeError(`Expected targets to hold examples × outFeatures = ${BK} values but received ${y.length}`);
+      if (y.length !== BK)
+        throw new RangeError(`Expected targets to hold examples × outFeatures = ${BK} values but received ${y.length}`);
       if (!Number.isFinite(tau)) throw new RangeError('Expected tau with targets: the log-likelihood needs the model precision');
-      const ll = new Float64Array(B), terms = new Float64Array(T);
+      const ll = new Float64Array(B),
+        terms = new Float64Array(T);
       for (let b = 0; b < B; b++) {
         for (let t = 0; t < T; t++) {
           let sq = 0;
@@ -212,11 +237,13 @@ function summarise(p: McPlan, collected: Passes): McPrediction {
     return result;
   }
   const prob = new Float64Array(K);
-  const expected = new Float64Array(B), votes = new Int32Array(BK);
+  const expected = new Float64Array(B),
+    votes = new Int32Array(BK);
   for (let t = 0; t < T; t++) {
     for (let b = 0; b < B; b++) {
       softmax(passes, t * BK + b * K, K, prob);
-      let h = 0, arg = 0;
+      let h = 0,
+        arg = 0;
       for (let j = 0; j < K; j++) {
         mean[b * K + j] += prob[j] / T;
         second[b * K + j] += prob[j] ** 2 / T;
@@ -227,9 +254,12 @@ function summarise(p: McPlan, collected: Passes): McPrediction {
       votes[b * K + arg]++;
     }
   }
-  const entropy = new Float64Array(B), mi = new Float64Array(B), ratio = new Float64Array(B);
+  const entropy = new Float64Array(B),
+    mi = new Float64Array(B),
+    ratio = new Float64Array(B);
   for (let b = 0; b < B; b++) {
-    let h = 0, modal = 0;
+    let h = 0,
+      modal = 0;
     for (let j = 0; j < K; j++) {
       h -= plogp(mean[b * K + j]);
       modal = Math.max(modal, votes[b * K + j]);

@@ -63,7 +63,8 @@ interface Layer {
   at?: StreamPosition;
 }
 
-const SELU_L = 1.0507009873554805, SELU_A = 1.6732632423543772;
+const SELU_L = 1.0507009873554805,
+  SELU_A = 1.6732632423543772;
 
 export class Mlp {
   readonly sizes: number[];
@@ -76,7 +77,8 @@ export class Mlp {
 
   constructor(options: MlpOptions) {
     const opts = checkOptions('options', options);
-    if (!Array.isArray(opts.sizes) || opts.sizes.length < 2) throw typeError('sizes', 'an array of at least two layer widths', opts.sizes);
+    if (!Array.isArray(opts.sizes) || opts.sizes.length < 2)
+      throw typeError('sizes', 'an array of at least two layer widths', opts.sizes);
     this.sizes = opts.sizes.map((s, i) => {
       const n = checkCount(`sizes[${i}]`, s);
       if (n === 0) throw rangeError(`sizes[${i}]`, 'a positive integer', s);
@@ -106,10 +108,18 @@ export class Mlp {
     return z > 0 ? SELU_L : SELU_L * SELU_A * Math.exp(z);
   }
 
-  private run(x: Float32Array, mode: Mode, gen: Generator | undefined, backend: BackendName | undefined, layers?: Layer[]): Float32Array {
+  private run(
+    x: Float32Array,
+    mode: Mode,
+    gen: Generator | undefined,
+    backend: BackendName | undefined,
+    layers?: Layer[],
+  ): Float32Array {
     let h: Float32Array = checkArray('x', x, Float32Array);
-    if (h.length % this.sizes[0] !== 0) throw new RangeError(`Expected x.length to be a multiple of ${this.sizes[0]} (input width) but received ${h.length}`);
-    const L = this.weights.length, stochastic = mode !== 'eval' && this.method !== 'none' && this.p > 0;
+    if (h.length % this.sizes[0] !== 0)
+      throw new RangeError(`Expected x.length to be a multiple of ${this.sizes[0]} (input width) but received ${h.length}`);
+    const L = this.weights.length,
+      stochastic = mode !== 'eval' && this.method !== 'none' && this.p > 0;
     if (stochastic && !gen) throw new TypeError(`Expected a generator or seed for mode '${mode}'`);
     for (let l = 0; l < L; l++) {
       const shape = { inFeatures: this.sizes[l], outFeatures: this.sizes[l + 1], backend };
@@ -117,7 +127,13 @@ export class Mlp {
       const layer: Layer = { input: h, pre: h };
       if (hidden && this.method === 'dropconnect' && stochastic) {
         layer.at = gen!.position();
-        layer.pre = dropConnect(h, this.weights[l], this.biases[l], { ...shape, p: this.p, scaling: 'inverted', mode, generator: gen });
+        layer.pre = dropConnect(h, this.weights[l], this.biases[l], {
+          ...shape,
+          p: this.p,
+          scaling: 'inverted',
+          mode,
+          generator: gen,
+        });
       } else {
         layer.pre = linear(h, this.weights[l], this.biases[l], shape);
       }
@@ -129,7 +145,12 @@ export class Mlp {
       if (stochastic && this.method !== 'dropconnect') {
         layer.at = gen!.position();
         const o = { p: this.p, mode, generator: gen, backend };
-        a = this.method === 'dropout' ? dropout(a, { ...o, out: a }) : this.method === 'gaussian' ? gaussianDropout(a, { ...o, out: a }) : alphaDropout(a, { ...o, out: a });
+        a =
+          this.method === 'dropout'
+            ? dropout(a, { ...o, out: a })
+            : this.method === 'gaussian'
+              ? gaussianDropout(a, { ...o, out: a })
+              : alphaDropout(a, { ...o, out: a });
       }
       layers?.push(layer);
       h = a;
@@ -141,7 +162,12 @@ export class Mlp {
   forward(x: Float32Array, options: MlpForwardOptions = {}): Float32Array {
     const opts = checkOptions('options', options);
     const mode = opts.mode === undefined ? 'eval' : checkOneOf('mode', opts.mode, ['train', 'eval', 'mc'] as const);
-    const gen = opts.generator instanceof Generator ? opts.generator : opts.seed !== undefined ? new Generator(opts.seed as UInt64Like) : undefined;
+    const gen =
+      opts.generator instanceof Generator
+        ? opts.generator
+        : opts.seed !== undefined
+          ? new Generator(opts.seed as UInt64Like)
+          : undefined;
     return this.run(x, mode, gen, opts.backend as BackendName | undefined);
   }
 
@@ -153,33 +179,46 @@ export class Mlp {
     const opts = checkOptions('options', options);
     checkArray('x', x, Float32Array);
     checkArray('y', y, Float32Array);
-    const din = this.sizes[0], dout = this.sizes[this.sizes.length - 1];
+    const din = this.sizes[0],
+      dout = this.sizes[this.sizes.length - 1];
     const n = x.length / din;
-    if (!Number.isInteger(n) || y.length !== n * dout) throw new RangeError(`Expected x [n, ${din}] and y [n, ${dout}] but received ${x.length} and ${y.length} values`);
+    if (!Number.isInteger(n) || y.length !== n * dout)
+      throw new RangeError(`Expected x [n, ${din}] and y [n, ${dout}] but received ${x.length} and ${y.length} values`);
     const epochs = opts.epochs === undefined ? 100 : checkCount('epochs', opts.epochs);
     const batch = opts.batchSize === undefined ? 32 : Math.max(1, checkCount('batchSize', opts.batchSize));
     const lr = opts.learningRate === undefined ? 0.01 : checkNumber('learningRate', opts.learningRate, 0);
     const lambda = opts.weightDecay === undefined ? 1e-4 : checkNumber('weightDecay', opts.weightDecay, 0);
-    const ce = (opts.loss === undefined ? 'mse' : checkOneOf('loss', opts.loss, ['mse', 'cross-entropy'] as const)) === 'cross-entropy';
+    const ce =
+      (opts.loss === undefined ? 'mse' : checkOneOf('loss', opts.loss, ['mse', 'cross-entropy'] as const)) === 'cross-entropy';
     if (opts.seed === undefined) throw new TypeError('Expected a seed for train (shuffles and masks) but received undefined');
     const gen = new Generator(opts.seed as UInt64Like);
     const params = [...this.weights, ...this.biases];
-    const m = params.map((p) => new Float32Array(p.length)), v = params.map((p) => new Float32Array(p.length));
+    const m = params.map((p) => new Float32Array(p.length)),
+      v = params.map((p) => new Float32Array(p.length));
     const backend = getBackend();
     const losses = new Float64Array(epochs);
     let step = 0;
     for (let e = 0; e < epochs; e++) {
-      const order = Array.from(uniform(n, { generator: gen }), (u, i) => [u, i]).sort((a, b) => a[0] - b[0]).map((a) => a[1]);
+      const order = Array.from(uniform(n, { generator: gen }), (u, i) => [u, i])
+        .sort((a, b) => a[0] - b[0])
+        .map((a) => a[1]);
       for (let s = 0; s < n; s += batch) {
-        const idx = order.slice(s, s + batch), B = idx.length;
-        const xb = new Float32Array(B * din), yb = new Float32Array(B * dout);
-        idx.forEach((r, i) => (xb.set(x.subarray(r * din, (r + 1) * din), i * din), yb.set(y.subarray(r * dout, (r + 1) * dout), i * dout)));
+        const idx = order.slice(s, s + batch),
+          B = idx.length;
+        const xb = new Float32Array(B * din),
+          yb = new Float32Array(B * dout);
+        idx.forEach(
+          (r, i) => (xb.set(x.subarray(r * din, (r + 1) * din), i * din), yb.set(y.subarray(r * dout, (r + 1) * dout), i * dout)),
+        );
         const { loss, grads } = this.lossAndGradients(xb, yb, ce, gen, backend);
         losses[e] += (loss * B) / n;
         step++;
         params.forEach((p, k) => {
-          const g = grads[k], mk = m[k], vk = v[k];
-          const c1 = 1 - 0.9 ** step, c2 = 1 - 0.999 ** step;
+          const g = grads[k],
+            mk = m[k],
+            vk = v[k];
+          const c1 = 1 - 0.9 ** step,
+            c2 = 1 - 0.999 ** step;
           for (let i = 0; i < p.length; i++) {
             const gi = g[i] + (k < this.weights.length ? lambda * p[i] : 0);
             mk[i] = 0.9 * mk[i] + 0.1 * gi;
@@ -193,15 +232,23 @@ export class Mlp {
   }
 
   /** Mean loss of one 'train' pass over a batch, and the gradients of weights then biases. */
-  private lossAndGradients(xb: Float32Array, yb: Float32Array, ce: boolean, gen: Generator, backend: ReturnType<typeof getBackend>): { loss: number; grads: Float32Array[] } {
-    const dout = this.sizes[this.sizes.length - 1], B = yb.length / dout;
+  private lossAndGradients(
+    xb: Float32Array,
+    yb: Float32Array,
+    ce: boolean,
+    gen: Generator,
+    backend: ReturnType<typeof getBackend>,
+  ): { loss: number; grads: Float32Array[] } {
+    const dout = this.sizes[this.sizes.length - 1],
+      B = yb.length / dout;
     const layers: Layer[] = [];
     const out = this.run(xb, 'train', gen, undefined, layers);
     const dz = new Float32Array(out.length);
     let loss = 0;
     for (let i = 0; i < B; i++) {
       if (ce) {
-        let max = -Infinity, sum = 0;
+        let max = -Infinity,
+          sum = 0;
         for (let j = 0; j < dout; j++) max = Math.max(max, out[i * dout + j]);
         for (let j = 0; j < dout; j++) sum += Math.exp(out[i * dout + j] - max);
         for (let j = 0; j < dout; j++) {
@@ -224,14 +271,20 @@ export class Mlp {
    * The mean loss of one 'train' pass on x, y (masks from `seed`) and its gradients with respect
    * to every weight and bias, without updating anything (what `train` does each step).
    */
-  gradients(x: Float32Array, y: Float32Array, options: { seed: UInt64Like; loss?: 'mse' | 'cross-entropy' }): { loss: number; dW: Float32Array[]; db: Float32Array[] } {
+  gradients(
+    x: Float32Array,
+    y: Float32Array,
+    options: { seed: UInt64Like; loss?: 'mse' | 'cross-entropy' },
+  ): { loss: number; dW: Float32Array[]; db: Float32Array[] } {
     const opts = checkOptions('options', options);
     checkArray('x', x, Float32Array);
     checkArray('y', y, Float32Array);
     if (opts.seed === undefined) throw new TypeError('Expected a seed for gradients (the dropout masks) but received undefined');
     const dout = this.sizes[this.sizes.length - 1];
-    if (y.length * this.sizes[0] !== x.length * dout) throw new RangeError(`Expected x [n, ${this.sizes[0]}] and y [n, ${dout}] but received ${x.length} and ${y.length} values`);
-    const ce = (opts.loss === undefined ? 'mse' : checkOneOf('loss', opts.loss, ['mse', 'cross-entropy'] as const)) === 'cross-entropy';
+    if (y.length * this.sizes[0] !== x.length * dout)
+      throw new RangeError(`Expected x [n, ${this.sizes[0]}] and y [n, ${dout}] but received ${x.length} and ${y.length} values`);
+    const ce =
+      (opts.loss === undefined ? 'mse' : checkOneOf('loss', opts.loss, ['mse', 'cross-entropy'] as const)) === 'cross-entropy';
     const { loss, grads } = this.lossAndGradients(x, y, ce, new Generator(opts.seed as UInt64Like), getBackend());
     const L = this.weights.length;
     return { loss, dW: grads.slice(0, L), db: grads.slice(L) };
@@ -240,16 +293,26 @@ export class Mlp {
   /** Gradients of weights then biases, from the output gradient dz and the layers of one 'train' run. */
   private backward(layers: Layer[], dzOut: Float32Array, backend: ReturnType<typeof getBackend>): Float32Array[] {
     const L = layers.length;
-    const dW: Float32Array[] = new Array(L), db: Float32Array[] = new Array(L);
+    const dW: Float32Array[] = new Array(L),
+      db: Float32Array[] = new Array(L);
     let dz = dzOut;
     for (let l = L - 1; l >= 0; l--) {
       const { input, at } = layers[l];
-      const din = this.sizes[l], dout = this.sizes[l + 1], B = input.length / din;
+      const din = this.sizes[l],
+        dout = this.sizes[l + 1],
+        B = input.length / din;
       const shape = { inFeatures: din, outFeatures: dout };
       let dh: Float32Array;
       if (at && this.method === 'dropconnect' && l + 1 < L) {
-        const g = dropConnectBackward(dz, input, this.weights[l], this.biases[l], { ...shape, p: this.p, scaling: 'inverted', ...at });
-        dW[l] = g.dW; db[l] = g.dbias!; dh = g.dx;
+        const g = dropConnectBackward(dz, input, this.weights[l], this.biases[l], {
+          ...shape,
+          p: this.p,
+          scaling: 'inverted',
+          ...at,
+        });
+        dW[l] = g.dW;
+        db[l] = g.dbias!;
+        dh = g.dx;
       } else {
         dW[l] = new Float32Array(dout * din);
         backend.matmul(dW[l], dz, input, null, dout, din, B, true, false, false);

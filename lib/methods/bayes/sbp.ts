@@ -45,8 +45,11 @@ const clip = (v: number): number => Math.min(5, Math.max(-20, v));
 
 function channels(mu: Float32Array, logSigma: Float32Array, a: number, b: number): Channel[] {
   return Array.from(mu, (m0, c) => {
-    const mu = clip(m0), ls = clip(logSigma[c]), sigma = Math.exp(ls);
-    const alpha = (a - mu) / sigma, beta = (b - mu) / sigma;
+    const mu = clip(m0),
+      ls = clip(logSigma[c]),
+      sigma = Math.exp(ls);
+    const alpha = (a - mu) / sigma,
+      beta = (b - mu) / sigma;
     return { mu, sigma, alpha, beta, z: phiDiff(alpha, beta), muClipped: mu !== m0, sigmaClipped: ls !== logSigma[c] };
   });
 }
@@ -59,16 +62,24 @@ function bounds(opts: Record<string, unknown>): [number, number] {
 }
 
 function params(mu: unknown, logSigma: unknown): [Float32Array, Float32Array] {
-  const m = checkArray('mu', mu, Float32Array), s = checkArray('logSigma', logSigma, Float32Array);
-  if (s.length !== m.length) throw new RangeError(`Expected logSigma.length to equal mu.length (${m.length}) but received ${s.length}`);
+  const m = checkArray('mu', mu, Float32Array),
+    s = checkArray('logSigma', logSigma, Float32Array);
+  if (s.length !== m.length)
+    throw new RangeError(`Expected logSigma.length to equal mu.length (${m.length}) but received ${s.length}`);
   return [m, s];
 }
 
 /** Per channel: E[θ], E[θ²] and SNR = E[θ]/sd(θ) of the truncated log-normal noise. */
-export function sbpStatistics(mu: Float32Array, logSigma: Float32Array, options: SbpBounds = {}): { mean: Float64Array; second: Float64Array; snr: Float64Array } {
+export function sbpStatistics(
+  mu: Float32Array,
+  logSigma: Float32Array,
+  options: SbpBounds = {},
+): { mean: Float64Array; second: Float64Array; snr: Float64Array } {
   const [a, b] = bounds(checkOptions('options', options));
   const ch = channels(...params(mu, logSigma), a, b);
-  const mean = new Float64Array(ch.length), second = new Float64Array(ch.length), snr = new Float64Array(ch.length);
+  const mean = new Float64Array(ch.length),
+    second = new Float64Array(ch.length),
+    snr = new Float64Array(ch.length);
   ch.forEach(({ mu: m, sigma: s, alpha, beta, z }, c) => {
     mean[c] = (Math.exp(m + (s * s) / 2) * phiDiff(alpha - s, beta - s)) / z;
     second[c] = (Math.exp(2 * m + 2 * s * s) * phiDiff(alpha - 2 * s, beta - 2 * s)) / z;
@@ -86,13 +97,24 @@ export function sbpSNR(mu: Float32Array, logSigma: Float32Array, options: SbpBou
  * KL(q(θ) ‖ p(θ)) per channel, truncated log-normal against the truncated log-uniform prior:
  * −log σ − log Z − (α φ(α) − β φ(β))/(2Z) + log(b − a) − ½ log(2πe), with its gradients.
  */
-export function sbpKL(mu: Float32Array, logSigma: Float32Array, options: SbpBounds = {}): { kl: Float64Array; dMu: Float64Array; dLogSigma: Float64Array } {
+export function sbpKL(
+  mu: Float32Array,
+  logSigma: Float32Array,
+  options: SbpBounds = {},
+): { kl: Float64Array; dMu: Float64Array; dLogSigma: Float64Array } {
   const [a, b] = bounds(checkOptions('options', options));
   const ch = channels(...params(mu, logSigma), a, b);
-  const kl = new Float64Array(ch.length), dMu = new Float64Array(ch.length), dLogSigma = new Float64Array(ch.length);
+  const kl = new Float64Array(ch.length),
+    dMu = new Float64Array(ch.length),
+    dLogSigma = new Float64Array(ch.length);
   const value = (m: number, ls: number): number => {
-    const s = Math.exp(ls), al = (a - m) / s, be = (b - m) / s, z = phiDiff(al, be);
-    return -ls - Math.log(z) - (al * phiPdf(al) - be * phiPdf(be)) / (2 * z) + Math.log(b - a) - 0.5 * Math.log(2 * Math.PI * Math.E);
+    const s = Math.exp(ls),
+      al = (a - m) / s,
+      be = (b - m) / s,
+      z = phiDiff(al, be);
+    return (
+      -ls - Math.log(z) - (al * phiPdf(al) - be * phiPdf(be)) / (2 * z) + Math.log(b - a) - 0.5 * Math.log(2 * Math.PI * Math.E)
+    );
   };
   ch.forEach((c, i) => {
     const ls = Math.log(c.sigma);
@@ -118,10 +140,13 @@ interface Plan {
 function plan(x: Float32Array, opts: Record<string, unknown>, mu: Float32Array): Plan {
   const { shape, layout } = checkConvShape(opts, x.length, null);
   const last = layout === 'NHWC';
-  const N = shape[0], C = last ? shape[shape.length - 1] : shape[1];
+  const N = shape[0],
+    C = last ? shape[shape.length - 1] : shape[1];
   if (C !== mu.length) throw new RangeError(`Expected one mu per channel (${C}) but received ${mu.length}`);
   const spatial = N * C === 0 ? 0 : x.length / (N * C);
-  const perExample = (opts.noise === undefined ? 'per-example' : checkOneOf('noise', opts.noise, ['per-example', 'per-batch'] as const)) === 'per-example';
+  const perExample =
+    (opts.noise === undefined ? 'per-example' : checkOneOf('noise', opts.noise, ['per-example', 'per-batch'] as const)) ===
+    'per-example';
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   const slot = last
     ? (i: number): [number, number] => [Math.floor(i / (spatial * C)), i % C]
@@ -131,14 +156,18 @@ function plan(x: Float32Array, opts: Record<string, unknown>, mu: Float32Array):
 
 /** θ per noise slot (n·C + c, or c per batch) from uniforms u, and what backward needs. */
 function sampleTheta(ch: Channel[], u: Float32Array, perExample: boolean, C: number, a: number, b: number) {
-  const theta = new Float64Array(u.length), s = new Float64Array(u.length), yClip = new Uint8Array(u.length), tClip = new Uint8Array(u.length);
+  const theta = new Float64Array(u.length),
+    s = new Float64Array(u.length),
+    yClip = new Uint8Array(u.length),
+    tClip = new Uint8Array(u.length);
   for (let k = 0; k < u.length; k++) {
     const c = ch[perExample ? k % C : k];
     const y0 = phiCdf(c.alpha) + u[k] * c.z;
     const y = Math.min(1 - 1e-5, Math.max(1e-5, y0));
     yClip[k] = y !== y0 ? 1 : 0;
     s[k] = probit(y);
-    const lt0 = c.mu + c.sigma * s[k], lt = Math.min(b, Math.max(a, lt0));
+    const lt0 = c.mu + c.sigma * s[k],
+      lt = Math.min(b, Math.max(a, lt0));
     tClip[k] = lt !== lt0 ? 1 : 0;
     theta[k] = Math.exp(lt);
   }
@@ -191,31 +220,44 @@ export function sbpNoise(x: Float32Array, mu: Float32Array, logSigma: Float32Arr
  * seed, stream and offset: dx = dy ⊙ θ, and dMu, dLogSigma through the inverse-CDF
  * reparameterisation (zero where a clamp is active).
  */
-export function sbpNoiseBackward(dy: Float32Array, x: Float32Array, mu: Float32Array, logSigma: Float32Array, options: SbpNoiseOptions): { dx: Float32Array; dMu: Float64Array; dLogSigma: Float64Array } {
+export function sbpNoiseBackward(
+  dy: Float32Array,
+  x: Float32Array,
+  mu: Float32Array,
+  logSigma: Float32Array,
+  options: SbpNoiseOptions,
+): { dx: Float32Array; dMu: Float64Array; dLogSigma: Float64Array } {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
   checkArray('x', x, Float32Array);
-  if (dy.length !== x.length) throw new RangeError(`Expected dy.length to equal x.length (${x.length}) but received ${dy.length}`);
-  if (opts.seed === undefined) throw new TypeError("Expected the forward call's seed (and stream, offset) for sbpNoiseBackward but received no seed");
+  if (dy.length !== x.length)
+    throw new RangeError(`Expected dy.length to equal x.length (${x.length}) but received ${dy.length}`);
+  if (opts.seed === undefined)
+    throw new TypeError("Expected the forward call's seed (and stream, offset) for sbpNoiseBackward but received no seed");
   const [m, ls] = params(mu, logSigma);
   const [a, b] = bounds(opts);
   const p = plan(x, opts, m);
   const ch = channels(m, ls, a, b);
   const { u } = drawUniforms(p, opts);
   const { theta, s, yClip, tClip } = sampleTheta(ch, u, p.perExample, p.C, a, b);
-  const dx = new Float32Array(x.length), dTheta = new Float64Array(theta.length);
+  const dx = new Float32Array(x.length),
+    dTheta = new Float64Array(theta.length);
   for (let i = 0; i < x.length; i++) {
-    const [n, c] = p.slot(i), k = p.perExample ? n * p.C + c : c;
+    const [n, c] = p.slot(i),
+      k = p.perExample ? n * p.C + c : c;
     dx[i] = dy[i] * theta[k];
     dTheta[k] += dy[i] * x[i];
   }
-  const dMu = new Float64Array(p.C), dLogSigma = new Float64Array(p.C);
+  const dMu = new Float64Array(p.C),
+    dLogSigma = new Float64Array(p.C);
   for (let k = 0; k < theta.length; k++) {
     if (tClip[k]) continue;
-    const c = p.perExample ? k % p.C : k, q = ch[c];
-    const g = dTheta[k] * theta[k];  // d/d log θ
+    const c = p.perExample ? k % p.C : k,
+      q = ch[c];
+    const g = dTheta[k] * theta[k]; // d/d log θ
     const ds = yClip[k] ? 0 : 1 / phiPdf(s[k]);
-    const dyda = phiPdf(q.alpha) * (1 - u[k]), dydb = phiPdf(q.beta) * u[k];
+    const dyda = phiPdf(q.alpha) * (1 - u[k]),
+      dydb = phiPdf(q.beta) * u[k];
     const dsdmu = ds * (dyda + dydb) * (-1 / q.sigma);
     const dsdsig = ds * (dyda * (-q.alpha / q.sigma) + dydb * (-q.beta / q.sigma));
     if (!q.muClipped) dMu[c] += g * (1 + q.sigma * dsdmu);

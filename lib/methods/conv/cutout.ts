@@ -56,7 +56,8 @@ export const uniformInt = (word: number, range: number): number => Math.floor((w
 
 function apply(x: Float32Array, xName: string, opts: Record<string, unknown>, fill: number): CutoutResult {
   const layout = checkLayout(opts.layout);
-  if (opts.shape === undefined) throw new TypeError('Expected shape ([C, H, W] or [N, C, H, W] in layout order) but received undefined');
+  if (opts.shape === undefined)
+    throw new TypeError('Expected shape ([C, H, W] or [N, C, H, W] in layout order) but received undefined');
   const raw = checkShape('shape', opts.shape, x.length);
   if (raw.length !== 3 && raw.length !== 4) throw rangeError('shape', 'rank 3 (one image) or 4 (a batch)', opts.shape);
   const shape = raw.length === 3 ? [1, ...raw] : raw;
@@ -65,7 +66,8 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>, fi
   const region = opts.region === undefined ? 'rectangle' : checkOneOf('region', opts.region, REGIONS);
   const holes = opts.holes === undefined ? 1 : checkCount('holes', opts.holes);
   const applyProb = opts.applyProb === undefined ? 1 : checkProbability('applyProb', opts.applyProb);
-  const padded = (opts.centerRange === undefined ? 'image' : checkOneOf('centerRange', opts.centerRange, CENTER_RANGES)) === 'padded';
+  const padded =
+    (opts.centerRange === undefined ? 'image' : checkOneOf('centerRange', opts.centerRange, CENTER_RANGES)) === 'padded';
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   const out = elementwiseOut(opts, x, xName);
   const draw = resolveDraw(opts);
@@ -77,8 +79,10 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>, fi
   const words = new Uint32Array(map.n * per);
   draw.backend.randomBits(words, draw.counter);
   draw.commit(streamWords.randomBits(words.length));
-  const oh = Math.floor(lh / 2), ow = Math.floor(lw / 2);
-  const rows = map.h + (padded ? 2 * oh : 0), cols = map.w + (padded ? 2 * ow : 0);
+  const oh = Math.floor(lh / 2),
+    ow = Math.floor(lw / 2);
+  const rows = map.h + (padded ? 2 * oh : 0),
+    cols = map.w + (padded ? 2 * ow : 0);
   // Pixel centres of an ellipse inscribed in the lh × lw box: ((y − yc)/(lh/2))² + ((x − xc)/(lw/2))² ≤ 1.
   const inside = (dy: number, dx: number): boolean => region === 'rectangle' || (dy / lh) ** 2 + (dx / lw) ** 2 <= 0.25;
   const f = Math.fround(fill);
@@ -92,7 +96,8 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>, fi
       centres[(n * holes + k) * 2] = cy;
       centres[(n * holes + k) * 2 + 1] = cx;
       if (!applied[n]) continue;
-      const top = cy - oh, left = cx - ow;
+      const top = cy - oh,
+        left = cx - ow;
       for (let y = Math.max(0, top); y < Math.min(map.h, top + lh); y++) {
         for (let xx = Math.max(0, left); xx < Math.min(map.w, left + lw); xx++) {
           if (!inside(y - top - (lh - 1) / 2, xx - left - (lw - 1) / 2)) continue;
@@ -127,6 +132,7 @@ export function cutout(image: Float32Array, options: CutoutOptions): CutoutResul
 export function cutoutBackward(dy: Float32Array, options: CutoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
-  if (opts.seed === undefined) throw new TypeError("Expected the forward call's seed (and stream, offset) for cutoutBackward but received no seed");
+  if (opts.seed === undefined)
+    throw new TypeError("Expected the forward call's seed (and stream, offset) for cutoutBackward but received no seed");
   return apply(dy, 'dy', opts, 0).image;
 }

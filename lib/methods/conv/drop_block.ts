@@ -4,7 +4,16 @@ import { BlockGeometry, streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
 import { ConvShapeOptions, checkFeatureMap } from './shape';
 import { MODES, Mode, elementwiseOut } from '../dense/dropout';
-import { checkArray, checkCount, checkNumber, checkOneOf, checkOptions, checkProbability, rangeError, typeError } from '../../core/errors';
+import {
+  checkArray,
+  checkCount,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkProbability,
+  rangeError,
+  typeError,
+} from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { scratchBytes } from '../../core/scratch';
 
@@ -91,7 +100,8 @@ export function dropBlock(x: Float32Array, options: DropBlockOptions): Float32Ar
 export function dropBlockBackward(dy: Float32Array, options: DropBlockOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
-  if (opts.seed === undefined) throw new TypeError("Expected the forward call's seed (and stream, offset) for dropBlockBackward but received no seed");
+  if (opts.seed === undefined)
+    throw new TypeError("Expected the forward call's seed (and stream, offset) for dropBlockBackward but received no seed");
   return apply(dy, 'dy', opts);
 }
 

@@ -3,7 +3,15 @@
 import { streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
 import { DROPOUT_SCALINGS, DropoutScaling, MODES, Mode } from '../dense/dropout';
-import { checkArray, checkCount, checkNoPartialOverlap, checkOneOf, checkOptions, checkProbability, rangeError } from '../../core/errors';
+import {
+  checkArray,
+  checkCount,
+  checkNoPartialOverlap,
+  checkOneOf,
+  checkOptions,
+  checkProbability,
+  rangeError,
+} from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { checkShape } from '../../core/shape';
 
@@ -41,7 +49,8 @@ function keepDecisions(batch: boolean, rows: number, t: number, draw: ReturnType
 /** The branch factor b/q (or b, or q) of every example for this call. */
 function branchFactors(opts: Record<string, unknown>, rows: number, draw: ReturnType<typeof resolveDraw>): Float32Array {
   const t = dropThreshold(opts.p as number);
-  const testTime = (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
+  const testTime =
+    (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
   const batch = perBatch(opts);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   const factors = new Float32Array(rows);
@@ -70,7 +79,8 @@ export function dropPath(x: Float32Array, branch: Float32Array, options: DropPat
   const opts = checkOptions('options', options);
   checkArray('x', x, Float32Array);
   checkArray('branch', branch, Float32Array);
-  if (branch.length !== x.length) throw new RangeError(`Expected branch.length to equal x.length (${x.length}) but received ${branch.length}`);
+  if (branch.length !== x.length)
+    throw new RangeError(`Expected branch.length to equal x.length (${x.length}) but received ${branch.length}`);
   checkProbability('p', opts.p);
   const rows = rowsOf(opts, x.length);
   let out: Float32Array;
@@ -95,7 +105,8 @@ export function dropPathBackward(dy: Float32Array, options: DropPathOptions): Fl
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
   checkProbability('p', opts.p);
-  if (opts.seed === undefined) throw new TypeError("Expected the forward call's seed (and stream, offset) for dropPathBackward but received no seed");
+  if (opts.seed === undefined)
+    throw new TypeError("Expected the forward call's seed (and stream, offset) for dropPathBackward but received no seed");
   const rows = rowsOf(opts, dy.length);
   const out = opts.out === undefined ? new Float32Array(dy.length) : checkArray('out', opts.out, Float32Array);
   if (out.length !== dy.length) throw new RangeError(`Expected out.length to be ${dy.length} but received ${out.length}`);
@@ -115,7 +126,8 @@ export function dropPathKeep(options: DropPathOptions): Uint8Array {
   const opts = checkOptions('options', options);
   checkProbability('p', opts.p);
   const batch = perBatch(opts);
-  if (opts.shape === undefined) throw new TypeError('Expected shape (its first dimension is the batch) for dropPathKeep but received undefined');
+  if (opts.shape === undefined)
+    throw new TypeError('Expected shape (its first dimension is the batch) for dropPathKeep but received undefined');
   const shape = opts.shape as unknown[];
   const rows = checkCount('shape[0]', Array.isArray(shape) ? shape[0] : undefined);
   return keepDecisions(batch, rows, dropThreshold(opts.p as number), resolveDraw(opts));

@@ -44,13 +44,16 @@ function planes(map: FeatureMap, channel: boolean): PlaneGeometry {
 function apply(x: Float32Array, xName: string, source: Float32Array, opts: Record<string, unknown>, draw: Draw): Float32Array {
   const map = checkFeatureMap(opts, x.length);
   const t = dropThreshold(opts.p === undefined ? 0.1 : checkProbability('p', opts.p));
-  const channel = (opts.granularity === undefined ? 'feature' : checkOneOf('granularity', opts.granularity, GRANULARITIES)) === 'channel';
+  const channel =
+    (opts.granularity === undefined ? 'feature' : checkOneOf('granularity', opts.granularity, GRANULARITIES)) === 'channel';
   const [kh, kw] = checkPair('kernel', opts.kernel, [1, 1]);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   const span = channel ? map.c : map.h * map.w;
   const pe = t / 65536;
   if (pe * kh * kw >= span && x.length > 0) {
-    throw new RangeError(`Expected p·kh·kw < ${channel ? 'C' : 'H·W'} (${span}) so that the scale 1/(1 − p·kh·kw/${span}) is finite, but p·kh·kw = ${pe * kh * kw}`);
+    throw new RangeError(
+      `Expected p·kh·kw < ${channel ? 'C' : 'H·W'} (${span}) so that the scale 1/(1 − p·kh·kw/${span}) is finite, but p·kh·kw = ${pe * kh * kw}`,
+    );
   }
   const out = elementwiseOut(opts, x, xName);
   if (mode === 'eval') {
@@ -61,20 +64,23 @@ function apply(x: Float32Array, xName: string, source: Float32Array, opts: Recor
   const decisions = g.outer * g.inner;
   const keep = new Uint8Array(decisions);
   draw.backend.bernoulliU8(keep, draw.counter, t);
-  for (let i = 0; i < decisions; i++) keep[i] ^= 1;  // selected = not kept: probability p
+  for (let i = 0; i < decisions; i++) keep[i] ^= 1; // selected = not kept: probability p
   const argmax = new Int32Array(decisions);
   if (x.length > 0) draw.backend.argmaxPlanes(argmax, source, keep, g);
   const scale = Math.fround(1 / (1 - (pe * kh * kw) / span));
   if (x.length > 0) draw.backend.maskApply(out, x, null, 1, 1, scale, 0);
-  const top = Math.floor(kh / 2), left = Math.floor(kw / 2);
+  const top = Math.floor(kh / 2),
+    left = Math.floor(kw / 2);
   for (const at of argmax) {
     if (at < 0) continue;
-    const n = Math.floor(at / map.sn), rest = at - n * map.sn;
+    const n = Math.floor(at / map.sn),
+      rest = at - n * map.sn;
     const [c, y, xx] = map.channelsLast
       ? [rest % map.c, Math.floor(rest / map.sh), Math.floor(rest / map.c) % map.w]
       : [Math.floor(rest / map.sc), Math.floor((rest % map.sc) / map.w), rest % map.w];
     for (let i = Math.max(0, y - top); i < Math.min(map.h, y - top + kh); i++) {
-      for (let j = Math.max(0, xx - left); j < Math.min(map.w, xx - left + kw); j++) out[n * map.sn + c * map.sc + i * map.sh + j * map.sw] = 0;
+      for (let j = Math.max(0, xx - left); j < Math.min(map.w, xx - left + kw); j++)
+        out[n * map.sn + c * map.sc + i * map.sh + j * map.sw] = 0;
     }
   }
   draw.commit(streamWords.bernoulli(decisions));
@@ -103,7 +109,9 @@ export function maxDropBackward(dy: Float32Array, x: Float32Array, options: MaxD
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
   checkArray('x', x, Float32Array);
-  if (dy.length !== x.length) throw new RangeError(`Expected dy.length to equal x.length (${x.length}) but received ${dy.length}`);
-  if (opts.seed === undefined) throw new TypeError("Expected the forward call's seed (and stream, offset) for maxDropBackward but received no seed");
+  if (dy.length !== x.length)
+    throw new RangeError(`Expected dy.length to equal x.length (${x.length}) but received ${dy.length}`);
+  if (opts.seed === undefined)
+    throw new TypeError("Expected the forward call's seed (and stream, offset) for maxDropBackward but received no seed");
   return apply(dy, 'dy', x, opts, resolveDraw(opts));
 }

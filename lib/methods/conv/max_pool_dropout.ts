@@ -54,7 +54,13 @@ function resolve(opts: Record<string, unknown>, length: number): Resolved {
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   const inference = opts.inference === undefined ? 'weighted' : checkOneOf('inference', opts.inference, POOL_INFERENCES);
   const g = { n: map.n, c: map.c, h: map.h, w: map.w, kh, kw, sh, sw, channelsLast: map.channelsLast };
-  return { g, t: dropThreshold(p), mode, inference, outLength: map.n * map.c * pooledSize(map.h, kh, sh) * pooledSize(map.w, kw, sw) };
+  return {
+    g,
+    t: dropThreshold(p),
+    mode,
+    inference,
+    outLength: map.n * map.c * pooledSize(map.h, kh, sh) * pooledSize(map.w, kw, sw),
+  };
 }
 
 /** The storage shape of the pooled map for these options (same layout as the input). */
@@ -82,7 +88,8 @@ function outArray(opts: Record<string, unknown>, length: number, x: Float32Array
   const out = checkArray('out', opts.out, Float32Array);
   if (out.length !== length) throw new RangeError(`Expected out.length to be ${length} but received ${out.length}`);
   checkNoPartialOverlap('out', out, xName, x);
-  if (out.buffer === x.buffer && out.byteOffset === x.byteOffset && length > 0) throw new RangeError(`Expected out not to overlap ${xName}`);
+  if (out.buffer === x.buffer && out.byteOffset === x.byteOffset && length > 0)
+    throw new RangeError(`Expected out not to overlap ${xName}`);
   return out;
 }
 
@@ -144,7 +151,8 @@ export function maxPoolDropoutBackward(dy: Float32Array, x: Float32Array, option
   checkArray('dy', dy, Float32Array);
   checkArray('x', x, Float32Array);
   const r = resolve(opts, x.length);
-  if (dy.length !== r.outLength) throw new RangeError(`Expected dy.length to be ${r.outLength} (the pooled map) but received ${dy.length}`);
+  if (dy.length !== r.outLength)
+    throw new RangeError(`Expected dy.length to be ${r.outLength} (the pooled map) but received ${dy.length}`);
   if (r.mode !== 'eval' && opts.seed === undefined) {
     throw new TypeError("Expected the forward call's seed (and stream, offset) for maxPoolDropoutBackward but received no seed");
   }

@@ -36,13 +36,22 @@ export function checkLayout(value: unknown): ConvLayout {
 }
 
 /** Shape, layout and length of a tensor with channels and `spatial` spatial dims (null: any number ≥ 1). */
-export function checkConvShape(opts: Record<string, unknown>, length: number, spatial: number | null): { shape: number[]; layout: ConvLayout } {
-  if (opts.shape === undefined) throw new TypeError('Expected shape (the tensor\'s dimensions in layout order) but received undefined');
+export function checkConvShape(
+  opts: Record<string, unknown>,
+  length: number,
+  spatial: number | null,
+): { shape: number[]; layout: ConvLayout } {
+  if (opts.shape === undefined)
+    throw new TypeError("Expected shape (the tensor's dimensions in layout order) but received undefined");
   const shape = checkShape('shape', opts.shape, length);
   const layout = checkLayout(opts.layout);
   const order = layout === 'NCHW' ? '[N, C, H, W]' : '[N, H, W, C]';
   if (spatial === null ? shape.length < 3 : shape.length !== spatial + 2) {
-    throw rangeError('shape', spatial === null ? `rank ≥ 3 ([N, C, ...spatial] or [N, ...spatial, C])` : `rank ${spatial + 2} (${order})`, opts.shape);
+    throw rangeError(
+      'shape',
+      spatial === null ? `rank ≥ 3 ([N, C, ...spatial] or [N, ...spatial, C])` : `rank ${spatial + 2} (${order})`,
+      opts.shape,
+    );
   }
   return { shape, layout };
 }
@@ -73,7 +82,8 @@ export function checkPair(name: string, value: unknown, fallback?: readonly [num
   if (!Array.isArray(pair) || pair.length !== 2) throw typeError(name, 'a positive integer or [rows, cols]', value);
   pair.forEach((v, i) => {
     if (typeof v !== 'number') throw typeError(`${name}[${i}]`, 'a positive integer', v);
-    if (!Number.isInteger(v) || v < 1) throw rangeError(typeof value === 'number' ? name : `${name}[${i}]`, 'a positive integer', v);
+    if (!Number.isInteger(v) || v < 1)
+      throw rangeError(typeof value === 'number' ? name : `${name}[${i}]`, 'a positive integer', v);
   });
   return [pair[0], pair[1]];
 }

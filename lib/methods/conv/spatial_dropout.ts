@@ -19,12 +19,13 @@ export interface SpatialDropoutOptions extends StreamOptions, ConvShapeOptions {
 
 function apply(x: Float32Array, xName: string, opts: Record<string, unknown>): Float32Array {
   const { shape, layout } = checkConvShape(opts, x.length, null);
-  const t = dropThreshold(opts.p === undefined ? 0.5 : opts.p as number);
+  const t = dropThreshold(opts.p === undefined ? 0.5 : (opts.p as number));
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   const out = elementwiseOut(opts, x, xName);
   const draw = resolveDraw(opts);
   const channelsLast = layout === 'NHWC';
-  const n = shape[0], c = channelsLast ? shape[shape.length - 1] : shape[1];
+  const n = shape[0],
+    c = channelsLast ? shape[shape.length - 1] : shape[1];
   const maps = n * c;
   if (mode === 'eval') {
     if (out !== x) out.set(x);
@@ -60,4 +61,3 @@ export function spatialDropoutBackward(dy: Float32Array, options: SpatialDropout
   }
   return apply(dy, 'dy', opts);
 }
-

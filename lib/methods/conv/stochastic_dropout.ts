@@ -10,8 +10,7 @@ import { advanceCounter } from '../../core/stream';
 
 /** The distribution of the per-pass drop rate. The article's "μ = 0.02, σ² = 0.05" is { normal, mean 0.02, std 0.05 } (the authors' code passes a std). */
 export type RateDistribution =
-  | { distribution: 'normal'; mean: number; std: number }
-  | { distribution: 'uniform'; low: number; high: number };
+  { distribution: 'normal'; mean: number; std: number } | { distribution: 'uniform'; low: number; high: number };
 
 /** Options of `stochasticDropout`, `stochasticDropoutBackward` and `stochasticDropoutRate`. */
 export interface StochasticDropoutOptions extends ElementwiseOptions {
@@ -40,8 +39,10 @@ function checkRate(value: unknown): RateDistribution {
   if (value === undefined) return { distribution: 'uniform', low: 0, high: 0.5 };
   const r = checkOptions('rate', value);
   const kind = checkOneOf('rate.distribution', r.distribution, ['normal', 'uniform'] as const);
-  if (kind === 'normal') return { distribution: 'normal', mean: checkNumber('rate.mean', r.mean), std: checkNumber('rate.std', r.std, 0) };
-  const low = checkProbability('rate.low', r.low), high = checkProbability('rate.high', r.high);
+  if (kind === 'normal')
+    return { distribution: 'normal', mean: checkNumber('rate.mean', r.mean), std: checkNumber('rate.std', r.std, 0) };
+  const low = checkProbability('rate.low', r.low),
+    high = checkProbability('rate.high', r.high);
   if (high < low) throw new RangeError(`Expected rate.high >= rate.low but received low ${low}, high ${high}`);
   return { distribution: 'uniform', low, high };
 }
@@ -51,15 +52,15 @@ function drawRate(opts: Record<string, unknown>, draw: Draw): StochasticDropoutD
   const layerProb = opts.layerProb === undefined ? 1 : checkProbability('layerProb', opts.layerProb);
   const maxRate = opts.maxRate === undefined ? 0.7 : checkProbability('maxRate', opts.maxRate);
   const header = new Float32Array(4);
-  draw.backend.normal(header.subarray(0, 2), draw.counter, 0, 1);  // words 0, 1: z
-  draw.backend.uniform(header.subarray(2, 4), advanceCounter(draw.counter, 2));  // word 2: layer decision
+  draw.backend.normal(header.subarray(0, 2), draw.counter, 0, 1); // words 0, 1: z
+  draw.backend.uniform(header.subarray(2, 4), advanceCounter(draw.counter, 2)); // word 2: layer decision
   let r: number;
   if (dist.distribution === 'normal') {
     r = dist.mean + dist.std * header[0];
-    if (r < 0) r = dist.mean === 0 ? -r : 0;  // the reference code's rule
+    if (r < 0) r = dist.mean === 0 ? -r : 0; // the reference code's rule
   } else {
     const u = new Float32Array(1);
-    draw.backend.uniform(u, draw.counter);  // word 0 again: r = a + (b − a)·u
+    draw.backend.uniform(u, draw.counter); // word 0 again: r = a + (b − a)·u
     r = dist.low + (dist.high - dist.low) * u[0];
   }
   const applied = header[2] < layerProb;
@@ -112,7 +113,8 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>): F
  */
 export function stochasticDropout(x: Float32Array, options: StochasticDropoutOptions = {}): Float32Array {
   const opts = checkOptions('options', options);
-  if (opts.rate !== undefined && (opts.rate === null || typeof opts.rate !== 'object')) throw typeError('rate', 'a rate distribution object', opts.rate);
+  if (opts.rate !== undefined && (opts.rate === null || typeof opts.rate !== 'object'))
+    throw typeError('rate', 'a rate distribution object', opts.rate);
   return apply(checkArray('x', x, Float32Array), 'x', opts);
 }
 
@@ -120,6 +122,9 @@ export function stochasticDropout(x: Float32Array, options: StochasticDropoutOpt
 export function stochasticDropoutBackward(dy: Float32Array, options: StochasticDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
-  if (opts.seed === undefined) throw new TypeError("Expected the forward call's seed (and stream, offset) for stochasticDropoutBackward but received no seed");
+  if (opts.seed === undefined)
+    throw new TypeError(
+      "Expected the forward call's seed (and stream, offset) for stochasticDropoutBackward but received no seed",
+    );
   return apply(dy, 'dy', opts);
 }

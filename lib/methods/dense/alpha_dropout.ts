@@ -41,11 +41,18 @@ function apply(x: Float32Array, opts: Record<string, unknown>, backward: boolean
   const keep = new Uint8Array(n);
   draw.backend.bernoulliU8(keep, draw.counter, dropThreshold(p));
   const dropped = q === 0 ? 0 : Math.fround(a * ALPHA_PRIME + b);
-  const af = Math.fround(a), bf = Math.fround(b);
+  const af = Math.fround(a),
+    bf = Math.fround(b);
   forEachBroadcastRun(shape, noiseShape, (start, length, base, step) => {
     for (let j = 0; j < length; j++) {
       const kept = keep[base + j * step];
-      out[start + j] = backward ? (kept ? Math.fround(af * x[start + j]) : 0) : kept ? Math.fround(Math.fround(af * x[start + j]) + bf) : dropped;
+      out[start + j] = backward
+        ? kept
+          ? Math.fround(af * x[start + j])
+          : 0
+        : kept
+          ? Math.fround(Math.fround(af * x[start + j]) + bf)
+          : dropped;
     }
   });
   draw.commit(streamWords.bernoulli(n));
@@ -68,13 +75,19 @@ export function featureAlphaDropout(x: Float32Array, options: AlphaDropoutOption
   checkArray('x', x, Float32Array);
   const shape = checkShape('shape', opts.shape, x.length);
   if (shape.length < 2) throw rangeError('shape', 'at least two dimensions [N, C, …]', opts.shape);
-  return apply(x, opts, false, shape.map((d, i) => (i < 2 ? d : 1)));
+  return apply(
+    x,
+    opts,
+    false,
+    shape.map((d, i) => (i < 2 ? d : 1)),
+  );
 }
 
 /** The gradient of `alphaDropout` (and of `featureAlphaDropout` with its noiseShape): dx = a·dy ⊙ m. */
 export function alphaDropoutBackward(dy: Float32Array, options: AlphaDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
-  if (opts.seed === undefined) throw new TypeError("Expected the forward call's seed (and stream, offset) for alphaDropoutBackward but received no seed");
+  if (opts.seed === undefined)
+    throw new TypeError("Expected the forward call's seed (and stream, offset) for alphaDropoutBackward but received no seed");
   return apply(dy, opts, true);
 }

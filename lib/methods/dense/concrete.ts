@@ -106,9 +106,15 @@ export function concreteDropout(x: Float32Array, pLogit: number, options: Concre
  * Backward of the relaxed (train) Concrete dropout with u regenerated: dx = dy ⊙ (1 − z̃)/(1 − p)
  * and dpLogit = Σ dy ⊙ ∂x̃/∂p · p(1 − p), with ∂z̃/∂p = z̃(1 − z̃)/t · (1/(p + eps) + 1/(1 − p + eps)).
  */
-export function concreteDropoutBackward(dy: Float32Array, x: Float32Array, pLogit: number, options: ConcreteDropoutOptions): { dx: Float32Array; dpLogit: number } {
+export function concreteDropoutBackward(
+  dy: Float32Array,
+  x: Float32Array,
+  pLogit: number,
+  options: ConcreteDropoutOptions,
+): { dx: Float32Array; dpLogit: number } {
   const opts = checkOptions('options', options);
-  if (opts.seed === undefined) throw new TypeError("Expected the forward call's seed (and stream, offset) for concreteDropoutBackward but received no seed");
+  if (opts.seed === undefined)
+    throw new TypeError("Expected the forward call's seed (and stream, offset) for concreteDropoutBackward but received no seed");
   checkArray('dy', dy, Float32Array);
   checkArray('x', x, Float32Array);
   if (dy.length !== x.length) throw new RangeError(`Expected dy.length to be ${x.length} but received ${dy.length}`);
@@ -141,7 +147,11 @@ export interface ConcreteRegularizerOptions {
  * The Concrete dropout regulariser R = wr · ΣW² / (1 − p) + dr · K · (p log p + (1 − p) log(1 − p))
  * with p = sigm(pLogit), and its gradients in W and pLogit.
  */
-export function concreteRegularizer(W: Float32Array, pLogit: number, options: ConcreteRegularizerOptions): { value: number; dW: Float32Array; dpLogit: number } {
+export function concreteRegularizer(
+  W: Float32Array,
+  pLogit: number,
+  options: ConcreteRegularizerOptions,
+): { value: number; dW: Float32Array; dpLogit: number } {
   const opts = checkOptions('options', options);
   checkArray('W', W, Float32Array);
   const wr = checkNumber('weightRegularizer', opts.weightRegularizer, 0);

@@ -53,19 +53,36 @@ function plan(opts: Record<string, unknown>, x: unknown, W: unknown, bias: unkno
   const q = 1 - t / 65536;
   const scaling = opts.scaling === undefined ? 'none' : checkOneOf('scaling', opts.scaling, SCALINGS);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
-  if (opts.perExample !== undefined && typeof opts.perExample !== 'boolean') throw new TypeError('Expected a boolean for perExample');
+  if (opts.perExample !== undefined && typeof opts.perExample !== 'boolean')
+    throw new TypeError('Expected a boolean for perExample');
   const segments = opts.perExample === false ? 1 : shapes.batch;
   const scale = scaling === 'inverted' ? (t === 65536 ? 0 : Math.fround(65536 / (65536 - t))) : 1;
   const weightWords = Math.ceil((shapes.dout * shapes.din) / 2);
   const draw = resolveDraw(opts);
   return {
-    ...shapes, t, q, scale, segments, mode, backend: draw.backend, counter: draw.counter, commit: draw.commit,
-    weightWords, words: segments * (weightWords + Math.ceil(shapes.dout / 2)),
+    ...shapes,
+    t,
+    q,
+    scale,
+    segments,
+    mode,
+    backend: draw.backend,
+    counter: draw.counter,
+    commit: draw.commit,
+    weightWords,
+    words: segments * (weightWords + Math.ceil(shapes.dout / 2)),
   };
 }
 
 /** Masked weights (and bias) of segment s, into wm / bm. */
-function maskSegment(pl: Plan, s: number, W: Float32Array, bias: Float32Array | null, wm: Float32Array, bm: Float32Array | null): void {
+function maskSegment(
+  pl: Plan,
+  s: number,
+  W: Float32Array,
+  bias: Float32Array | null,
+  wm: Float32Array,
+  bm: Float32Array | null,
+): void {
   pl.backend.dropout(wm, W, advanceCounter(pl.counter, s * pl.weightWords), pl.t, pl.scale);
   if (bias && bm) {
     const at = pl.segments * pl.weightWords + s * Math.ceil(pl.dout / 2);
@@ -78,7 +95,12 @@ function maskSegment(pl: Plan, s: number, W: Float32Array, bias: Float32Array | 
  * weight and bias (one per example by default). x [batch, inFeatures], W [outFeatures, inFeatures].
  * Consumes S·(ceil(Dout·Din/2) + ceil(Dout/2)) words (S = batch, or 1 with perExample: false).
  */
-export function dropConnect(x: Float32Array, W: Float32Array, bias: Float32Array | null, options: DropConnectOptions): Float32Array {
+export function dropConnect(
+  x: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+  options: DropConnectOptions,
+): Float32Array {
   const opts = checkOptions('options', options);
   const pl = plan(opts, x, W, bias);
   const { batch, din, dout, backend } = pl;
@@ -112,10 +134,25 @@ export function dropConnect(x: Float32Array, W: Float32Array, bias: Float32Array
     for (let b0 = 0; b0 < batch; b0 += group) {
       const n = Math.min(group, batch - b0);
       for (let b = 0; b < n; b++) {
-        backend.bernoulliBits(keep.subarray(b * segWords, (b + 1) * segWords), W.length, advanceCounter(pl.counter, (b0 + b) * pl.weightWords), pl.t);
+        backend.bernoulliBits(
+          keep.subarray(b * segWords, (b + 1) * segWords),
+          W.length,
+          advanceCounter(pl.counter, (b0 + b) * pl.weightWords),
+          pl.t,
+        );
       }
-      backend.maskedGemv(y.subarray(b0 * dout, (b0 + n) * dout), x.subarray(b0 * din, (b0 + n) * din), W,
-        biases ? biases.subarray(b0 * dout, (b0 + n) * dout) : null, n, dout, din, keep, segWords, pl.scale);
+      backend.maskedGemv(
+        y.subarray(b0 * dout, (b0 + n) * dout),
+        x.subarray(b0 * din, (b0 + n) * din),
+        W,
+        biases ? biases.subarray(b0 * dout, (b0 + n) * dout) : null,
+        n,
+        dout,
+        din,
+        keep,
+        segWords,
+        pl.scale,
+      );
     }
   }
   pl.commit(pl.words);
@@ -134,15 +171,24 @@ export interface DropConnectGradients {
  * the forward masks from the same position: dx_b = (M_b ⊙ W)ᵀ dy_b, dW = Σ_b M_b ⊙ (dy_b x_bᵀ),
  * dbias = Σ_b m_b ⊙ dy_b (each times the scale of 'inverted'). Pass the forward call's options.
  */
-export function dropConnectBackward(dy: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null,
-  options: DropConnectOptions): DropConnectGradients {
+export function dropConnectBackward(
+  dy: Float32Array,
+  x: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+  options: DropConnectOptions,
+): DropConnectGradients {
   const opts = checkOptions('options', options);
-  if (opts.seed === undefined) throw new TypeError("Expected the forward call's seed (and stream, offset) for dropConnectBackward but received no seed");
+  if (opts.seed === undefined)
+    throw new TypeError("Expected the forward call's seed (and stream, offset) for dropConnectBackward but received no seed");
   const pl = plan({ ...opts, out: undefined }, x, W, bias);
   const { batch, din, dout, backend } = pl;
   const dys = checkArray('dy', dy, Float32Array);
-  if (dys.length !== batch * dout) throw new RangeError(`Expected dy to hold batch * outFeatures = ${batch * dout} values but received ${dys.length}`);
-  const dx = new Float32Array(batch * din), dW = new Float32Array(dout * din), dbias = bias ? new Float32Array(dout) : null;
+  if (dys.length !== batch * dout)
+    throw new RangeError(`Expected dy to hold batch * outFeatures = ${batch * dout} values but received ${dys.length}`);
+  const dx = new Float32Array(batch * din),
+    dW = new Float32Array(dout * din),
+    dbias = bias ? new Float32Array(dout) : null;
   if (pl.mode === 'eval') {
     const s = pl.scale === 1 ? pl.q : 1;
     backend.matmul(dx, dys, W, null, batch, din, dout, false, false, false);
@@ -159,7 +205,8 @@ export function dropConnectBackward(dy: Float32Array, x: Float32Array, W: Float3
   const segments = pl.segments;
   for (let s = 0; s < segments; s++) {
     const rows = segments === 1 ? batch : 1;
-    const dyS = dys.subarray(s * dout, (s + rows) * dout), xS = x.subarray(s * din, (s + rows) * din);
+    const dyS = dys.subarray(s * dout, (s + rows) * dout),
+      xS = x.subarray(s * din, (s + rows) * din);
     maskSegment(pl, s, W, ones, wm, bm);
     backend.matmul(dx.subarray(s * din, (s + rows) * din), dyS, wm, null, rows, din, dout, false, false, false);
     backend.matmul(outer, dyS, xS, null, dout, din, rows, true, false, false);
@@ -205,8 +252,12 @@ export interface DropConnectInferenceOptions extends StreamOptions, DenseShapeOp
  * v = (1−q)/q · (…)); returns r = (1/Z) Σ_z a(u_z). Example b's ε use the words
  * [o + b·Wz, o + (b+1)·Wz), Wz = 2·ceil(Dout·Z / 2), element (j, z) = j·Z + z.
  */
-export function dropConnectInference(x: Float32Array, W: Float32Array, bias: Float32Array | null,
-  options: DropConnectInferenceOptions): Float32Array {
+export function dropConnectInference(
+  x: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+  options: DropConnectInferenceOptions,
+): Float32Array {
   const opts = checkOptions('options', options);
   const { batch, din, dout } = denseShapes(opts, x, W, bias);
   const p = opts.p === undefined ? 0.5 : checkProbability('p', opts.p);
@@ -227,7 +278,8 @@ export function dropConnectInference(x: Float32Array, W: Float32Array, bias: Flo
     return out;
   }
   const varScale = inverted ? (q === 0 ? 0 : (1 - q) / q) : q * (1 - q);
-  const w2 = W.map((w) => w * w), x2 = x.map((v) => v * v);
+  const w2 = W.map((w) => w * w),
+    x2 = x.map((v) => v * v);
   const b2 = bias ? bias.map((v) => v * v) : null;
   const v = new Float32Array(batch * dout);
   backend.matmul(v, x2, w2, b2, batch, dout, din, false, true, false);
@@ -236,7 +288,8 @@ export function dropConnectInference(x: Float32Array, W: Float32Array, bias: Flo
   for (let b = 0; b < batch; b++) {
     backend.normal(eps, advanceCounter(draw.counter, b * perExample), 0, 1);
     for (let j = 0; j < dout; j++) {
-      const m = meanScale * mu[b * dout + j], sd = Math.sqrt(Math.max(0, varScale * v[b * dout + j]));
+      const m = meanScale * mu[b * dout + j],
+        sd = Math.sqrt(Math.max(0, varScale * v[b * dout + j]));
       let sum = 0;
       for (let z = 0; z < Z; z++) sum += act(m + sd * eps[j * Z + z]);
       out[b * dout + j] = sum / Z;

@@ -65,7 +65,8 @@ function applyDropout(x: Float32Array, xName: string, opts: Record<string, unkno
   const shape = checkShape('shape', opts.shape, x.length);
   const noiseShape = checkNoiseShape(opts.noiseShape, shape);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
-  const testTime = (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
+  const testTime =
+    (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
   const out = elementwiseOut(opts, x, xName);
   const draw = resolveDraw(opts);
   if (mode === 'eval') {

@@ -31,11 +31,18 @@ interface Moments {
 
 const square = (a: Float32Array): Float32Array => a.map((e) => e * e);
 
-function moments(opts: Record<string, unknown>, x: Float32Array, W: Float32Array, bias: Float32Array | null, backend: Backend): Moments {
+function moments(
+  opts: Record<string, unknown>,
+  x: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+  backend: Backend,
+): Moments {
   const { batch, din, dout } = denseShapes(opts, x, W, bias);
   const p = opts.p === undefined ? 0.5 : checkProbability('p', opts.p);
   const q = 1 - dropThreshold(p) / 65536;
-  const mu = new Float32Array(batch * dout), v = new Float32Array(batch * dout);
+  const mu = new Float32Array(batch * dout),
+    v = new Float32Array(batch * dout);
   backend.matmul(mu, x, W, null, batch, dout, din, false, true, false);
   backend.matmul(v, square(x), square(W), null, batch, dout, din, false, true, false);
   for (let e = 0; e < mu.length; e++) {
@@ -49,7 +56,12 @@ function moments(opts: Record<string, unknown>, x: Float32Array, W: Float32Array
  * Fast dropout, sampled: u = μ + sqrt(v)·ε with μ = q·Wx + b, v = q(1−q)·(W⊙W)(x⊙x) and one
  * ε ~ N(0, 1) per (example, unit): element b·Dout + j of the normal stream (2·ceil(n/2) words).
  */
-export function fastDropout(x: Float32Array, W: Float32Array, bias: Float32Array | null, options: FastDropoutOptions): Float32Array {
+export function fastDropout(
+  x: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+  options: FastDropoutOptions,
+): Float32Array {
   const opts = checkOptions('options', options);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   const draw = resolveDraw(opts);
@@ -66,23 +78,32 @@ export function fastDropout(x: Float32Array, W: Float32Array, bias: Float32Array
  * Backward of the sampled fast dropout by reparameterisation (ε regenerated): dμ = du,
  * dv = du·ε / (2·sqrt(v + 1e−12)), chained through μ = q·Wx + b and v = q(1−q)·(W⊙W)(x⊙x).
  */
-export function fastDropoutBackward(du: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null,
-  options: FastDropoutOptions): { dx: Float32Array; dW: Float32Array; dbias: Float32Array | null } {
+export function fastDropoutBackward(
+  du: Float32Array,
+  x: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+  options: FastDropoutOptions,
+): { dx: Float32Array; dW: Float32Array; dbias: Float32Array | null } {
   const opts = checkOptions('options', options);
-  if (opts.seed === undefined) throw new TypeError("Expected the forward call's seed (and stream, offset) for fastDropoutBackward but received no seed");
+  if (opts.seed === undefined)
+    throw new TypeError("Expected the forward call's seed (and stream, offset) for fastDropoutBackward but received no seed");
   const draw = resolveDraw(opts);
   const m = moments(opts, x, W, bias, draw.backend);
   const { batch, din, dout, q, backend } = m;
   checkArray('du', du, Float32Array);
-  if (du.length !== batch * dout) throw new RangeError(`Expected du to hold batch * outFeatures = ${batch * dout} values but received ${du.length}`);
+  if (du.length !== batch * dout)
+    throw new RangeError(`Expected du to hold batch * outFeatures = ${batch * dout} values but received ${du.length}`);
   const eps = new Float32Array(batch * dout);
   backend.normal(eps, draw.counter, 0, 1);
-  const dmu = new Float32Array(batch * dout), dv = new Float32Array(batch * dout);
+  const dmu = new Float32Array(batch * dout),
+    dv = new Float32Array(batch * dout);
   for (let e = 0; e < dv.length; e++) {
     dmu[e] = q * du[e];
     dv[e] = (q * (1 - q) * du[e] * eps[e]) / (2 * Math.sqrt(m.v[e] + 1e-12));
   }
-  const dx = new Float32Array(batch * din), dW = new Float32Array(dout * din);
+  const dx = new Float32Array(batch * din),
+    dW = new Float32Array(dout * din);
   const tmp = new Float32Array(Math.max(batch * din, dout * din));
   backend.matmul(dx, dmu, W, null, batch, din, dout, false, false, false);
   backend.matmul(dW, dmu, x, null, dout, din, batch, true, false, false);
@@ -105,16 +126,23 @@ export function fastDropoutBackward(du: Float32Array, x: Float32Array, W: Float3
  * Moment propagation for stacked fast-dropout layers: given inputs with mean μx and variance vx,
  * returns μ = q·W μx + b and v = (W⊙W)(q·vx + q(1−q)·μx²) (no sampling, no randomness).
  */
-export function fastDropoutMoments(meanX: Float32Array, varX: Float32Array, W: Float32Array, bias: Float32Array | null,
-  options: Omit<FastDropoutOptions, 'mode' | 'out'>): { mean: Float32Array; variance: Float32Array } {
+export function fastDropoutMoments(
+  meanX: Float32Array,
+  varX: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+  options: Omit<FastDropoutOptions, 'mode' | 'out'>,
+): { mean: Float32Array; variance: Float32Array } {
   const opts = checkOptions('options', options);
   const { batch, din, dout } = denseShapes(opts, meanX, W, bias);
   checkArray('varX', varX, Float32Array);
-  if (varX.length !== meanX.length) throw new RangeError(`Expected varX.length to be ${meanX.length} but received ${varX.length}`);
+  if (varX.length !== meanX.length)
+    throw new RangeError(`Expected varX.length to be ${meanX.length} but received ${varX.length}`);
   const p = opts.p === undefined ? 0.5 : checkProbability('p', opts.p);
   const q = 1 - dropThreshold(p) / 65536;
   const backend = getBackend(opts.backend, opts.threads);
-  const mean = new Float32Array(batch * dout), variance = new Float32Array(batch * dout);
+  const mean = new Float32Array(batch * dout),
+    variance = new Float32Array(batch * dout);
   backend.matmul(mean, meanX, W, null, batch, dout, din, false, true, false);
   for (let e = 0; e < mean.length; e++) mean[e] = q * mean[e] + (bias ? bias[e % dout] : 0);
   const inner = meanX.map((mx, i) => q * varX[i] + q * (1 - q) * mx * mx);
@@ -126,7 +154,9 @@ const SQRT2PI = Math.sqrt(2 * Math.PI);
 /** Standard normal CDF Φ (Abramowitz–Stegun 7.1.26 via erf; |error| < 1.5e−7). */
 export function normalCdf(z: number): number {
   const t = 1 / (1 + (0.3275911 * Math.abs(z)) / Math.SQRT2);
-  const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-(z * z) / 2);
+  const erf =
+    1 -
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-(z * z) / 2);
   return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
@@ -134,18 +164,29 @@ export function normalCdf(z: number): number {
  * Exact ReLU moments of u ~ N(μ, v): with k = μ/√v, E[relu u] = μΦ(k) + √v φ(k) and
  * E[(relu u)²] = (μ² + v)Φ(k) + μ√v φ(k). Also the probit approximation of E[sigm(u)].
  */
-export function gaussianActivationMoments(mean: Float32Array, variance: Float32Array): { reluMean: Float32Array; reluSecond: Float32Array; sigmoidMean: Float32Array } {
+export function gaussianActivationMoments(
+  mean: Float32Array,
+  variance: Float32Array,
+): { reluMean: Float32Array; reluSecond: Float32Array; sigmoidMean: Float32Array } {
   checkArray('mean', mean, Float32Array);
   checkArray('variance', variance, Float32Array);
-  if (variance.length !== mean.length) throw new RangeError(`Expected variance.length to be ${mean.length} but received ${variance.length}`);
-  const n = mean.length, reluMean = new Float32Array(n), reluSecond = new Float32Array(n), sigmoidMean = new Float32Array(n);
+  if (variance.length !== mean.length)
+    throw new RangeError(`Expected variance.length to be ${mean.length} but received ${variance.length}`);
+  const n = mean.length,
+    reluMean = new Float32Array(n),
+    reluSecond = new Float32Array(n),
+    sigmoidMean = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const mu = mean[i], v = Math.max(variance[i], 0), s = Math.sqrt(v);
+    const mu = mean[i],
+      v = Math.max(variance[i], 0),
+      s = Math.sqrt(v);
     if (s === 0) {
       reluMean[i] = Math.max(mu, 0);
       reluSecond[i] = mu > 0 ? mu * mu : 0;
     } else {
-      const k = mu / s, cdf = normalCdf(k), pdf = Math.exp(-(k * k) / 2) / SQRT2PI;
+      const k = mu / s,
+        cdf = normalCdf(k),
+        pdf = Math.exp(-(k * k) / 2) / SQRT2PI;
       reluMean[i] = mu * cdf + s * pdf;
       reluSecond[i] = (mu * mu + v) * cdf + mu * s * pdf;
     }

@@ -54,6 +54,7 @@ export function gaussianDropout(x: Float32Array, options: GaussianDropoutOptions
 export function gaussianDropoutBackward(dy: Float32Array, options: GaussianDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
-  if (opts.seed === undefined) throw new TypeError("Expected the forward call's seed (and stream, offset) for gaussianDropoutBackward but received no seed");
+  if (opts.seed === undefined)
+    throw new TypeError("Expected the forward call's seed (and stream, offset) for gaussianDropoutBackward but received no seed");
   return apply(dy, opts);
 }

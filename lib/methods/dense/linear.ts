@@ -39,8 +39,10 @@ export function denseShapes(opts: Record<string, unknown>, x: unknown, W: unknow
   const dout = feature('outFeatures', opts.outFeatures);
   const xs = checkArray('x', x, Float32Array);
   const ws = checkArray('W', W, Float32Array);
-  if (ws.length !== din * dout) throw new RangeError(`Expected W to hold outFeatures * inFeatures = ${dout * din} values but received ${ws.length}`);
-  if (xs.length % din !== 0) throw new RangeError(`Expected x.length to be a multiple of inFeatures = ${din} but received ${xs.length}`);
+  if (ws.length !== din * dout)
+    throw new RangeError(`Expected W to hold outFeatures * inFeatures = ${dout * din} values but received ${ws.length}`);
+  if (xs.length % din !== 0)
+    throw new RangeError(`Expected x.length to be a multiple of inFeatures = ${din} but received ${xs.length}`);
   if (bias !== null && bias !== undefined) {
     const bs = checkArray('bias', bias, Float32Array);
     if (bs.length !== dout) throw new RangeError(`Expected bias to hold outFeatures = ${dout} values but received ${bs.length}`);
@@ -49,7 +51,11 @@ export function denseShapes(opts: Record<string, unknown>, x: unknown, W: unknow
 }
 
 /** The output array of a dense call: `out` checked, or a new one. */
-export function denseOut(opts: Record<string, unknown>, length: number, inputs: Record<string, ArrayBufferView | null | undefined>): Float32Array {
+export function denseOut(
+  opts: Record<string, unknown>,
+  length: number,
+  inputs: Record<string, ArrayBufferView | null | undefined>,
+): Float32Array {
   if (opts.out === undefined) return new Float32Array(length);
   const out = checkArray('out', opts.out, Float32Array);
   if (out.length !== length) throw new RangeError(`Expected out.length to be ${length} but received ${out.length}`);
@@ -75,15 +81,28 @@ export function linear(x: Float32Array, W: Float32Array, bias: Float32Array | nu
  * like the sync form, so the result has the same bits), on wasm in a worker thread. x, W and bias
  * are copied when the call starts; with `out` the result is copied into it at the end.
  */
-export function linearAsync(x: Float32Array, W: Float32Array, bias: Float32Array | null, options: LinearOptions): Promise<Float32Array> {
+export function linearAsync(
+  x: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+  options: LinearOptions,
+): Promise<Float32Array> {
   const opts = checkOptions('options', options);
   const { batch, din, dout } = denseShapes(opts, x, W, bias); // bad arguments throw now, as in the sync form
   const out = opts.out === undefined ? undefined : denseOut(opts, batch * dout, { x, W, bias });
   return productAsync(getBackend(opts.backend, opts.threads), x, W, bias ?? null, batch, din, dout, out);
 }
 
-async function productAsync(backend: Backend, x: Float32Array, W: Float32Array, bias: Float32Array | null,
-  batch: number, din: number, dout: number, out: Float32Array | undefined): Promise<Float32Array> {
+async function productAsync(
+  backend: Backend,
+  x: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+  batch: number,
+  din: number,
+  dout: number,
+  out: Float32Array | undefined,
+): Promise<Float32Array> {
   let y: Float32Array;
   if (backend.matmulAsync) {
     y = await backend.matmulAsync(x, W, bias, batch, dout, din, false, true);

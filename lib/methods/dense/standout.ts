@@ -52,7 +52,12 @@ interface Pass {
  * mask, with a per-element threshold. π comes from JavaScript's exp on every backend, so the
  * decisions are identical across backends.
  */
-function run(opts: Record<string, unknown>, x: Float32Array, W: Float32Array, bias: Float32Array | null): Pass & { batch: number; din: number; dout: number; mode: Mode; commit(w: number): void } {
+function run(
+  opts: Record<string, unknown>,
+  x: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+): Pass & { batch: number; din: number; dout: number; mode: Mode; commit(w: number): void } {
   const shapes = denseShapes(opts, x, W, bias);
   const alpha = opts.alpha === undefined ? 1 : checkNumber('alpha', opts.alpha);
   const beta = opts.beta === undefined ? 0 : checkNumber('beta', opts.beta);
@@ -94,17 +99,25 @@ export function standout(x: Float32Array, W: Float32Array, bias: Float32Array | 
  * Standout backward: the sampled m is a constant (no gradient through π), ds = dy ⊙ m ⊙ g'(s)
  * ('eval': π ⊙ g'(s)), then dx = ds·W, dW = dsᵀ·x, dbias = Σ_b ds.
  */
-export function standoutBackward(dy: Float32Array, x: Float32Array, W: Float32Array, bias: Float32Array | null,
-  options: StandoutOptions): { dx: Float32Array; dW: Float32Array; dbias: Float32Array | null } {
+export function standoutBackward(
+  dy: Float32Array,
+  x: Float32Array,
+  W: Float32Array,
+  bias: Float32Array | null,
+  options: StandoutOptions,
+): { dx: Float32Array; dW: Float32Array; dbias: Float32Array | null } {
   const opts = checkOptions('options', options);
-  if (opts.seed === undefined && opts.mode !== 'eval') throw new TypeError("Expected the forward call's seed (and stream, offset) for standoutBackward but received no seed");
+  if (opts.seed === undefined && opts.mode !== 'eval')
+    throw new TypeError("Expected the forward call's seed (and stream, offset) for standoutBackward but received no seed");
   const r = run(opts, x, W, bias);
   checkArray('dy', dy, Float32Array);
-  if (dy.length !== r.s.length) throw new RangeError(`Expected dy to hold batch * outFeatures = ${r.s.length} values but received ${dy.length}`);
+  if (dy.length !== r.s.length)
+    throw new RangeError(`Expected dy to hold batch * outFeatures = ${r.s.length} values but received ${dy.length}`);
   const dg = DG[r.g];
   const ds = new Float32Array(r.s.length);
   for (let e = 0; e < ds.length; e++) ds[e] = dy[e] * (r.keep ? r.keep[e] : r.keepProb[e]) * dg(r.s[e]);
-  const dx = new Float32Array(r.batch * r.din), dW = new Float32Array(r.dout * r.din);
+  const dx = new Float32Array(r.batch * r.din),
+    dW = new Float32Array(r.dout * r.din);
   r.backend.matmul(dx, ds, W, null, r.batch, r.din, r.dout, false, false, false);
   r.backend.matmul(dW, ds, x, null, r.dout, r.din, r.batch, true, false, false);
   let dbias: Float32Array | null = null;

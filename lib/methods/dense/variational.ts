@@ -42,18 +42,41 @@ interface Layer {
   backend: Backend;
 }
 
-function layer(opts: Record<string, unknown>, A: Float32Array, theta: Float32Array, logAlpha: Float32Array, bias: Float32Array | null, backend: Backend): Layer {
+function layer(
+  opts: Record<string, unknown>,
+  A: Float32Array,
+  theta: Float32Array,
+  logAlpha: Float32Array,
+  bias: Float32Array | null,
+  backend: Backend,
+): Layer {
   const { batch, din, dout } = denseShapes(opts, A, theta, bias);
   const granularity = opts.granularity === undefined ? 'weight' : checkOneOf('granularity', opts.granularity, GRANULARITIES);
   checkArray('logAlpha', logAlpha, Float32Array);
   const expected = granularity === 'weight' ? dout * din : granularity === 'input' ? din : 1;
-  if (logAlpha.length !== expected) throw new RangeError(`Expected logAlpha to hold ${expected} values for granularity '${granularity}' but received ${logAlpha.length}`);
+  if (logAlpha.length !== expected)
+    throw new RangeError(
+      `Expected logAlpha to hold ${expected} values for granularity '${granularity}' but received ${logAlpha.length}`,
+    );
   const at = alphaIndex(granularity, din);
   const alphaTheta2 = new Float32Array(dout * din);
-  for (let j = 0; j < dout; j++) for (let i = 0; i < din; i++) alphaTheta2[j * din + i] = Math.exp(logAlpha[at(j, i)]) * theta[j * din + i] ** 2;
-  const gamma = new Float32Array(batch * dout), delta = new Float32Array(batch * dout);
+  for (let j = 0; j < dout; j++)
+    for (let i = 0; i < din; i++) alphaTheta2[j * din + i] = Math.exp(logAlpha[at(j, i)]) * theta[j * din + i] ** 2;
+  const gamma = new Float32Array(batch * dout),
+    delta = new Float32Array(batch * dout);
   backend.matmul(gamma, A, theta, bias, batch, dout, din, false, true, false);
-  backend.matmul(delta, A.map((a) => a * a), alphaTheta2, null, batch, dout, din, false, true, false);
+  backend.matmul(
+    delta,
+    A.map((a) => a * a),
+    alphaTheta2,
+    null,
+    batch,
+    dout,
+    din,
+    false,
+    true,
+    false,
+  );
   return { batch, din, dout, granularity, alphaTheta2, gamma, delta, backend };
 }
 
@@ -61,8 +84,13 @@ function layer(opts: Record<string, unknown>, A: Float32Array, theta: Float32Arr
  * Variational dense layer (LRT): γ = Aθᵀ + b, δ = (A⊙A)(α⊙θ⊙θ)ᵀ, B = γ + sqrt(δ)⊙E with
  * E ~ N(0, 1) one per (example, unit), element b·Dout + j of the normal stream.
  */
-export function variationalDense(A: Float32Array, theta: Float32Array, logAlpha: Float32Array, bias: Float32Array | null,
-  options: VariationalDenseOptions): Float32Array {
+export function variationalDense(
+  A: Float32Array,
+  theta: Float32Array,
+  logAlpha: Float32Array,
+  bias: Float32Array | null,
+  options: VariationalDenseOptions,
+): Float32Array {
   const opts = checkOptions('options', options);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   const draw = resolveDraw(opts);
@@ -79,32 +107,57 @@ export function variationalDense(A: Float32Array, theta: Float32Array, logAlpha:
  * Backward of `variationalDense` (train), E regenerated: dγ = dB, dδ = dB⊙E / (2·sqrt(δ + 1e−8)),
  * chained to A, θ, log α (summed over each α group) and bias.
  */
-export function variationalDenseBackward(dB: Float32Array, A: Float32Array, theta: Float32Array, logAlpha: Float32Array,
-  bias: Float32Array | null, options: VariationalDenseOptions): { dA: Float32Array; dTheta: Float32Array; dLogAlpha: Float32Array; dbias: Float32Array | null } {
+export function variationalDenseBackward(
+  dB: Float32Array,
+  A: Float32Array,
+  theta: Float32Array,
+  logAlpha: Float32Array,
+  bias: Float32Array | null,
+  options: VariationalDenseOptions,
+): { dA: Float32Array; dTheta: Float32Array; dLogAlpha: Float32Array; dbias: Float32Array | null } {
   const opts = checkOptions('options', options);
-  if (opts.seed === undefined) throw new TypeError("Expected the forward call's seed (and stream, offset) for variationalDenseBackward but received no seed");
+  if (opts.seed === undefined)
+    throw new TypeError(
+      "Expected the forward call's seed (and stream, offset) for variationalDenseBackward but received no seed",
+    );
   const draw = resolveDraw(opts);
   const l = layer(opts, A, theta, logAlpha, bias, draw.backend);
   const { batch, din, dout, backend } = l;
   checkArray('dB', dB, Float32Array);
-  if (dB.length !== batch * dout) throw new RangeError(`Expected dB to hold batch * outFeatures = ${batch * dout} values but received ${dB.length}`);
+  if (dB.length !== batch * dout)
+    throw new RangeError(`Expected dB to hold batch * outFeatures = ${batch * dout} values but received ${dB.length}`);
   const eps = new Float32Array(batch * dout);
   backend.normal(eps, draw.counter, 0, 1);
   const dDelta = dB.map((g, e) => (g * eps[e]) / (2 * Math.sqrt(l.delta[e] + 1e-8)));
-  const dA = new Float32Array(batch * din), dTheta = new Float32Array(dout * din), tmpA = new Float32Array(batch * din), g2 = new Float32Array(dout * din);
+  const dA = new Float32Array(batch * din),
+    dTheta = new Float32Array(dout * din),
+    tmpA = new Float32Array(batch * din),
+    g2 = new Float32Array(dout * din);
   backend.matmul(dA, dB, theta, null, batch, din, dout, false, false, false);
   backend.matmul(tmpA, dDelta, l.alphaTheta2, null, batch, din, dout, false, false, false);
   for (let i = 0; i < dA.length; i++) dA[i] += 2 * A[i] * tmpA[i];
   backend.matmul(dTheta, dB, A, null, dout, din, batch, true, false, false);
-  backend.matmul(g2, dDelta, A.map((a) => a * a), null, dout, din, batch, true, false, false); // dL/d(αθ²)
+  backend.matmul(
+    g2,
+    dDelta,
+    A.map((a) => a * a),
+    null,
+    dout,
+    din,
+    batch,
+    true,
+    false,
+    false,
+  ); // dL/d(αθ²)
   const dLogAlpha = new Float32Array(logAlpha.length);
   const at = alphaIndex(l.granularity, din);
-  for (let j = 0; j < dout; j++) for (let i = 0; i < din; i++) {
-    const w = j * din + i;
-    const alpha = Math.exp(logAlpha[at(j, i)]);
-    dTheta[w] += 2 * alpha * theta[w] * g2[w];
-    dLogAlpha[at(j, i)] += l.alphaTheta2[w] * g2[w];
-  }
+  for (let j = 0; j < dout; j++)
+    for (let i = 0; i < din; i++) {
+      const w = j * din + i;
+      const alpha = Math.exp(logAlpha[at(j, i)]);
+      dTheta[w] += 2 * alpha * theta[w] * g2[w];
+      dLogAlpha[at(j, i)] += l.alphaTheta2[w] * g2[w];
+    }
   let dbias: Float32Array | null = null;
   if (bias) {
     dbias = new Float32Array(dout);
@@ -123,7 +176,8 @@ export function variationalKL(logAlpha: Float32Array, weightsPerAlpha = 1): { kl
   let kl = 0;
   const dLogAlpha = new Float32Array(logAlpha.length);
   for (let i = 0; i < logAlpha.length; i++) {
-    const la = logAlpha[i], a = Math.exp(la);
+    const la = logAlpha[i],
+      a = Math.exp(la);
     kl -= weightsPerAlpha * (0.5 * la + KL_C1 * a + KL_C2 * a * a + KL_C3 * a * a * a);
     dLogAlpha[i] = -weightsPerAlpha * (0.5 + KL_C1 * a + 2 * KL_C2 * a * a + 3 * KL_C3 * a * a * a);
   }

@@ -32,10 +32,14 @@ function plan(ids: unknown, tableLength: number, opts: Record<string, unknown>):
   const idv = checkArray('ids', ids, Int32Array);
   if (!Array.isArray(opts.shape) || opts.shape.length !== 2) throw typeError('shape', '[batch, steps]', opts.shape);
   const [B, T] = opts.shape.map((d, i) => checkCount(`shape[${i}]`, d));
-  if (B * T !== idv.length) throw new RangeError(`Expected shape [${B}, ${T}] to hold ids.length = ${idv.length} ids but it holds ${B * T}`);
+  if (B * T !== idv.length)
+    throw new RangeError(`Expected shape [${B}, ${T}] to hold ids.length = ${idv.length} ids but it holds ${B * T}`);
   const V = checkCount('vocabSize', opts.vocabSize);
   if (V === 0) throw rangeError('vocabSize', 'a positive integer', opts.vocabSize);
-  if (tableLength % V !== 0) throw new RangeError(`Expected the table to hold vocabSize × embedding size values but ${tableLength} is not a multiple of ${V}`);
+  if (tableLength % V !== 0)
+    throw new RangeError(
+      `Expected the table to hold vocabSize × embedding size values but ${tableLength} is not a multiple of ${V}`,
+    );
   for (let i = 0; i < idv.length; i++) {
     if (idv[i] < 0 || idv[i] >= V) throw new RangeError(`Expected every id in [0, ${V}) but ids[${i}] is ${idv[i]}`);
   }
@@ -66,7 +70,9 @@ export function embeddingDropout(ids: Int32Array, table: Float32Array, options: 
   const out = new Float32Array(B * T * E);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
-      const id = idv[b * T + t], f = factor ? factor[b * V + id] : 1, o = (b * T + t) * E;
+      const id = idv[b * T + t],
+        f = factor ? factor[b * V + id] : 1,
+        o = (b * T + t) * E;
       for (let e = 0; e < E; e++) out[o + e] = table[id * E + e] * f;
     }
   }
@@ -74,20 +80,29 @@ export function embeddingDropout(ids: Int32Array, table: Float32Array, options: 
 }
 
 /** The gradient of the table: dTable[v] = Σ over occurrences of v of dOut[b, t] · z[b, v] / q (pass the forward call's seed, stream, offset). */
-export function embeddingDropoutBackward(dOut: Float32Array, ids: Int32Array, options: EmbeddingDropoutOptions & { embeddingSize: number }): Float32Array {
+export function embeddingDropoutBackward(
+  dOut: Float32Array,
+  ids: Int32Array,
+  options: EmbeddingDropoutOptions & { embeddingSize: number },
+): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dOut', dOut, Float32Array);
   const E = checkCount('embeddingSize', opts.embeddingSize);
   const V = checkCount('vocabSize', opts.vocabSize);
   if (opts.mode !== 'eval' && opts.seed === undefined) {
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for embeddingDropoutBackward but received no seed");
+    throw new TypeError(
+      "Expected the forward call's seed (and stream, offset) for embeddingDropoutBackward but received no seed",
+    );
   }
   const { ids: idv, B, T, factor } = plan(ids, V * E, opts);
-  if (dOut.length !== B * T * E) throw new RangeError(`Expected dOut to hold batch × steps × embeddingSize = ${B * T * E} values but received ${dOut.length}`);
+  if (dOut.length !== B * T * E)
+    throw new RangeError(`Expected dOut to hold batch × steps × embeddingSize = ${B * T * E} values but received ${dOut.length}`);
   const dTable = new Float32Array(V * E);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
-      const id = idv[b * T + t], f = factor ? factor[b * V + id] : 1, o = (b * T + t) * E;
+      const id = idv[b * T + t],
+        f = factor ? factor[b * V + id] : 1,
+        o = (b * T + t) * E;
       for (let e = 0; e < E; e++) dTable[id * E + e] += dOut[o + e] * f;
     }
   }

@@ -2,8 +2,19 @@
 // backward pass through time. Same plumbing as the LSTM (recurrent.ts); three gates r, z, n.
 import { checkOptions } from '../../core/errors';
 import {
-  RnnConfig, RnnGradients, RnnMasks, RnnOptions, checkDropout, checkWeights, drawMasks, gemm, maskSequence, multiply, rnnConfig,
-  sigmoid, swapBatchTime,
+  RnnConfig,
+  RnnGradients,
+  RnnMasks,
+  RnnOptions,
+  checkDropout,
+  checkWeights,
+  drawMasks,
+  gemm,
+  maskSequence,
+  multiply,
+  rnnConfig,
+  sigmoid,
+  swapBatchTime,
 } from './recurrent';
 
 /** GRU weights, gate order r, z, n: W [3H, D], U [3H, H], input bias bW [3H], recurrent bias bU [3H]. */
@@ -59,16 +70,20 @@ export function gru(x: Float32Array, params: GruParams, options: RnnOptions): Gr
   const masks = drawMasks(cfg, checkDropout((options as unknown as Record<string, unknown>).dropout));
   let xT = swapBatchTime(x, B, T, D);
   if (masks.x) xT = multiply(xT, masks.x);
-  const G = 3 * H, BH = B * H;
+  const G = 3 * H,
+    BH = B * H;
   const xg = masks.groups.map((g) => (g.zx ? maskSequence(xT, g.zx, T, B * D) : xT));
   // input products of all steps, [T·B, 3H], each group filling its gate columns
   const xp = new Float32Array(T * B * G);
   masks.groups.forEach((g, k) => {
-    const rows = g.r1 - g.r0, part = new Float32Array(T * B * rows);
+    const rows = g.r1 - g.r0,
+      part = new Float32Array(T * B * rows);
     gemm(cfg.backend, part, xg[k], W.subarray(g.r0 * D, g.r1 * D), T * B, rows, D, false, true, false);
     for (let r = 0; r < T * B; r++) for (let j = 0; j < rows; j++) xp[r * G + g.r0 + j] = part[r * rows + j] + bW[g.r0 + j];
   });
-  const gates = new Float32Array(T * B * G), uh = new Float32Array(T * B * G), hPrev = new Float32Array(T * BH);
+  const gates = new Float32Array(T * B * G),
+    uh = new Float32Array(T * B * G),
+    hPrev = new Float32Array(T * BH);
   const hg = masks.groups.map(() => new Float32Array(T * BH));
   const outT = new Float32Array(T * BH);
   const h = cfg.h0 ? cfg.h0.slice() : new Float32Array(BH);
@@ -87,10 +102,15 @@ export function gru(x: Float32Array, params: GruParams, options: RnnOptions): Gr
     const cand = masks.candidate?.subarray(t * BH, (t + 1) * BH);
     for (let bb = 0; bb < B; bb++) {
       for (let j = 0; j < H; j++) {
-        const at = bb * G + j, u = bb * H + j, x0 = (t * B + bb) * G + j;
-        const r = sigmoid(xp[x0] + ut[at]), z = sigmoid(xp[x0 + H] + ut[at + H]);
+        const at = bb * G + j,
+          u = bb * H + j,
+          x0 = (t * B + bb) * G + j;
+        const r = sigmoid(xp[x0] + ut[at]),
+          z = sigmoid(xp[x0 + H] + ut[at + H]);
         const n = Math.tanh(xp[x0 + 2 * H] + r * ut[at + 2 * H]);
-        gt[at] = r; gt[at + H] = z; gt[at + 2 * H] = n;
+        gt[at] = r;
+        gt[at + H] = z;
+        gt[at + 2 * H] = n;
         const nm = cand ? n * cand[u] : n;
         let hn = (1 - z) * h[u] + z * nm;
         if (masks.cell) hn *= masks.cell[u] * cfg.cellScale;
@@ -111,20 +131,30 @@ export function gru(x: Float32Array, params: GruParams, options: RnnOptions): Gr
 export function gruBackward(tape: GruTape, dOutput: Float32Array, options: { dh?: Float32Array } = {}): GruGradients {
   const opts = checkOptions('options', options);
   const { cfg, masks } = tape;
-  const { B, T, D, H } = cfg, G = 3 * H, BH = B * H;
+  const { B, T, D, H } = cfg,
+    G = 3 * H,
+    BH = B * H;
   const { W, U } = tape.params;
   const dOutT = swapBatchTime(checkWeights('dOutput', dOutput, B * T * H, 'batch · steps · hiddenSize'), B, T, H);
   let dh = opts.dh === undefined ? new Float32Array(BH) : checkWeights('dh', opts.dh, BH, 'batch · hiddenSize').slice();
-  const dXp = new Float32Array(T * B * G), dUh = new Float32Array(T * B * G);
+  const dXp = new Float32Array(T * B * G),
+    dUh = new Float32Array(T * B * G);
   const dUg = masks.groups.map((g) => new Float32Array(T * B * (g.r1 - g.r0)));
   for (let t = T - 1; t >= 0; t--) {
-    const gt = tape.gates.subarray(t * B * G, (t + 1) * B * G), ut = tape.uh.subarray(t * B * G, (t + 1) * B * G);
+    const gt = tape.gates.subarray(t * B * G, (t + 1) * B * G),
+      ut = tape.uh.subarray(t * B * G, (t + 1) * B * G);
     const cand = masks.candidate?.subarray(t * BH, (t + 1) * BH);
     const dhPrev = new Float32Array(BH);
     for (let bb = 0; bb < B; bb++) {
       for (let j = 0; j < H; j++) {
-        const at = bb * G + j, u = bb * H + j, tu = t * BH + u, x0 = (t * B + bb) * G + j;
-        const r = gt[at], z = gt[at + H], n = gt[at + 2 * H], hp = tape.hPrev[tu];
+        const at = bb * G + j,
+          u = bb * H + j,
+          tu = t * BH + u,
+          x0 = (t * B + bb) * G + j;
+        const r = gt[at],
+          z = gt[at + H],
+          n = gt[at + 2 * H],
+          hp = tape.hPrev[tu];
         let dhn = dOutT[tu] * cfg.emitScale + dh[u];
         if (masks.cell) dhn *= masks.cell[u] * cfg.cellScale;
         else if (cfg.evalCellScale !== 1) dhn *= cfg.evalCellScale;
@@ -134,9 +164,14 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array, options: { dh?
         dhPrev[u] = dhn * (1 - z);
         const dpn = dn * (1 - n * n);
         const dr = dpn * ut[at + 2 * H];
-        const dpr = dr * r * (1 - r), dpz = dz * z * (1 - z);
-        dXp[x0] = dpr; dXp[x0 + H] = dpz; dXp[x0 + 2 * H] = dpn;
-        dUh[x0] = dpr; dUh[x0 + H] = dpz; dUh[x0 + 2 * H] = dpn * r;
+        const dpr = dr * r * (1 - r),
+          dpz = dz * z * (1 - z);
+        dXp[x0] = dpr;
+        dXp[x0 + H] = dpz;
+        dXp[x0 + 2 * H] = dpn;
+        dUh[x0] = dpr;
+        dUh[x0 + H] = dpz;
+        dUh[x0 + 2 * H] = dpn * r;
       }
     }
     masks.groups.forEach((g, k) => {
@@ -149,8 +184,12 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array, options: { dh?
     });
     dh = dhPrev;
   }
-  const dW = new Float32Array(G * D), dU = new Float32Array(G * H), dbW = new Float32Array(G), dbU = new Float32Array(G);
-  for (let r = 0; r < T * B; r++) for (let j = 0; j < G; j++) {
+  const dW = new Float32Array(G * D),
+    dU = new Float32Array(G * H),
+    dbW = new Float32Array(G),
+    dbU = new Float32Array(G);
+  for (let r = 0; r < T * B; r++)
+    for (let j = 0; j < G; j++) {
       dbW[j] += dXp[r * G + j];
       dbU[j] += dUh[r * G + j];
     }

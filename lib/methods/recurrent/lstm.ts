@@ -3,8 +3,20 @@
 // the inputs of all steps, one per step for the recurrence.
 import { checkOptions } from '../../core/errors';
 import {
-  GateGroup, RnnConfig, RnnGradients, RnnMasks, RnnOptions, checkDropout, checkWeights, drawMasks, gemm, maskSequence, multiply,
-  rnnConfig, sigmoid, swapBatchTime,
+  GateGroup,
+  RnnConfig,
+  RnnGradients,
+  RnnMasks,
+  RnnOptions,
+  checkDropout,
+  checkWeights,
+  drawMasks,
+  gemm,
+  maskSequence,
+  multiply,
+  rnnConfig,
+  sigmoid,
+  swapBatchTime,
 } from './recurrent';
 
 /** LSTM weights, gate order i, f, g, o (PyTorch's): W [4H, D], U [4H, H], b [4H]. */
@@ -48,8 +60,15 @@ export interface LstmGradients extends RnnGradients {
 }
 
 /** pre[:, r0:r1] of every step: the group's masked inputs times W[r0:r1]ᵀ plus b, as [T·B, r1 − r0]. */
-function inputProducts(cfg: RnnConfig, p: LstmParams, xT: Float32Array, g: GateGroup, bias: Float32Array): { xg: Float32Array; xp: Float32Array } {
-  const { B, T, D } = cfg, rows = g.r1 - g.r0;
+function inputProducts(
+  cfg: RnnConfig,
+  p: LstmParams,
+  xT: Float32Array,
+  g: GateGroup,
+  bias: Float32Array,
+): { xg: Float32Array; xp: Float32Array } {
+  const { B, T, D } = cfg,
+    rows = g.r1 - g.r0;
   const xg = g.zx ? maskSequence(xT, g.zx, T, B * D) : xT;
   const xp = new Float32Array(T * B * rows);
   for (let r = 0; r < T * B; r++) xp.set(bias.subarray(g.r0, g.r1), r * rows);
@@ -76,8 +95,12 @@ export function lstm(x: Float32Array, params: LstmParams, options: RnnOptions): 
   let xT = swapBatchTime(x, B, T, D);
   if (masks.x) xT = multiply(xT, masks.x);
   const inputs = masks.groups.map((g) => inputProducts(cfg, { W, U, b }, xT, g, b));
-  const G = 4 * H, BH = B * H;
-  const gates = new Float32Array(T * B * G), cPrev = new Float32Array(T * BH), cRaw = new Float32Array(T * BH), tc = new Float32Array(T * BH);
+  const G = 4 * H,
+    BH = B * H;
+  const gates = new Float32Array(T * B * G),
+    cPrev = new Float32Array(T * BH),
+    cRaw = new Float32Array(T * BH),
+    tc = new Float32Array(T * BH);
   const hg = masks.groups.map(() => new Float32Array(T * BH));
   const outT = new Float32Array(T * BH);
   const h = cfg.h0 ? cfg.h0.slice() : new Float32Array(BH);
@@ -97,9 +120,16 @@ export function lstm(x: Float32Array, params: LstmParams, options: RnnOptions): 
     cPrev.set(c, t * BH);
     for (let bb = 0; bb < B; bb++) {
       for (let j = 0; j < H; j++) {
-        const at = bb * G + j, u = bb * H + j;
-        const i = sigmoid(pre[at]), f = sigmoid(pre[at + H]), gg = Math.tanh(pre[at + 2 * H]), o = sigmoid(pre[at + 3 * H]);
-        gt[at] = i; gt[at + H] = f; gt[at + 2 * H] = gg; gt[at + 3 * H] = o;
+        const at = bb * G + j,
+          u = bb * H + j;
+        const i = sigmoid(pre[at]),
+          f = sigmoid(pre[at + H]),
+          gg = Math.tanh(pre[at + 2 * H]),
+          o = sigmoid(pre[at + 3 * H]);
+        gt[at] = i;
+        gt[at + H] = f;
+        gt[at + 2 * H] = gg;
+        gt[at + 3 * H] = o;
         const raw = f * c[u] + i * (cand ? gg * cand[u] : gg);
         cRaw[t * BH + u] = raw;
         let ct = raw;
@@ -132,7 +162,9 @@ export interface LstmBackwardOptions {
 export function lstmBackward(tape: LstmTape, dOutput: Float32Array, options: LstmBackwardOptions = {}): LstmGradients {
   const opts = checkOptions('options', options);
   const { cfg, masks } = tape;
-  const { B, T, D, H } = cfg, G = 4 * H, BH = B * H;
+  const { B, T, D, H } = cfg,
+    G = 4 * H,
+    BH = B * H;
   const { W, U } = tape.params;
   const dOutT = swapBatchTime(checkWeights('dOutput', dOutput, B * T * H, 'batch · steps · hiddenSize'), B, T, H);
   const dh = opts.dh === undefined ? new Float32Array(BH) : checkWeights('dh', opts.dh, BH, 'batch · hiddenSize').slice();
@@ -145,8 +177,13 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array, options: Lst
     const dcPrev = new Float32Array(BH);
     for (let bb = 0; bb < B; bb++) {
       for (let j = 0; j < H; j++) {
-        const at = bb * G + j, u = bb * H + j, tu = t * BH + u;
-        const i = gt[at], f = gt[at + H], gg = gt[at + 2 * H], o = gt[at + 3 * H];
+        const at = bb * G + j,
+          u = bb * H + j,
+          tu = t * BH + u;
+        const i = gt[at],
+          f = gt[at + H],
+          gg = gt[at + 2 * H],
+          o = gt[at + 3 * H];
         const dht = (dOutT[tu] + dh[u]) * cfg.emitScale;
         const th = tape.tc[tu];
         const dO = dht * th;
@@ -154,7 +191,9 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array, options: Lst
         if (masks.cell) dct *= masks.cell[u] * cfg.cellScale;
         else if (cfg.evalCellScale !== 1) dct *= cfg.evalCellScale;
         const gm = cand ? gg * cand[u] : gg;
-        const dI = dct * gm, dF = dct * tape.cPrev[tu], dGm = dct * i;
+        const dI = dct * gm,
+          dF = dct * tape.cPrev[tu],
+          dGm = dct * i;
         const dG = cand ? dGm * cand[u] : dGm;
         dcPrev[u] = dct * f;
         dpre[at] = dI * i * (1 - i);
@@ -174,7 +213,9 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array, options: Lst
       for (let u = 0; u < BH; u++) dh[u] += g.zh ? dhm[u] * g.zh[u] : dhm[u];
     });
   }
-  const dW = new Float32Array(4 * H * D), dU = new Float32Array(4 * H * H), db = new Float32Array(G);
+  const dW = new Float32Array(4 * H * D),
+    dU = new Float32Array(4 * H * H),
+    db = new Float32Array(G);
   const dxT = new Float32Array(T * B * D);
   masks.groups.forEach((g, k) => {
     const rows = g.r1 - g.r0;

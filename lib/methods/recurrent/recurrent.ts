@@ -55,7 +55,10 @@ export interface RnnOptions extends StreamOptions {
 }
 
 export interface RnnConfig {
-  B: number; T: number; D: number; H: number;
+  B: number;
+  T: number;
+  D: number;
+  H: number;
   gates: number;
   mode: Mode;
   kind: RnnDropout['kind'];
@@ -114,12 +117,18 @@ export function rnnConfig(x: unknown, gates: number, options: unknown, cell: boo
   const xs = checkArray('x', x, Float32Array);
   if (!Array.isArray(opts.shape) || opts.shape.length !== 3) throw typeError('shape', '[batch, steps, inputSize]', opts.shape);
   const [B, T, D] = opts.shape.map((v, i) => checkSize(`shape[${i}]`, v));
-  if (B * T * D !== xs.length) throw new RangeError(`Expected shape [${B}, ${T}, ${D}] to hold x.length = ${xs.length} values but it holds ${B * T * D}`);
+  if (B * T * D !== xs.length)
+    throw new RangeError(`Expected shape [${B}, ${T}, ${D}] to hold x.length = ${xs.length} values but it holds ${B * T * D}`);
   const H = checkSize('hiddenSize', opts.hiddenSize);
   const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
   const d = checkDropout(opts.dropout);
   const stochastic = mode !== 'eval';
-  let q = 1, emitScale = 1, cellScale = 1, evalCellScale = 1, perStepCandidate = true, tied = true;
+  let q = 1,
+    emitScale = 1,
+    cellScale = 1,
+    evalCellScale = 1,
+    perStepCandidate = true,
+    tied = true;
   if (d.kind === 'forward' || d.kind === 'rnndrop' || d.kind === 'semeniuta') {
     q = 1 - dropThreshold(checkProbability('dropout.p', d.p)) / 65536;
   }
@@ -141,15 +150,32 @@ export function rnnConfig(x: unknown, gates: number, options: unknown, cell: boo
   const state = (name: string, v: unknown): Float32Array | null => {
     if (v === undefined || v === null) return null;
     const a = checkArray(name, v, Float32Array);
-    if (a.length !== B * H) throw new RangeError(`Expected ${name} to hold batch * hiddenSize = ${B * H} values but received ${a.length}`);
+    if (a.length !== B * H)
+      throw new RangeError(`Expected ${name} to hold batch * hiddenSize = ${B * H} values but received ${a.length}`);
     return a;
   };
   if (!cell && opts.c0 !== undefined) throw new TypeError('Expected no c0: a GRU has no cell state');
   const firstStep = opts.firstStep === undefined ? 0 : checkCount('firstStep', opts.firstStep);
   const draw = resolveDraw(opts);
   return {
-    B, T, D, H, gates, mode, kind: d.kind, q, emitScale, cellScale, evalCellScale, perStepCandidate, tied,
-    h0: state('h0', opts.h0), c0: cell ? state('c0', opts.c0) : null, firstStep, draw, backend: draw.backend,
+    B,
+    T,
+    D,
+    H,
+    gates,
+    mode,
+    kind: d.kind,
+    q,
+    emitScale,
+    cellScale,
+    evalCellScale,
+    perStepCandidate,
+    tied,
+    h0: state('h0', opts.h0),
+    c0: cell ? state('c0', opts.c0) : null,
+    firstStep,
+    draw,
+    backend: draw.backend,
   };
 }
 
@@ -165,17 +191,18 @@ export function checkWeights(name: string, value: unknown, length: number, what:
  * the call's position: one kernel call when the masks tile the stream exactly (n even).
  */
 function factors(cfg: RnnConfig, n: number, words: number, p: number, scale: number, count = 1): Float32Array {
-  const keep = new Uint8Array(n * count), t = dropThreshold(p);
+  const keep = new Uint8Array(n * count),
+    t = dropThreshold(p);
   if (n % 2 === 0 || count === 1) {
     cfg.backend.bernoulliU8(keep, advanceCounter(cfg.draw.counter, words), t);
   } else {
-    for (let k = 0; k < count; k++) cfg.backend.bernoulliU8(keep.subarray(k * n, (k + 1) * n), advanceCounter(cfg.draw.counter, words + k * maskWords(n)), t);
+    for (let k = 0; k < count; k++)
+      cfg.backend.bernoulliU8(keep.subarray(k * n, (k + 1) * n), advanceCounter(cfg.draw.counter, words + k * maskWords(n)), t);
   }
   const out = new Float32Array(keep.length);
   for (let i = 0; i < keep.length; i++) out[i] = keep[i] ? scale : 0;
   return out;
 }
-
 
 /**
  * Draws this call's masks and advances the generator. Stream layout from the call's offset o
@@ -207,8 +234,10 @@ export function drawMasks(cfg: RnnConfig, dropout: RnnDropout & Record<string, u
     }
     words = cfg.perStepCandidate ? (cfg.firstStep + T) * maskWords(B * H) : maskWords(B * H);
   } else {
-    const px = dropout.px ?? 0.25, ph = dropout.ph ?? 0.25;
-    const qx = 1 - dropThreshold(px) / 65536, qh = 1 - dropThreshold(ph) / 65536;
+    const px = dropout.px ?? 0.25,
+      ph = dropout.ph ?? 0.25;
+    const qx = 1 - dropThreshold(px) / 65536,
+      qh = 1 - dropThreshold(ph) / 65536;
     const n = cfg.tied ? 1 : gates;
     masks.groups = [];
     for (let k = 0; k < n; k++) {
@@ -230,7 +259,8 @@ export function swapBatchTime(x: Float32Array, B: number, T: number, D: number, 
   const out = new Float32Array(x.length);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
-      const bt = (b * T + t) * D, tb = (t * B + b) * D;
+      const bt = (b * T + t) * D,
+        tb = (t * B + b) * D;
       if (inverse) out.set(x.subarray(tb, tb + D), bt);
       else out.set(x.subarray(bt, bt + D), tb);
     }
@@ -253,8 +283,18 @@ export function maskSequence(x: Float32Array, z: Float32Array, T: number, BD: nu
 }
 
 /** c = a · op(b) (+ c), the backend's product (see Backend.matmul). */
-export function gemm(backend: Backend, c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number,
-  transA: boolean, transB: boolean, accumulate: boolean): void {
+export function gemm(
+  backend: Backend,
+  c: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+  accumulate: boolean,
+): void {
   backend.matmul(c, a, b, null, m, n, k, transA, transB, accumulate);
 }
 
