@@ -2,6 +2,8 @@
 // backward pass through time. Same plumbing as the LSTM (recurrent.ts); three gates r, z, n.
 import { checkOptions } from '../../core/errors';
 import {
+  brandTape,
+  checkTape,
   RnnConfig,
   RnnGradients,
   RnnMasks,
@@ -120,7 +122,7 @@ export function gru(x: Float32Array, params: GruParams, options: RnnOptions): Gr
       }
     }
   }
-  const tape: GruTape = { cfg, params: { W, U, bW, bU }, masks, xg, hg, gates, uh, hPrev };
+  const tape: GruTape = brandTape({ cfg, params: { W, U, bW, bU }, masks, xg, hg, gates, uh, hPrev }, 'gru');
   return { output: swapBatchTime(outT, B, T, H, true), h, tape };
 }
 
@@ -130,7 +132,7 @@ export function gru(x: Float32Array, params: GruParams, options: RnnOptions): Gr
  */
 export function gruBackward(tape: GruTape, dOutput: Float32Array, options: { dh?: Float32Array } = {}): GruGradients {
   const opts = checkOptions('options', options);
-  const { cfg, masks } = tape;
+  const { cfg, masks } = checkTape('tape', tape, 'gru');
   const { B, T, D, H } = cfg,
     G = 3 * H,
     BH = B * H;

@@ -3,6 +3,8 @@
 // the inputs of all steps, one per step for the recurrence.
 import { checkOptions } from '../../core/errors';
 import {
+  brandTape,
+  checkTape,
   GateGroup,
   RnnConfig,
   RnnGradients,
@@ -143,7 +145,10 @@ export function lstm(x: Float32Array, params: LstmParams, options: RnnOptions): 
       }
     }
   }
-  const tape: LstmTape = { cfg, params: { W, U, b }, masks, xg: inputs.map((i) => i.xg), hg, gates, cPrev, cRaw, tc };
+  const tape: LstmTape = brandTape(
+    { cfg, params: { W, U, b }, masks, xg: inputs.map((i) => i.xg), hg, gates, cPrev, cRaw, tc },
+    'lstm',
+  );
   return { output: swapBatchTime(outT, B, T, H, true), h, c, tape };
 }
 
@@ -161,7 +166,7 @@ export interface LstmBackwardOptions {
  */
 export function lstmBackward(tape: LstmTape, dOutput: Float32Array, options: LstmBackwardOptions = {}): LstmGradients {
   const opts = checkOptions('options', options);
-  const { cfg, masks } = tape;
+  const { cfg, masks } = checkTape('tape', tape, 'lstm');
   const { B, T, D, H } = cfg,
     G = 4 * H,
     BH = B * H;

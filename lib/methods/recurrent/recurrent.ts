@@ -310,14 +310,35 @@ export interface RnnGradients {
 
 export { checkDropout };
 
+/** Which op made each tape: backward passes accept only tapes their forward op returned. */
+const TAPES = new WeakMap<object, RnnKind>();
+
+/** The sequence ops whose tapes a backward pass replays. */
+export type RnnKind = 'lstm' | 'gru';
+
+/** Marks `tape` as made by `kind` (the forward op, or a tape revived from a worker's clone). */
+export function brandTape<T extends object>(tape: T, kind: RnnKind): T {
+  TAPES.set(tape, kind);
+  return tape;
+}
+
+/** `tape`, if `kind`'s forward op returned it; a TypeError naming the argument otherwise. */
+export function checkTape<T>(name: string, tape: T, kind: RnnKind): T {
+  if (typeof tape !== 'object' || tape === null || TAPES.get(tape) !== kind)
+    throw typeError(name, `the tape of a ${kind} call`, tape);
+  return tape;
+}
+
 /** A tape without its functions (the backend becomes its name), so it can cross to a worker. */
 export function tapeToClone(tape: unknown): unknown {
+  const kind = typeof tape === 'object' && tape !== null ? TAPES.get(tape) : undefined;
+  if (kind === undefined) throw typeError('tape', 'the tape of an lstm or gru call', tape);
   const t = tape as { cfg: RnnConfig };
-  return { ...t, cfg: { ...t.cfg, draw: null, backend: t.cfg.backend.name } };
+  return { ...t, kind, cfg: { ...t.cfg, draw: null, backend: t.cfg.backend.name } };
 }
 
 /** The tape back from `tapeToClone`, with this thread's backend of that name. */
 export function tapeFromClone(value: unknown): unknown {
-  const t = value as { cfg: Record<string, unknown> };
-  return { ...t, cfg: { ...t.cfg, backend: getBackend(t.cfg.backend) } };
+  const { kind, ...t } = value as { kind: RnnKind; cfg: Record<string, unknown> };
+  return brandTape({ ...t, cfg: { ...t.cfg, backend: getBackend(t.cfg.backend) } }, kind);
 }
