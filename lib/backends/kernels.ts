@@ -38,8 +38,8 @@ export interface StreamKernelSpec {
   wordsPerUnit: number;
 }
 
-/** A kernel that draws nothing: products and feature-map kernels, which take their masks as arguments. */
-export interface PlainKernelSpec {
+/** An array kernel: it draws nothing; products, feature-map and broadcast kernels take their masks as arguments. */
+export interface ArrayKernelSpec {
   family: string;
   /** The Backend method's parameters, in order. */
   args: readonly string[];
@@ -133,8 +133,8 @@ export const STREAM_KERNELS = {
   },
 } as const satisfies Record<string, StreamKernelSpec>;
 
-/** The kernels that draw nothing. */
-export const PLAIN_KERNELS = {
+/** The array kernels: they draw nothing and compute on the caller's arrays (products, feature-map and broadcast kernels). */
+export const ARRAY_KERNELS = {
   matmul: { family: 'matmul', args: ['c', 'a', 'b', 'bias', 'm', 'n', 'k', 'transA', 'transB', 'accumulate', 'bKeep', 'bScale'] },
   maskedGemv: { family: 'gemv', args: ['y', 'x', 'W', 'biases', 'batch', 'rows', 'din', 'keep', 'keepStride', 'scale'] },
   maxPool: {
@@ -159,18 +159,18 @@ export const PLAIN_KERNELS = {
   },
   maskApply: { family: 'broadcast', args: ['out', 'x', 'mask', 'repeat', 'inner', 'scale', 'fill'] },
   addScaledRows: { family: 'broadcast', args: ['out', 'x', 'branch', 'factors', 'rowLength'] },
-} as const satisfies Record<string, PlainKernelSpec>;
+} as const satisfies Record<string, ArrayKernelSpec>;
 
 export type StreamKernelName = keyof typeof STREAM_KERNELS;
-export type PlainKernelName = keyof typeof PLAIN_KERNELS;
-export type KernelName = StreamKernelName | PlainKernelName;
+export type ArrayKernelName = keyof typeof ARRAY_KERNELS;
+export type KernelName = StreamKernelName | ArrayKernelName;
 
 /** The spec of any kernel. */
-export const kernelSpec = (name: KernelName): StreamKernelSpec | PlainKernelSpec =>
-  (STREAM_KERNELS as Record<string, StreamKernelSpec>)[name] ?? (PLAIN_KERNELS as Record<string, PlainKernelSpec>)[name];
+export const kernelSpec = (name: KernelName): StreamKernelSpec | ArrayKernelSpec =>
+  (STREAM_KERNELS as Record<string, StreamKernelSpec>)[name] ?? (ARRAY_KERNELS as Record<string, ArrayKernelSpec>)[name];
 
 /** Every kernel, stream kernels first. */
-export const kernelNames = (): KernelName[] => [...Object.keys(STREAM_KERNELS), ...Object.keys(PLAIN_KERNELS)] as KernelName[];
+export const kernelNames = (): KernelName[] => [...Object.keys(STREAM_KERNELS), ...Object.keys(ARRAY_KERNELS)] as KernelName[];
 
 /** Words of the stream a stream kernel consumes for n elements. */
 export const kernelWords = (kind: StreamKernelName, n: number): number => streamWords[STREAM_KERNELS[kind].draws](n);

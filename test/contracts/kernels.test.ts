@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { loadBackend, availableBackends } from '../../lib/index';
-import { PLAIN_KERNELS, STREAM_KERNELS, kernelNames, kernelSpec, streamWords } from '../../lib/backends/kernels';
+import { ARRAY_KERNELS, STREAM_KERNELS, kernelNames, kernelSpec, streamWords } from '../../lib/backends/kernels';
 import type { StreamKernelSpec } from '../../lib/backends/kernels';
 
 const root = path.join(__dirname, '..', '..');
@@ -54,7 +54,7 @@ nativeTest('the addon\'s kernelTable() (from native/kernel_table.h) is the TypeS
   for (const k of table) {
     const spec = kernelSpec(k.name as (typeof KERNEL_NAMES)[number]);
     const stream = (STREAM_KERNELS as Record<string, StreamKernelSpec>)[k.name];
-    const nativeArgs = (PLAIN_KERNELS as Record<string, { nativeArgs?: readonly string[] }>)[k.name]?.nativeArgs ?? spec.args;
+    const nativeArgs = (ARRAY_KERNELS as Record<string, { nativeArgs?: readonly string[] }>)[k.name]?.nativeArgs ?? spec.args;
     expect({ name: k.name, family: k.family, args: k.args, unit: k.unit, wordsPerUnit: k.wordsPerUnit, async: k.async }).toEqual({
       name: k.name, family: spec.family, args: [...nativeArgs],
       unit: stream ? stream.unit : null, wordsPerUnit: stream ? stream.wordsPerUnit : null, async: stream !== undefined,
