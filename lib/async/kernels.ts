@@ -36,7 +36,7 @@ export function syncKernel(
   const spec: StreamKernelSpec = STREAM_KERNELS[kind];
   const out = new RESULT_TYPES[spec.out](outputLength(kind, n));
   const values: Record<string, unknown> = { out, n, x, counter: c, mean: a, threshold: a, std: b, scale: b };
-  (backend[kind] as (...args: unknown[]) => void)(...spec.args.map((name) => values[name]));
+  (backend[kind] as unknown as (...args: unknown[]) => void)(...spec.args.map((name) => values[name]));
   return out;
 }
 
