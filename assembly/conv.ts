@@ -1,19 +1,13 @@
-// Feature-map kernels of the convolutional methods, over pointers into this module's memory.
-// They draw nothing and compute in float32 in the reference's order, so results match the js
-// backend bit for bit. See lib/backend.ts for each contract; lib/backends/wasm.ts chunks by example.
+// Feature-map kernels of the convolutional methods (pooling, DropBlock, arg-max), over pointers
+// into this module's memory. They draw nothing and compute in float32 in the reference's order,
+// so results match the js backend bit for bit. See lib/backend.ts for each contract;
+// lib/backends/wasm_conv.ts chunks by example.
+import { ldf, stf } from "./elements";
 
 @inline function keptAt(keep: usize, bit0: i32, i: i32): bool {
   if (keep == 0) return true;
   const b = <u32>(i + bit0);
   return ((load<u32>(keep + (<usize>(b >>> 5) << 2)) >>> (b & 31)) & 1) != 0;
-}
-
-@inline function ldf(p: usize, i: i32): f32 {
-  return load<f32>(p + (<usize>i << 2));
-}
-
-@inline function stf(p: usize, i: i32, v: f32): void {
-  store<f32>(p + (<usize>i << 2), v);
 }
 
 // Storage strides of a map [n, c, h, w]: NCHW or NHWC.
@@ -336,67 +330,4 @@ export function argmaxPlanes(out: usize, x: usize, select: usize, outer: i32, in
       }
       store<i32>(out + (<usize>p << 2), arg);
     }
-}
-
-// out[i] = m ? x[i] · scale : fill, m = mask[⌊i / (repeat · inner)⌋ · inner + i mod inner].
-export function maskApply(out: usize, x: usize, len: i32, mask: usize, repeat: i32, inner: i32, scale: f32, fill: f32): void {
-  const s4 = f32x4.splat(scale), f4 = f32x4.splat(fill);
-  if (mask != 0 && repeat == 1) {
-    // one mask byte per element
-    let i = 0;
-    for (; i + 4 <= len; i += 4) {
-      const k = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(mask + <usize>i)));
-      const y = f32x4.mul(v128.load(x + (<usize>i << 2)), s4);
-      v128.store(out + (<usize>i << 2), v128.bitselect(y, f4, i32x4.ne(k, i32x4.splat(0))));
-    }
-    for (; i < len; i++) stf(out, i, load<u8>(mask + <usize>i) != 0 ? ldf(x, i) * scale : fill);
-    return;
-  }
-  if (mask == 0 || inner == 1) {
-    // Runs of one mask value: whole blocks when mask is null, else `repeat` elements per value.
-    const run = mask == 0 ? len : repeat;
-    for (let start = 0, o = 0; start < len; start += run, o++) {
-      const kept = mask == 0 || load<u8>(mask + <usize>o) != 0;
-      const end = start + run;
-      let i = start;
-      if (kept) {
-        for (; i + 4 <= end; i += 4) v128.store(out + (<usize>i << 2), f32x4.mul(v128.load(x + (<usize>i << 2)), s4));
-        for (; i < end; i++) stf(out, i, ldf(x, i) * scale);
-      } else {
-        for (; i + 4 <= end; i += 4) v128.store(out + (<usize>i << 2), f4);
-        for (; i < end; i++) stf(out, i, fill);
-      }
-    }
-    return;
-  }
-  const block = repeat * inner;
-  for (let start = 0, o = 0; start < len; start += block, o++) {
-    const m = mask + <usize>(o * inner);
-    for (let a = 0; a < repeat; a++) {
-      const at = start + a * inner;
-      let b = 0;
-      for (; b + 4 <= inner; b += 4) {
-        const k = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + <usize>b)));
-        const keep = i32x4.ne(k, i32x4.splat(0));
-        const y = f32x4.mul(v128.load(x + (<usize>(at + b) << 2)), s4);
-        v128.store(out + (<usize>(at + b) << 2), v128.bitselect(y, f4, keep));
-      }
-      for (; b < inner; b++) stf(out, at + b, load<u8>(m + <usize>b) != 0 ? ldf(x, at + b) * scale : fill);
-    }
-  }
-}
-
-// out[i] = x[i] + branch[i] · factors[⌊i / rowLength⌋] (DropPath's residual join).
-export function addScaledRows(out: usize, x: usize, branch: usize, factors: usize, rows: i32, rowLength: i32): void {
-  for (let r = 0; r < rows; r++) {
-    const s = ldf(factors, r);
-    const s4 = f32x4.splat(s);
-    let i = r * rowLength;
-    const end = i + rowLength;
-    for (; i + 4 <= end; i += 4) {
-      const at = <usize>i << 2;
-      v128.store(out + at, f32x4.add(v128.load(x + at), f32x4.mul(v128.load(branch + at), s4)));
-    }
-    for (; i < end; i++) stf(out, i, ldf(x, i) + ldf(branch, i) * s);
-  }
 }
