@@ -3,11 +3,11 @@
 // so results match the js backend bit for bit. See lib/backend.ts for each contract;
 // lib/backends/wasm_conv.ts chunks by example.
 import { ldf, stf } from "./elements";
+import { keepBit } from "./keep";
 
+// A null keep keeps everything; bit0 is where this call's examples start in the caller's bits.
 @inline function keptAt(keep: usize, bit0: i32, i: i32): bool {
-  if (keep == 0) return true;
-  const b = <u32>(i + bit0);
-  return ((load<u32>(keep + (<usize>(b >>> 5) << 2)) >>> (b & 31)) & 1) != 0;
+  return keep == 0 || keepBit(keep, <u32>(i + bit0));
 }
 
 // Storage strides of a map [n, c, h, w]: NCHW or NHWC.
