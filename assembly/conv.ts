@@ -142,8 +142,9 @@ function weighted4(a: f32, b: f32, c: f32, d: f32, weights: usize): f32 {
   return acc;
 }
 
-// weighted4 on four windows at once (one per lane), with the same conditional swaps.
-let vLo: v128 = i32x4.splat(0), vHi: v128 = i32x4.splat(0);
+// weighted4 on four windows at once (one per lane), with the same conditional swaps. vLo and vHi
+// have constant initialisers so the module needs no start function.
+let vLo: v128 = i32x4(0, 0, 0, 0), vHi: v128 = i32x4(0, 0, 0, 0);
 @inline function orderV(a: v128, b: v128): void {
   const swap = f32x4.lt(b, a);
   vLo = v128.bitselect(b, a, swap);
