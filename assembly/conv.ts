@@ -10,6 +10,15 @@ import { keepBit } from "./keep";
   return keep == 0 || keepBit(keep, <u32>(i + bit0));
 }
 
+// Even and odd f32 lanes of eight consecutive floats: stride-2 windows of a row, four at a time.
+@inline function evenLanes(a: v128, b: v128): v128 {
+  return i32x4.shuffle(a, b, 0, 2, 4, 6);
+}
+
+@inline function oddLanes(a: v128, b: v128): v128 {
+  return i32x4.shuffle(a, b, 1, 3, 5, 7);
+}
+
 // Storage strides of a map [n, c, h, w]: NCHW or NHWC.
 let sN: i32 = 0, sC: i32 = 0, sH: i32 = 0, sW: i32 = 0;
 function strides(c: i32, h: i32, w: i32, channelsLast: i32): void {
@@ -67,17 +76,17 @@ export function maxPool(out: usize, x: usize, keep: usize, keepBit0: i32, n: i32
         const o = (p * oh + y) * ow;
         let xo = 0;
         if (kh == 2 && kw == 2 && sh == 2 && sw == 2) {
-          // four windows at once: even and odd columns of both rows split by shuffles
+          // the common 2×2 stride-2 case: four windows per iteration
           const s4 = f32x4.splat(scale);
           for (; xo + 4 <= ow; xo += 4) {
             const r0 = x + (<usize>(r + 2 * xo) << 2), r1 = r0 + (<usize>w << 2);
             const p0 = v128.load(r0), p1 = v128.load(r0, 16), q0 = v128.load(r1), q1 = v128.load(r1, 16);
-            let best = i8x16.shuffle(p0, p1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-            let v = i8x16.shuffle(p0, p1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+            let best = evenLanes(p0, p1);
+            let v = oddLanes(p0, p1);
             best = v128.bitselect(v, best, f32x4.gt(v, best));
-            v = i8x16.shuffle(q0, q1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+            v = evenLanes(q0, q1);
             best = v128.bitselect(v, best, f32x4.gt(v, best));
-            v = i8x16.shuffle(q0, q1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+            v = oddLanes(q0, q1);
             best = v128.bitselect(v, best, f32x4.gt(v, best));
             v128.store(out + (<usize>(o + xo) << 2), f32x4.mul(best, s4));
           }
@@ -238,10 +247,10 @@ function weightedPool2x2(out: usize, x: usize, n: i32, c: i32, h: i32, w: i32, s
         const at = <usize>(8 * xo) << 2;
         const p0 = v128.load(r0 + at), p1 = v128.load(r0 + at, 16);
         const q0 = v128.load(r1 + at), q1 = v128.load(r1 + at, 16);
-        const even0 = i8x16.shuffle(p0, p1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-        const odd0 = i8x16.shuffle(p0, p1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
-        const even1 = i8x16.shuffle(q0, q1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-        const odd1 = i8x16.shuffle(q0, q1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+        const even0 = evenLanes(p0, p1);
+        const odd0 = oddLanes(p0, p1);
+        const even1 = evenLanes(q0, q1);
+        const odd1 = oddLanes(q0, q1);
         v128.store(o + (<usize>xo << 2), weighted4v(even0, odd0, even1, odd1, weights));
       }
       for (; xo < ow; xo++) {
