@@ -1,19 +1,18 @@
-// Keep decisions: element j is kept iff the 16-bit half j of the call's words is >= threshold.
-// Every loop writes whole vectors: the caller pads output regions to 64 elements.
-import { CHUNK_WORDS, nextWords } from "./philox";
+// Drawn keep decisions (see keep.ts) in the three layouts the methods consume: scaled f32, u8
+// and packed bits. Every loop writes whole vectors: the caller pads output regions to 64 elements.
+import { CHUNK_HALVES, keepsAllOrNone, nextHalves } from "./keep";
 
-// Half j of the call is the u16 at byte 2 j of the words (wasm memory is little-endian).
 export function bernoulliF32(out: usize, n: i32, threshold: u32, scale: f32): void {
-  if (threshold == 0 || threshold >= 65536) {
+  if (keepsAllOrNone(threshold)) {
     const v = f32x4.splat(threshold == 0 ? scale : 0);
     for (let j = 0; j < n; j += 4) v128.store(out + (<usize>j << 2), v);
     return;
   }
   const t = i16x8.splat(<i16>threshold);
   const s = f32x4.splat(scale);
-  for (let first = 0; first < n; first += 2 * CHUNK_WORDS) {
-    const k = min(2 * CHUNK_WORDS, n - first);
-    const h = nextWords((k + 1) >> 1);
+  for (let first = 0; first < n; first += CHUNK_HALVES) {
+    const k = min(CHUNK_HALVES, n - first);
+    const h = nextHalves(k);
     const o = out + (<usize>first << 2);
     for (let j = 0; j < k; j += 8) {
       const keep = i16x8.ge_u(v128.load(h + (<usize>j << 1)), t);
@@ -24,15 +23,15 @@ export function bernoulliF32(out: usize, n: i32, threshold: u32, scale: f32): vo
 }
 
 export function bernoulliU8(out: usize, n: i32, threshold: u32): void {
-  if (threshold == 0 || threshold >= 65536) {
+  if (keepsAllOrNone(threshold)) {
     memory.fill(out, threshold == 0 ? 1 : 0, <usize>n);
     return;
   }
   const t = i16x8.splat(<i16>threshold);
   const one = i8x16.splat(1);
-  for (let first = 0; first < n; first += 2 * CHUNK_WORDS) {
-    const k = min(2 * CHUNK_WORDS, n - first);
-    const h = nextWords((k + 1) >> 1);
+  for (let first = 0; first < n; first += CHUNK_HALVES) {
+    const k = min(CHUNK_HALVES, n - first);
+    const h = nextHalves(k);
     const o = out + <usize>first;
     for (let j = 0; j < k; j += 16) {
       const a = i16x8.ge_u(v128.load(h + (<usize>j << 1)), t);
@@ -45,13 +44,13 @@ export function bernoulliU8(out: usize, n: i32, threshold: u32): void {
 // Element i is bit i % 32 of word i / 32; bits past n are zero.
 export function bernoulliBits(out: usize, n: i32, threshold: u32): void {
   const nout = (n + 31) >> 5;
-  if (threshold == 0 || threshold >= 65536) {
+  if (keepsAllOrNone(threshold)) {
     memory.fill(out, threshold == 0 ? 0xff : 0, <usize>nout << 2);
   } else {
     const t = i16x8.splat(<i16>threshold);
-    for (let first = 0; first < n; first += 2 * CHUNK_WORDS) {
-      const k = min(2 * CHUNK_WORDS, n - first);
-      const h = nextWords((k + 1) >> 1);
+    for (let first = 0; first < n; first += CHUNK_HALVES) {
+      const k = min(CHUNK_HALVES, n - first);
+      const h = nextHalves(k);
       const o = out + (<usize>(first >> 5) << 2);
       for (let j = 0; j < k; j += 32) {
         const p = h + (<usize>j << 1);

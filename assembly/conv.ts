@@ -1,19 +1,22 @@
-// Feature-map kernels of the convolutional methods, over pointers into this module's memory.
-// They draw nothing and compute in float32 in the reference's order, so results match the js
-// backend bit for bit. See lib/backend.ts for each contract; lib/backends/wasm.ts chunks by example.
+// Feature-map kernels of the convolutional methods (pooling, DropBlock, arg-max), over pointers
+// into this module's memory. They draw nothing and compute in float32 in the reference's order,
+// so results match the js backend bit for bit. See lib/backend.ts for each contract;
+// lib/backends/wasm_conv.ts chunks by example.
+import { ldf, stf } from "./elements";
+import { keepBit } from "./keep";
 
+// A null keep keeps everything; bit0 is where this call's examples start in the caller's bits.
 @inline function keptAt(keep: usize, bit0: i32, i: i32): bool {
-  if (keep == 0) return true;
-  const b = <u32>(i + bit0);
-  return ((load<u32>(keep + (<usize>(b >>> 5) << 2)) >>> (b & 31)) & 1) != 0;
+  return keep == 0 || keepBit(keep, <u32>(i + bit0));
 }
 
-@inline function ldf(p: usize, i: i32): f32 {
-  return load<f32>(p + (<usize>i << 2));
+// Even and odd f32 lanes of eight consecutive floats: stride-2 windows of a row, four at a time.
+@inline function evenLanes(a: v128, b: v128): v128 {
+  return i32x4.shuffle(a, b, 0, 2, 4, 6);
 }
 
-@inline function stf(p: usize, i: i32, v: f32): void {
-  store<f32>(p + (<usize>i << 2), v);
+@inline function oddLanes(a: v128, b: v128): v128 {
+  return i32x4.shuffle(a, b, 1, 3, 5, 7);
 }
 
 // Storage strides of a map [n, c, h, w]: NCHW or NHWC.
@@ -73,17 +76,17 @@ export function maxPool(out: usize, x: usize, keep: usize, keepBit0: i32, n: i32
         const o = (p * oh + y) * ow;
         let xo = 0;
         if (kh == 2 && kw == 2 && sh == 2 && sw == 2) {
-          // four windows at once: even and odd columns of both rows split by shuffles
+          // the common 2×2 stride-2 case: four windows per iteration
           const s4 = f32x4.splat(scale);
           for (; xo + 4 <= ow; xo += 4) {
             const r0 = x + (<usize>(r + 2 * xo) << 2), r1 = r0 + (<usize>w << 2);
             const p0 = v128.load(r0), p1 = v128.load(r0, 16), q0 = v128.load(r1), q1 = v128.load(r1, 16);
-            let best = i8x16.shuffle(p0, p1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-            let v = i8x16.shuffle(p0, p1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+            let best = evenLanes(p0, p1);
+            let v = oddLanes(p0, p1);
             best = v128.bitselect(v, best, f32x4.gt(v, best));
-            v = i8x16.shuffle(q0, q1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+            v = evenLanes(q0, q1);
             best = v128.bitselect(v, best, f32x4.gt(v, best));
-            v = i8x16.shuffle(q0, q1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+            v = oddLanes(q0, q1);
             best = v128.bitselect(v, best, f32x4.gt(v, best));
             v128.store(out + (<usize>(o + xo) << 2), f32x4.mul(best, s4));
           }
@@ -148,8 +151,9 @@ function weighted4(a: f32, b: f32, c: f32, d: f32, weights: usize): f32 {
   return acc;
 }
 
-// weighted4 on four windows at once (one per lane), with the same conditional swaps.
-let vLo: v128 = i32x4.splat(0), vHi: v128 = i32x4.splat(0);
+// weighted4 on four windows at once (one per lane), with the same conditional swaps. vLo and vHi
+// have constant initialisers so the module needs no start function.
+let vLo: v128 = i32x4(0, 0, 0, 0), vHi: v128 = i32x4(0, 0, 0, 0);
 @inline function orderV(a: v128, b: v128): void {
   const swap = f32x4.lt(b, a);
   vLo = v128.bitselect(b, a, swap);
@@ -243,10 +247,10 @@ function weightedPool2x2(out: usize, x: usize, n: i32, c: i32, h: i32, w: i32, s
         const at = <usize>(8 * xo) << 2;
         const p0 = v128.load(r0 + at), p1 = v128.load(r0 + at, 16);
         const q0 = v128.load(r1 + at), q1 = v128.load(r1 + at, 16);
-        const even0 = i8x16.shuffle(p0, p1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-        const odd0 = i8x16.shuffle(p0, p1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
-        const even1 = i8x16.shuffle(q0, q1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-        const odd1 = i8x16.shuffle(q0, q1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+        const even0 = evenLanes(p0, p1);
+        const odd0 = oddLanes(p0, p1);
+        const even1 = evenLanes(q0, q1);
+        const odd1 = oddLanes(q0, q1);
         v128.store(o + (<usize>xo << 2), weighted4v(even0, odd0, even1, odd1, weights));
       }
       for (; xo < ow; xo++) {
@@ -336,67 +340,4 @@ export function argmaxPlanes(out: usize, x: usize, select: usize, outer: i32, in
       }
       store<i32>(out + (<usize>p << 2), arg);
     }
-}
-
-// out[i] = m ? x[i] · scale : fill, m = mask[⌊i / (repeat · inner)⌋ · inner + i mod inner].
-export function maskApply(out: usize, x: usize, len: i32, mask: usize, repeat: i32, inner: i32, scale: f32, fill: f32): void {
-  const s4 = f32x4.splat(scale), f4 = f32x4.splat(fill);
-  if (mask != 0 && repeat == 1) {
-    // one mask byte per element
-    let i = 0;
-    for (; i + 4 <= len; i += 4) {
-      const k = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(mask + <usize>i)));
-      const y = f32x4.mul(v128.load(x + (<usize>i << 2)), s4);
-      v128.store(out + (<usize>i << 2), v128.bitselect(y, f4, i32x4.ne(k, i32x4.splat(0))));
-    }
-    for (; i < len; i++) stf(out, i, load<u8>(mask + <usize>i) != 0 ? ldf(x, i) * scale : fill);
-    return;
-  }
-  if (mask == 0 || inner == 1) {
-    // Runs of one mask value: whole blocks when mask is null, else `repeat` elements per value.
-    const run = mask == 0 ? len : repeat;
-    for (let start = 0, o = 0; start < len; start += run, o++) {
-      const kept = mask == 0 || load<u8>(mask + <usize>o) != 0;
-      const end = start + run;
-      let i = start;
-      if (kept) {
-        for (; i + 4 <= end; i += 4) v128.store(out + (<usize>i << 2), f32x4.mul(v128.load(x + (<usize>i << 2)), s4));
-        for (; i < end; i++) stf(out, i, ldf(x, i) * scale);
-      } else {
-        for (; i + 4 <= end; i += 4) v128.store(out + (<usize>i << 2), f4);
-        for (; i < end; i++) stf(out, i, fill);
-      }
-    }
-    return;
-  }
-  const block = repeat * inner;
-  for (let start = 0, o = 0; start < len; start += block, o++) {
-    const m = mask + <usize>(o * inner);
-    for (let a = 0; a < repeat; a++) {
-      const at = start + a * inner;
-      let b = 0;
-      for (; b + 4 <= inner; b += 4) {
-        const k = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + <usize>b)));
-        const keep = i32x4.ne(k, i32x4.splat(0));
-        const y = f32x4.mul(v128.load(x + (<usize>(at + b) << 2)), s4);
-        v128.store(out + (<usize>(at + b) << 2), v128.bitselect(y, f4, keep));
-      }
-      for (; b < inner; b++) stf(out, at + b, load<u8>(m + <usize>b) != 0 ? ldf(x, at + b) * scale : fill);
-    }
-  }
-}
-
-// out[i] = x[i] + branch[i] · factors[⌊i / rowLength⌋] (DropPath's residual join).
-export function addScaledRows(out: usize, x: usize, branch: usize, factors: usize, rows: i32, rowLength: i32): void {
-  for (let r = 0; r < rows; r++) {
-    const s = ldf(factors, r);
-    const s4 = f32x4.splat(s);
-    let i = r * rowLength;
-    const end = i + rowLength;
-    for (; i + 4 <= end; i += 4) {
-      const at = <usize>i << 2;
-      v128.store(out + at, f32x4.add(v128.load(x + at), f32x4.mul(v128.load(branch + at), s4)));
-    }
-    for (; i < end; i++) stf(out, i, ldf(x, i) + ldf(branch, i) * s);
-  }
 }

@@ -1,9 +1,9 @@
 // Fused inverted dropout y = keep ? x * scale : 0; the mask is never stored. out may equal x.
-import { CHUNK_WORDS, nextWords } from "./philox";
+import { CHUNK_HALVES, keepsAllOrNone, nextHalves } from "./keep";
 
 export function dropout(out: usize, x: usize, n: i32, threshold: u32, scale: f32): void {
   const s = f32x4.splat(scale);
-  if (threshold == 0 || threshold >= 65536) {
+  if (keepsAllOrNone(threshold)) {
     const keepAll = i32x4.splat(threshold == 0 ? -1 : 0);
     for (let j = 0; j < n; j += 4) {
       const at = <usize>j << 2;
@@ -12,9 +12,9 @@ export function dropout(out: usize, x: usize, n: i32, threshold: u32, scale: f32
     return;
   }
   const t = i16x8.splat(<i16>threshold);
-  for (let first = 0; first < n; first += 2 * CHUNK_WORDS) {
-    const k = min(2 * CHUNK_WORDS, n - first);
-    const h = nextWords((k + 1) >> 1);
+  for (let first = 0; first < n; first += CHUNK_HALVES) {
+    const k = min(CHUNK_HALVES, n - first);
+    const h = nextHalves(k);
     const base = <usize>first << 2;
     for (let j = 0; j < k; j += 8) {
       const keep = i16x8.ge_u(v128.load(h + (<usize>j << 1)), t);

@@ -29,7 +29,9 @@
 }
 
 // Box–Muller for four word pairs (a, b): returns r cos(2 pi u2) and, through sinOut, r sin(2 pi u2).
-export let sinOut: v128 = i32x4.splat(0);
+// v128 globals get constant initialisers: a splat would need a start function, and the module
+// should run no code of its own when instantiated (with or without a loader, --exportStart).
+export let sinOut: v128 = i32x4(0, 0, 0, 0);
 
 // @ts-ignore: decorator
 @inline export function boxMuller(a: v128, b: v128): v128 {

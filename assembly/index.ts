@@ -1,14 +1,18 @@
-// The WebAssembly module's exports: raw kernels over pointers into this module's memory.
-// lib/backends/wasm.ts owns the memory layout (see scratchBase) and the chunking.
+// The WebAssembly module's exports, one line per kernel family (the same families as
+// native/<family>.inc): raw kernels over byte pointers into this module's memory, called by name
+// from lib/backends/wasm.ts and lib/backends/wasm_conv.ts, which own the memory layout above
+// scratchBase and the chunking.
 export { setCounter, randomBits } from "./philox";
 export { uniform } from "./uniform";
 export { normal, gaussianNoise } from "./normal";
 export { bernoulliF32, bernoulliU8, bernoulliBits } from "./bernoulli";
 export { dropout } from "./dropout";
+export { matmul, matmulScratchBytes, setMatmulMask } from "./matmul";
+export { maskedGemv } from "./gemv";
+export { maxPool, weightedPool, dropBlockMask, argmaxPlanes } from "./conv";
+export { maskApply, addScaledRows } from "./broadcast";
 
-// First byte the host may use as scratch: everything below holds static data.
+// First byte the host may use as scratch: every family's static buffers lie below it.
 export function scratchBase(): usize {
   return (__heap_base + 63) & ~63;
 }
-export { matmul, matmulScratchBytes, setMatmulMask, maskedGemv } from "./matmul";
-export { maxPool, weightedPool, dropBlockMask, argmaxPlanes, maskApply, addScaledRows } from "./conv";

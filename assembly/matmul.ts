@@ -1,6 +1,7 @@
 // C[m x n] = op(A)[m x k] · op(B)[k x n] (+ bias per column) (+ C when accumulate): packed
 // panels of op(A) (MR = 4 rows) and op(B) (NR = 8 columns), 4 x 8 tiles of f32x4 multiply-add.
 // Products are not bit-identical to the native backend (no FMA here, other blocking).
+import { keepBit, keepLanes4 } from "./keep";
 
 // @ts-ignore: decorator
 @inline const MR: i32 = 4;
@@ -16,31 +17,17 @@
 const tileBuf: usize = memory.data(MR * NR * 4, 16);
 const rowBuf: usize = memory.data(KC * 4, 16);
 
-// rowBuf[p] = b[start + p] for p < kc, masked by the keep bits when a mask is set.
-function maskedRow(b: usize, start: i32, kc: i32): void {
-  const src = b + (<usize>start << 2);
-  if (!keepBits) {
-    memory.copy(rowBuf, src, <usize>kc << 2);
-    return;
-  }
-  const lane = i32x4(1, 2, 4, 8);
-  const scale = f32x4.splat(keepScale);
-  let p = 0;
-  for (; p + 4 <= kc; p += 4) {
-    const e = start + p;
-    const w = keepBits + (<usize>(e >>> 5) << 2);
-    const bits = u32((load<u64>(w) >>> u64(e & 31)) & 15);
-    const on = i32x4.ne(v128.and(i32x4.splat(bits), lane), i32x4.splat(0));
-    v128.store(rowBuf + (<usize>p << 2), v128.and(f32x4.mul(v128.load(src + (<usize>p << 2)), scale), on));
-  }
-  for (; p < kc; p++) {
-    const e = start + p;
-    const keep = (load<u32>(keepBits + (<usize>(e >>> 5) << 2)) >>> (e & 31)) & 1;
-    store<f32>(rowBuf + (<usize>p << 2), keep ? load<f32>(src + (<usize>p << 2)) * keepScale : 0);
-  }
+// Optional keep bits over b's storage (DropConnect's shared mask, see native/matmul.inc), applied
+// while packing so the masked copy of b is never stored.
+let keepBits: usize = 0;
+let keepScale: f32 = 1;
+
+export function setMatmulMask(bits: usize, scale: f32): void {
+  keepBits = bits;
+  keepScale = scale;
 }
 
-// Packing buffers live at `work` (host-provided scratch, see matmulScratchBytes).
+// The packing buffers are too large for static data, so they live in host scratch at `work`.
 export function matmulScratchBytes(): i32 {
   return (KC * NC + KC * MC) * 4 + 64;
 }
@@ -50,21 +37,32 @@ export function matmulScratchBytes(): i32 {
   return load<f32>(a + (<usize>(transA ? p * m + i : i * k + p) << 2));
 }
 
-// Optional keep bits over b's storage (see native/matmul.inc): applied while packing.
-let keepBits: usize = 0;
-let keepScale: f32 = 1;
-
-export function setMatmulMask(bits: usize, scale: f32): void {
-  keepBits = bits;
-  keepScale = scale;
-}
-
 // @ts-ignore: decorator
 @inline function loadB(b: usize, n: i32, k: i32, transB: bool, p: i32, j: i32): f32 {
   const idx = transB ? j * k + p : p * n + j;
   const v = load<f32>(b + (<usize>idx << 2));
   if (!keepBits) return v;
-  return (load<u32>(keepBits + (<usize>(idx >>> 5) << 2)) >>> (idx & 31)) & 1 ? v * keepScale : 0;
+  return keepBit(keepBits, <u32>idx) ? v * keepScale : 0;
+}
+
+// rowBuf[p] = b[start + p] for p < kc, masked: a transposed b is read a contiguous row at a
+// time, so its mask applies four lanes at once instead of one element per loadB.
+function maskedRow(b: usize, start: i32, kc: i32): void {
+  const src = b + (<usize>start << 2);
+  if (!keepBits) {
+    memory.copy(rowBuf, src, <usize>kc << 2);
+    return;
+  }
+  const scale = f32x4.splat(keepScale);
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const on = keepLanes4(keepBits, <u32>(start + p));
+    v128.store(rowBuf + (<usize>p << 2), v128.and(f32x4.mul(v128.load(src + (<usize>p << 2)), scale), on));
+  }
+  for (; p < kc; p++) {
+    const keep = keepBit(keepBits, <u32>(start + p));
+    store<f32>(rowBuf + (<usize>p << 2), keep ? load<f32>(src + (<usize>p << 2)) * keepScale : 0);
+  }
 }
 
 export function matmul(c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32,
@@ -149,44 +147,4 @@ function tile(kc: i32, a: usize, b: usize): void {
   v128.store(tileBuf, c10, 32); v128.store(tileBuf, c11, 48);
   v128.store(tileBuf, c20, 64); v128.store(tileBuf, c21, 80);
   v128.store(tileBuf, c30, 96); v128.store(tileBuf, c31, 112);
-}
-
-// DropConnect's per-example products (see lib/backend.ts maskedGemv): y[b, j] = bias[b, j] +
-// Σ_i (keep bit j·din + i of segment b ? w[j, i] · scale : 0) · x[b, i], four columns at a time.
-export function maskedGemv(y: usize, x: usize, w: usize, bias: usize, batch: i32, rows: i32, din: i32,
-  keep: usize, keepStride: i32, scale: f32): void {
-  const s4 = f32x4.splat(scale);
-  const lanes = i32x4(1, 2, 4, 8);
-  // blocks of 32 rows of W stay in cache while every example uses them
-  for (let j0 = 0; j0 < rows; j0 += 32) {
-  const j1 = min(j0 + 32, rows);
-  for (let b = 0; b < batch; b++) {
-    const xb = x + (<usize>(b * din) << 2);
-    const kb = keep + (<usize>(b * keepStride) << 2);
-    for (let j = j0; j < j1; j++) {
-      const wr = w + (<usize>(j * din) << 2);
-      const base = j * din;
-      let acc = f32x4.splat(0);
-      let i = 0;
-      for (; i + 4 <= din; i += 4) {
-        const pos = <u32>(base + i);
-        const k = pos >>> 5, shift = pos & 31;
-        let v = load<u32>(kb + (<usize>k << 2)) >>> shift;
-        if (shift > 28) v |= load<u32>(kb + (<usize>(k + 1) << 2)) << (32 - shift);
-        const keepMask = i32x4.ne(v128.and(i32x4.splat(<i32>v), lanes), i32x4.splat(0));
-        const prod = f32x4.mul(f32x4.mul(v128.load(wr + (<usize>i << 2)), s4), v128.load(xb + (<usize>i << 2)));
-        acc = f32x4.add(acc, v128.and(prod, keepMask));
-      }
-      let sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-      for (; i < din; i++) {
-        const pos = <u32>(base + i);
-        if ((load<u32>(kb + (<usize>(pos >>> 5) << 2)) >>> (pos & 31)) & 1) {
-          sum += load<f32>(wr + (<usize>i << 2)) * scale * load<f32>(xb + (<usize>i << 2));
-        }
-      }
-      const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>(b * rows + j) << 2)) : 0;
-      store<f32>(y + (<usize>(b * rows + j) << 2), bv + sum);
-    }
-  }
-  }
 }

@@ -3,8 +3,9 @@
 import { CHUNK_WORDS, nextWords } from "./philox";
 import { boxMuller, sinOut } from "./f32math";
 
-// Eight elements from eight words at w: returns elements 0-3, and 4-7 through `high`.
-let high: v128 = i32x4.splat(0);
+// Eight elements from eight words at w: returns elements 0-3, and 4-7 through `high` (a constant
+// initialiser, so no start function: see sinOut).
+let high: v128 = i32x4(0, 0, 0, 0);
 
 // @ts-ignore: decorator
 @inline function gauss8(w: usize): v128 {
