@@ -1,7 +1,7 @@
 // Broadcast kernels of the convolutional methods: a byte mask shared along an axis
 // (SpatialDropout, DropBlock, Max-Drop's scaling) and DropPath's per-row residual join. Like the
 // feature-map kernels they draw nothing and keep the reference's float32 order, so results
-// match the js backend bit for bit. See lib/backend.ts for each contract.
+// match the js backend bit for bit. See lib/backends/kernels.ts for each contract.
 import { ldf, stf } from "./elements";
 
 // out[i] = m ? x[i] · scale : fill, m = mask[⌊i / (repeat · inner)⌋ · inner + i mod inner].

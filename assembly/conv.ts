@@ -1,7 +1,7 @@
 // Feature-map kernels of the convolutional methods (pooling, DropBlock, arg-max), over pointers
 // into this module's memory. They draw nothing and compute in float32 in the reference's order,
-// so results match the js backend bit for bit. See lib/backend.ts for each contract;
-// lib/backends/wasm_conv.ts chunks by example.
+// so results match the js backend bit for bit. See lib/backends/kernels.ts for each
+// contract; lib/backends/wasm/conv.ts chunks by example.
 import { ldf, stf } from "./elements";
 import { keepBit } from "./keep";
 

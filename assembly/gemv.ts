@@ -1,4 +1,4 @@
-// DropConnect's per-example products (see lib/backend.ts maskedGemv): y[b, j] = bias[b, j] +
+// DropConnect's per-example products (see maskedGemv in lib/backends/kernels.ts): y[b, j] = bias[b, j] +
 // Σ_i (keep bit j·din + i of segment b ? w[j, i] · scale : 0) · x[b, i], four columns at a time.
 // The keep bits are read in place, so neither a masked copy of W nor a packing pass is needed.
 import { keepBit, keepLanes4 } from "./keep";

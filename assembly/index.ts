@@ -1,6 +1,6 @@
 // The WebAssembly module's exports, one line per kernel family (the same families as
 // native/<family>.inc): raw kernels over byte pointers into this module's memory, called by name
-// from lib/backends/wasm.ts and lib/backends/wasm_conv.ts, which own the memory layout above
+// from lib/backends/wasm/ (one adapter file per family), which owns the memory layout above
 // scratchBase and the chunking.
 export { setCounter, randomBits } from "./philox";
 export { uniform } from "./uniform";

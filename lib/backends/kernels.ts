@@ -230,7 +230,7 @@ export interface ArrayKernels {
     scale: number,
   ): void;
 
-  // Feature-map kernels of the convolutional methods (conv.inc, assembly/conv.ts, backends/js_conv.ts).
+  // Feature-map kernels of the convolutional methods (native/conv.inc, assembly/conv.ts, js/conv.ts).
   // They draw nothing: masks come in from the Bernoulli kernels, so results are exact and
   // bit-identical on every backend.
   /**

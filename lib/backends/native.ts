@@ -3,7 +3,7 @@
 import * as path from 'path';
 import type { Backend, KernelAsync } from './interface';
 
-/** The addon's feature-map bindings take the geometry as positional numbers (see native/conv_binding.h). */
+/** The addon's feature-map bindings take the geometry as positional numbers (see native/kernel_table.h). */
 interface ConvAddon {
   maxPool(
     out: Float32Array,

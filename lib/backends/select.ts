@@ -1,6 +1,6 @@
 // Backend selection: 'auto' takes native if the addon loads, else WebAssembly, else the js
 // reference. DROPMASK_BACKEND, setBackend() and each call's `backend` option force one. This
-// module uses no platform API: each entry point registers how its backends load (node_backends.ts
+// module uses no platform API: each entry point registers how its backends load (node.ts
 // for Node, edge.ts for browsers, workers and Deno).
 import type { Backend, BackendName } from './interface';
 import { checkCount, checkOneOf, rangeError } from '../core/errors';

@@ -134,7 +134,7 @@ export function defaultGenerator(): Generator {
   return fallback;
 }
 
-/** Generators that a pending async method call draws from (see method_async.ts). */
+/** Generators that a pending async method call draws from (see async/call.ts). */
 const busy = new WeakMap<Generator, number>();
 
 /** Marks `g` as used by a pending async call; the returned function releases it (once). */
