@@ -1,9 +1,17 @@
 // The whole public API, with no platform code: lib/index.ts (Node) and lib/edge.ts (browsers,
 // workers, Deno) re-export it after registering how their backends load. This file only re-exports.
 export * from './api_core';
+export { dropoutBackwardAsync } from './methods/dense/dropout';
 export { linear, linearAsync } from './methods/dense/linear';
 export type { DenseShapeOptions, LinearOptions } from './methods/dense/linear';
-export { dropConnect, dropConnectBackward, dropConnectInference } from './methods/dense/dropconnect';
+export {
+  dropConnect,
+  dropConnectBackward,
+  dropConnectInference,
+  dropConnectAsync,
+  dropConnectBackwardAsync,
+  dropConnectInferenceAsync,
+} from './methods/dense/dropconnect';
 export type {
   DenseActivation,
   DropConnectGradients,
@@ -11,7 +19,13 @@ export type {
   DropConnectOptions,
   DropConnectScaling,
 } from './methods/dense/dropconnect';
-export { gaussianDropout, gaussianDropoutBackward, gaussianDropoutStd } from './methods/dense/gaussian_dropout';
+export {
+  gaussianDropout,
+  gaussianDropoutBackward,
+  gaussianDropoutStd,
+  gaussianDropoutAsync,
+  gaussianDropoutBackwardAsync,
+} from './methods/dense/gaussian_dropout';
 export type { GaussianDropoutOptions } from './methods/dense/gaussian_dropout';
 export {
   alphaDropout,
@@ -21,9 +35,12 @@ export {
   ALPHA_PRIME,
   SELU_ALPHA,
   SELU_LAMBDA,
+  alphaDropoutAsync,
+  alphaDropoutBackwardAsync,
+  featureAlphaDropoutAsync,
 } from './methods/dense/alpha_dropout';
 export type { AlphaDropoutOptions } from './methods/dense/alpha_dropout';
-export { standout, standoutBackward } from './methods/dense/standout';
+export { standout, standoutBackward, standoutAsync, standoutBackwardAsync } from './methods/dense/standout';
 export type { StandoutOptions } from './methods/dense/standout';
 export {
   fastDropout,
@@ -31,6 +48,8 @@ export {
   fastDropoutMoments,
   gaussianActivationMoments,
   normalCdf,
+  fastDropoutAsync,
+  fastDropoutBackwardAsync,
 } from './methods/dense/fast_dropout';
 export type { FastDropoutOptions } from './methods/dense/fast_dropout';
 export {
@@ -41,9 +60,17 @@ export {
   KL_C1,
   KL_C2,
   KL_C3,
+  variationalDenseAsync,
+  variationalDenseBackwardAsync,
 } from './methods/dense/variational';
 export type { AlphaGranularity, VariationalDenseOptions } from './methods/dense/variational';
-export { concreteDropout, concreteDropoutBackward, concreteRegularizer } from './methods/dense/concrete';
+export {
+  concreteDropout,
+  concreteDropoutBackward,
+  concreteRegularizer,
+  concreteDropoutAsync,
+  concreteDropoutBackwardAsync,
+} from './methods/dense/concrete';
 export type { ConcreteDropoutOptions, ConcreteRegularizerOptions } from './methods/dense/concrete';
 export {
   randomBitsAsync,
@@ -59,23 +86,50 @@ export {
   maxPoolDropoutBackward,
   maxPoolDropoutShape,
   weightedPoolingWeights,
+  maxPoolDropoutAsync,
+  maxPoolDropoutBackwardAsync,
 } from './methods/conv/max_pool_dropout';
 export type { MaxPoolDropoutOptions, PoolInference } from './methods/conv/max_pool_dropout';
-export { spatialDropout, spatialDropoutBackward } from './methods/conv/spatial_dropout';
+export {
+  spatialDropout,
+  spatialDropoutBackward,
+  spatialDropoutAsync,
+  spatialDropoutBackwardAsync,
+} from './methods/conv/spatial_dropout';
 export type { SpatialDropoutOptions } from './methods/conv/spatial_dropout';
-export { cutout, cutoutBackward } from './methods/conv/cutout';
+export { cutout, cutoutBackward, cutoutAsync, cutoutBackwardAsync } from './methods/conv/cutout';
 export type { CutoutCenterRange, CutoutOptions, CutoutRegion, CutoutResult } from './methods/conv/cutout';
-export { maxDrop, maxDropBackward } from './methods/conv/max_drop';
+export { maxDrop, maxDropBackward, maxDropAsync, maxDropBackwardAsync } from './methods/conv/max_drop';
 export type { MaxDropGranularity, MaxDropOptions } from './methods/conv/max_drop';
-export { stochasticDropout, stochasticDropoutBackward, stochasticDropoutRate } from './methods/conv/stochastic_dropout';
+export {
+  stochasticDropout,
+  stochasticDropoutBackward,
+  stochasticDropoutRate,
+  stochasticDropoutAsync,
+  stochasticDropoutBackwardAsync,
+} from './methods/conv/stochastic_dropout';
 export type { RateDistribution, StochasticDropoutDraw, StochasticDropoutOptions } from './methods/conv/stochastic_dropout';
-export { dropBlock, dropBlockBackward, dropBlockGamma, dropBlockSchedule } from './methods/conv/drop_block';
+export {
+  dropBlock,
+  dropBlockBackward,
+  dropBlockGamma,
+  dropBlockSchedule,
+  dropBlockAsync,
+  dropBlockBackwardAsync,
+} from './methods/conv/drop_block';
 export type { DropBlockOptions, DropBlockScheduleOptions } from './methods/conv/drop_block';
-export { dropPath, dropPathBackward, dropPathKeep, stochasticDepthRates } from './methods/conv/drop_path';
+export {
+  dropPath,
+  dropPathBackward,
+  dropPathKeep,
+  stochasticDepthRates,
+  dropPathAsync,
+  dropPathBackwardAsync,
+} from './methods/conv/drop_path';
 export type { DropPathGranularity, DropPathOptions, StochasticDepthOptions } from './methods/conv/drop_path';
-export { lstm, lstmBackward } from './methods/recurrent/lstm';
+export { lstm, lstmBackward, lstmAsync, lstmBackwardAsync } from './methods/recurrent/lstm';
 export type { LstmBackwardOptions, LstmGradients, LstmParams, LstmResult, LstmTape } from './methods/recurrent/lstm';
-export { gru, gruBackward } from './methods/recurrent/gru';
+export { gru, gruBackward, gruAsync, gruBackwardAsync } from './methods/recurrent/gru';
 export type { GruGradients, GruParams, GruResult, GruTape } from './methods/recurrent/gru';
 export type { RnnDropScaling, RnnDropout, RnnGradients, RnnOptions } from './methods/recurrent/recurrent';
 export { mcPredict, mcPredictAsync, mcPrecision } from './methods/bayes/mc_dropout';
@@ -84,8 +138,20 @@ export { Mlp } from './methods/bayes/mlp';
 export type { MlpActivation, MlpDropoutMethod, MlpForwardOptions, MlpOptions, MlpTrainOptions } from './methods/bayes/mlp';
 export { noisySine, twoMoons } from './methods/bayes/datasets';
 export type { NoisySineOptions, TwoMoonsOptions } from './methods/bayes/datasets';
-export { sbpKL, sbpNoise, sbpNoiseBackward, sbpSNR, sbpStatistics } from './methods/bayes/sbp';
+export {
+  sbpKL,
+  sbpNoise,
+  sbpNoiseBackward,
+  sbpSNR,
+  sbpStatistics,
+  sbpNoiseAsync,
+  sbpNoiseBackwardAsync,
+} from './methods/bayes/sbp';
 export type { SbpBounds, SbpNoiseOptions } from './methods/bayes/sbp';
-export { embeddingDropout, embeddingDropoutBackward } from './methods/recurrent/embedding_dropout';
+export {
+  embeddingDropout,
+  embeddingDropoutBackward,
+  embeddingDropoutAsync,
+  embeddingDropoutBackwardAsync,
+} from './methods/recurrent/embedding_dropout';
 export type { EmbeddingDropoutOptions } from './methods/recurrent/embedding_dropout';
-export * from './async/methods';

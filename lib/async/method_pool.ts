@@ -9,7 +9,7 @@ const SOURCE = (dist: string): string => `
 const { parentPort } = require('worker_threads');
 const api = require(${JSON.stringify(path.join(dist, 'index.js'))});
 const { runMethodHere } = require(${JSON.stringify(path.join(dist, 'async', 'call.js'))});
-const { WORKER_HOOKS } = require(${JSON.stringify(path.join(dist, 'async', 'methods.js'))});
+const { WORKER_HOOKS } = require(${JSON.stringify(path.join(dist, 'methods', 'recurrent', 'recurrent.js'))});
 const { methodForm } = require(${JSON.stringify(path.join(dist, 'methods', 'registry.js'))});
 parentPort.on('message', ({ id, name, args, counted }) => {
   try {

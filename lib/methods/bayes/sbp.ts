@@ -7,6 +7,7 @@ import { MODES, Mode, elementwiseOut } from '../dense/dropout';
 import { checkArray, checkNumber, checkOneOf, checkOptions, rangeError } from '../../core/errors';
 import { phiCdf, phiDiff, phiPdf, probit } from '../../core/gauss';
 import { StreamOptions, resolveDraw } from '../../core/options';
+import { Async, callForm } from '../../async/form';
 
 /** Truncation bounds of log θ. */
 export interface SbpBounds {
@@ -265,3 +266,7 @@ export function sbpNoiseBackward(
   }
   return { dx, dMu, dLogSigma };
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const sbpNoiseAsync: Async<typeof sbpNoise> = (...a) => callForm('sbpNoise', sbpNoise, a);
+export const sbpNoiseBackwardAsync: Async<typeof sbpNoiseBackward> = (...a) => callForm('sbpNoiseBackward', sbpNoiseBackward, a);

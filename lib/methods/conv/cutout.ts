@@ -6,6 +6,7 @@ import { MODES, Mode, elementwiseOut } from '../dense/dropout';
 import { checkArray, checkCount, checkFloat32, checkOneOf, checkOptions, checkProbability, rangeError } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { checkShape } from '../../core/shape';
+import { Async, callForm } from '../../async/form';
 
 /** The erased region: the size×size box, or the ellipse (circle for a square size) inscribed in it. */
 export type CutoutRegion = 'rectangle' | 'circle';
@@ -136,3 +137,7 @@ export function cutoutBackward(dy: Float32Array, options: CutoutOptions): Float3
     throw new TypeError("Expected the forward call's seed (and stream, offset) for cutoutBackward but received no seed");
   return apply(dy, 'dy', opts, 0).image;
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const cutoutAsync: Async<typeof cutout> = (...a) => callForm('cutout', cutout, a);
+export const cutoutBackwardAsync: Async<typeof cutoutBackward> = (...a) => callForm('cutoutBackward', cutoutBackward, a);

@@ -16,6 +16,7 @@ import {
 } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { scratchBytes } from '../../core/scratch';
+import { Async, callForm } from '../../async/form';
 
 /** Options of `dropBlock` and `dropBlockBackward`. */
 export interface DropBlockOptions extends StreamOptions, ConvShapeOptions {
@@ -131,3 +132,8 @@ export function dropBlockSchedule(options: DropBlockScheduleOptions): number {
   const f = total === 0 ? 1 : Math.min(1, step / total);
   return start + (target - start) * f;
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const dropBlockAsync: Async<typeof dropBlock> = (...a) => callForm('dropBlock', dropBlock, a);
+export const dropBlockBackwardAsync: Async<typeof dropBlockBackward> = (...a) =>
+  callForm('dropBlockBackward', dropBlockBackward, a);

@@ -14,6 +14,7 @@ import {
 } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { checkShape } from '../../core/shape';
+import { Async, callForm } from '../../async/form';
 
 /** One decision per example ('row', timm/torchvision) or one for the whole batch ('batch', the original paper). */
 export type DropPathGranularity = 'row' | 'batch';
@@ -152,3 +153,7 @@ export function stochasticDepthRates(blocks: number, options: StochasticDepthOpt
   for (let l = 1; l <= L; l++) rates[l - 1] = (l / L) * (1 - qL);
   return rates;
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const dropPathAsync: Async<typeof dropPath> = (...a) => callForm('dropPath', dropPath, a);
+export const dropPathBackwardAsync: Async<typeof dropPathBackward> = (...a) => callForm('dropPathBackward', dropPathBackward, a);

@@ -6,6 +6,7 @@ import { ConvShapeOptions, FeatureMap, checkFeatureMap, checkPair } from './shap
 import { MODES, Mode, elementwiseOut } from '../dense/dropout';
 import { checkArray, checkOneOf, checkOptions, checkProbability } from '../../core/errors';
 import { Draw, StreamOptions, resolveDraw } from '../../core/options';
+import { Async, callForm } from '../../async/form';
 
 /** What one Max-Drop decision covers: an (example, channel) map, or an (example, row, column) position. */
 export type MaxDropGranularity = 'feature' | 'channel';
@@ -115,3 +116,7 @@ export function maxDropBackward(dy: Float32Array, x: Float32Array, options: MaxD
     throw new TypeError("Expected the forward call's seed (and stream, offset) for maxDropBackward but received no seed");
   return apply(dy, 'dy', x, opts, resolveDraw(opts));
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const maxDropAsync: Async<typeof maxDrop> = (...a) => callForm('maxDrop', maxDrop, a);
+export const maxDropBackwardAsync: Async<typeof maxDropBackward> = (...a) => callForm('maxDropBackward', maxDropBackward, a);

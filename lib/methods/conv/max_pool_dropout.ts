@@ -8,6 +8,7 @@ import { MODES, Mode } from '../dense/dropout';
 import { checkArray, checkNoPartialOverlap, checkOneOf, checkOptions, checkProbability, rangeError } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { scratch } from '../../core/scratch';
+import { Async, callForm } from '../../async/form';
 
 /** Inference of max-pooling dropout: the paper's weighted pooling, or the q·max baseline. */
 export type PoolInference = 'weighted' | 'scaled-max';
@@ -181,3 +182,8 @@ export function maxPoolDropoutBackward(dy: Float32Array, x: Float32Array, option
   draw.commit(streamWords.bernoulli(x.length));
   return dx;
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const maxPoolDropoutAsync: Async<typeof maxPoolDropout> = (...a) => callForm('maxPoolDropout', maxPoolDropout, a);
+export const maxPoolDropoutBackwardAsync: Async<typeof maxPoolDropoutBackward> = (...a) =>
+  callForm('maxPoolDropoutBackward', maxPoolDropoutBackward, a);

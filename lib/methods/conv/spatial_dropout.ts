@@ -6,6 +6,7 @@ import { ConvShapeOptions, checkConvShape } from './shape';
 import { MODES, Mode, elementwiseOut } from '../dense/dropout';
 import { checkArray, checkOneOf, checkOptions } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
+import { Async, callForm } from '../../async/form';
 
 /** Options of `spatialDropout` and `spatialDropoutBackward`. */
 export interface SpatialDropoutOptions extends StreamOptions, ConvShapeOptions {
@@ -61,3 +62,8 @@ export function spatialDropoutBackward(dy: Float32Array, options: SpatialDropout
   }
   return apply(dy, 'dy', opts);
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const spatialDropoutAsync: Async<typeof spatialDropout> = (...a) => callForm('spatialDropout', spatialDropout, a);
+export const spatialDropoutBackwardAsync: Async<typeof spatialDropoutBackward> = (...a) =>
+  callForm('spatialDropoutBackward', spatialDropoutBackward, a);

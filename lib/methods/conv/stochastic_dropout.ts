@@ -7,6 +7,7 @@ import { checkArray, checkNumber, checkOneOf, checkOptions, checkProbability, ty
 import { Draw, resolveDraw } from '../../core/options';
 import { applyBroadcastMask, checkNoiseShape, checkShape, product } from '../../core/shape';
 import { advanceCounter } from '../../core/stream';
+import { Async, callForm } from '../../async/form';
 
 /** The distribution of the per-pass drop rate. The article's "μ = 0.02, σ² = 0.05" is { normal, mean 0.02, std 0.05 } (the authors' code passes a std). */
 export type RateDistribution =
@@ -128,3 +129,9 @@ export function stochasticDropoutBackward(dy: Float32Array, options: StochasticD
     );
   return apply(dy, 'dy', opts);
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const stochasticDropoutAsync: Async<typeof stochasticDropout> = (...a) =>
+  callForm('stochasticDropout', stochasticDropout, a);
+export const stochasticDropoutBackwardAsync: Async<typeof stochasticDropoutBackward> = (...a) =>
+  callForm('stochasticDropoutBackward', stochasticDropoutBackward, a);

@@ -6,6 +6,7 @@ import { ElementwiseOptions, MODES, elementwiseOut } from './dropout';
 import { resolveDraw } from '../../core/options';
 import { checkNoiseShape, checkShape, forEachBroadcastRun, product } from '../../core/shape';
 import { streamWords } from '../../backends/interface';
+import { Async, callForm } from '../../async/form';
 
 /** SELU constants: α₀, λ and α' = −λα₀. */
 export const SELU_ALPHA = 1.6732632423543772;
@@ -91,3 +92,10 @@ export function alphaDropoutBackward(dy: Float32Array, options: AlphaDropoutOpti
     throw new TypeError("Expected the forward call's seed (and stream, offset) for alphaDropoutBackward but received no seed");
   return apply(dy, opts, true);
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const alphaDropoutAsync: Async<typeof alphaDropout> = (...a) => callForm('alphaDropout', alphaDropout, a);
+export const alphaDropoutBackwardAsync: Async<typeof alphaDropoutBackward> = (...a) =>
+  callForm('alphaDropoutBackward', alphaDropoutBackward, a);
+export const featureAlphaDropoutAsync: Async<typeof featureAlphaDropout> = (...a) =>
+  callForm('featureAlphaDropout', featureAlphaDropout, a);

@@ -7,6 +7,7 @@ import { MODES, Mode, elementwiseOut } from './dropout';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { checkShape, product } from '../../core/shape';
 import { streamWords } from '../../backends/interface';
+import { Async, callForm } from '../../async/form';
 
 /** Options of `concreteDropout` and `concreteDropoutBackward`. */
 export interface ConcreteDropoutOptions extends StreamOptions {
@@ -166,3 +167,8 @@ export function concreteRegularizer(
   const dValueDp = (wr * sumSq) / ((1 - p) * (1 - p)) + dr * K * (Math.log(p) - Math.log(1 - p));
   return { value, dW, dpLogit: dValueDp * p * (1 - p) };
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const concreteDropoutAsync: Async<typeof concreteDropout> = (...a) => callForm('concreteDropout', concreteDropout, a);
+export const concreteDropoutBackwardAsync: Async<typeof concreteDropoutBackward> = (...a) =>
+  callForm('concreteDropoutBackward', concreteDropoutBackward, a);

@@ -14,6 +14,7 @@ import { MODES, Mode } from './dropout';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { advanceCounter } from '../../core/stream';
 import { scratch } from '../../core/scratch';
+import { Async, callForm } from '../../async/form';
 
 /** How kept weights are scaled: 'none' (the paper: y = (M ⊙ W)x + m ⊙ b) or 'inverted' (÷ q). */
 export type DropConnectScaling = 'none' | 'inverted';
@@ -298,3 +299,10 @@ export function dropConnectInference(
   draw.commit(batch * perExample);
   return out;
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const dropConnectAsync: Async<typeof dropConnect> = (...a) => callForm('dropConnect', dropConnect, a);
+export const dropConnectBackwardAsync: Async<typeof dropConnectBackward> = (...a) =>
+  callForm('dropConnectBackward', dropConnectBackward, a);
+export const dropConnectInferenceAsync: Async<typeof dropConnectInference> = (...a) =>
+  callForm('dropConnectInference', dropConnectInference, a);

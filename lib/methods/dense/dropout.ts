@@ -5,6 +5,7 @@ import { dropThreshold } from '../../core/bernoulli';
 import { checkArray, checkNoPartialOverlap, checkOneOf, checkOptions, checkFloat32 } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { applyBroadcastMask, checkNoiseShape, checkShape, product } from '../../core/shape';
+import { Async, callForm } from '../../async/form';
 
 /** Forward mode: 'train' draws a mask, 'mc' too (Monte Carlo dropout at inference), 'eval' is the identity. */
 export type Mode = 'train' | 'eval' | 'mc';
@@ -135,3 +136,6 @@ export function gaussianNoise(x: Float32Array, options: GaussianNoiseOptions): F
   draw.commit(streamWords.normal(x.length));
   return out;
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const dropoutBackwardAsync: Async<typeof dropoutBackward> = (...a) => callForm('dropoutBackward', dropoutBackward, a);

@@ -8,6 +8,7 @@ import { DenseShapeOptions, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { getBackend } from '../../backends/select';
 import { sampleGaussian } from './reparam';
+import { Async, callForm } from '../../async/form';
 
 /** Options of `fastDropout`, `fastDropoutBackward` and `fastDropoutMoments`. */
 export interface FastDropoutOptions extends StreamOptions, DenseShapeOptions {
@@ -194,3 +195,8 @@ export function gaussianActivationMoments(
   }
   return { reluMean, reluSecond, sigmoidMean };
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const fastDropoutAsync: Async<typeof fastDropout> = (...a) => callForm('fastDropout', fastDropout, a);
+export const fastDropoutBackwardAsync: Async<typeof fastDropoutBackward> = (...a) =>
+  callForm('fastDropoutBackward', fastDropoutBackward, a);

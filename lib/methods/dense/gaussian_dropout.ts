@@ -5,6 +5,7 @@ import { ElementwiseOptions, MODES, elementwiseOut } from './dropout';
 import { resolveDraw } from '../../core/options';
 import { broadcastMultiply, checkNoiseShape, checkShape, product } from '../../core/shape';
 import { streamWords } from '../../backends/interface';
+import { Async, callForm } from '../../async/form';
 
 /** Options of `gaussianDropout` and `gaussianDropoutBackward` ('eval' is the identity). */
 export interface GaussianDropoutOptions extends ElementwiseOptions {
@@ -58,3 +59,8 @@ export function gaussianDropoutBackward(dy: Float32Array, options: GaussianDropo
     throw new TypeError("Expected the forward call's seed (and stream, offset) for gaussianDropoutBackward but received no seed");
   return apply(dy, opts);
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const gaussianDropoutAsync: Async<typeof gaussianDropout> = (...a) => callForm('gaussianDropout', gaussianDropout, a);
+export const gaussianDropoutBackwardAsync: Async<typeof gaussianDropoutBackward> = (...a) =>
+  callForm('gaussianDropoutBackward', gaussianDropoutBackward, a);

@@ -7,6 +7,7 @@ import { MODES, Mode } from './dropout';
 import { DenseShapeOptions, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { ACTIVATIONS, DenseActivation } from './dropconnect';
+import { Async, callForm } from '../../async/form';
 
 /** Options of `standout` and `standoutBackward`. */
 export interface StandoutOptions extends StreamOptions, DenseShapeOptions {
@@ -127,3 +128,7 @@ export function standoutBackward(
   }
   return { dx, dW, dbias };
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const standoutAsync: Async<typeof standout> = (...a) => callForm('standout', standout, a);
+export const standoutBackwardAsync: Async<typeof standoutBackward> = (...a) => callForm('standoutBackward', standoutBackward, a);

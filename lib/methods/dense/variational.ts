@@ -7,6 +7,7 @@ import { MODES, Mode } from './dropout';
 import { DenseShapeOptions, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { sampleGaussian } from './reparam';
+import { Async, callForm } from '../../async/form';
 
 /** Which weights share one α: each weight, each input unit, or the whole layer. */
 export type AlphaGranularity = 'weight' | 'input' | 'layer';
@@ -190,3 +191,8 @@ export function clampLogAlpha(logAlpha: Float32Array): Float32Array {
   for (let i = 0; i < logAlpha.length; i++) if (logAlpha[i] > 0) logAlpha[i] = 0;
   return logAlpha;
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const variationalDenseAsync: Async<typeof variationalDense> = (...a) => callForm('variationalDense', variationalDense, a);
+export const variationalDenseBackwardAsync: Async<typeof variationalDenseBackward> = (...a) =>
+  callForm('variationalDenseBackward', variationalDenseBackward, a);

@@ -7,6 +7,7 @@ import { MODES } from '../dense/dropout';
 import { checkArray, checkCount, checkOneOf, checkOptions, rangeError, typeError } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import type { Mode } from '../dense/dropout';
+import { Async, callForm } from '../../async/form';
 
 /** Options of `embeddingDropout` and `embeddingDropoutBackward`. */
 export interface EmbeddingDropoutOptions extends StreamOptions {
@@ -108,3 +109,8 @@ export function embeddingDropoutBackward(
   }
   return dTable;
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const embeddingDropoutAsync: Async<typeof embeddingDropout> = (...a) => callForm('embeddingDropout', embeddingDropout, a);
+export const embeddingDropoutBackwardAsync: Async<typeof embeddingDropoutBackward> = (...a) =>
+  callForm('embeddingDropoutBackward', embeddingDropoutBackward, a);

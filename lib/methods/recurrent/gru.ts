@@ -2,6 +2,8 @@
 // backward pass through time. Same plumbing as the LSTM (recurrent.ts); three gates r, z, n.
 import { checkOptions } from '../../core/errors';
 import {
+  tapeFirst,
+  withTape,
   brandTape,
   checkTape,
   RnnConfig,
@@ -18,6 +20,7 @@ import {
   sigmoid,
   swapBatchTime,
 } from './recurrent';
+import { Async, callForm } from '../../async/form';
 
 /** GRU weights, gate order r, z, n: W [3H, D], U [3H, H], input bias bW [3H], recurrent bias bU [3H]. */
 export interface GruParams {
@@ -209,3 +212,7 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array, options: { dh?
   if (masks.x) for (let i = 0; i < dxT.length; i++) dxT[i] *= masks.x[i];
   return { dx: swapBatchTime(dxT, B, T, D, true), dW, dU, dbW, dbU, dh0: dh };
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const gruAsync: Async<typeof gru> = (...a) => callForm('gru', gru, a, withTape);
+export const gruBackwardAsync: Async<typeof gruBackward> = (...a) => callForm('gruBackward', gruBackward, a, tapeFirst);

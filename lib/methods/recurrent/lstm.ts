@@ -3,6 +3,8 @@
 // the inputs of all steps, one per step for the recurrence.
 import { checkOptions } from '../../core/errors';
 import {
+  tapeFirst,
+  withTape,
   brandTape,
   checkTape,
   GateGroup,
@@ -20,6 +22,7 @@ import {
   sigmoid,
   swapBatchTime,
 } from './recurrent';
+import { Async, callForm } from '../../async/form';
 
 /** LSTM weights, gate order i, f, g, o (PyTorch's): W [4H, D], U [4H, H], b [4H]. */
 export interface LstmParams {
@@ -234,3 +237,7 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array, options: Lst
   if (masks.x) for (let i = 0; i < dxT.length; i++) dxT[i] *= masks.x[i];
   return { dx: swapBatchTime(dxT, B, T, D, true), dW, dU, db, dh0: dh, dc0: dc };
 }
+
+// Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
+export const lstmAsync: Async<typeof lstm> = (...a) => callForm('lstm', lstm, a, withTape);
+export const lstmBackwardAsync: Async<typeof lstmBackward> = (...a) => callForm('lstmBackward', lstmBackward, a, tapeFirst);

@@ -8,6 +8,7 @@ import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, ran
 import { Draw, StreamOptions, resolveDraw } from '../../core/options';
 import { getBackend } from '../../backends/select';
 import { advanceCounter } from '../../core/stream';
+import type { CloneHooks } from '../../async/call';
 
 /** Stream words of a mask of n keep decisions. */
 const maskWords = streamWords.bernoulli;
@@ -342,3 +343,21 @@ export function tapeFromClone(value: unknown): unknown {
   const { kind, ...t } = value as { kind: RnnKind; cfg: Record<string, unknown> };
   return brandTape({ ...t, cfg: { ...t.cfg, backend: getBackend(t.cfg.backend) } }, kind);
 }
+
+// The sequence ops return a tape for the backward pass: it crosses threads without its functions.
+export const withTape: CloneHooks = {
+  toClone: (r) => ({ ...(r as object), tape: tapeToClone((r as { tape: unknown }).tape) }),
+  fromClone: (r) => ({ ...(r as object), tape: tapeFromClone((r as { tape: unknown }).tape) }),
+};
+export const tapeFirst: CloneHooks = {
+  drawsNothing: true,
+  prepareArgs: (a) => [tapeToClone(a[0]), ...a.slice(1)],
+  reviveArgs: (a) => [tapeFromClone(a[0]), ...a.slice(1)],
+};
+/** The hooks a worker applies to the methods whose arguments or results hold a tape. */
+export const WORKER_HOOKS: Record<string, CloneHooks> = {
+  lstm: withTape,
+  lstmBackward: tapeFirst,
+  gru: withTape,
+  gruBackward: tapeFirst,
+};
