@@ -79,9 +79,8 @@ constexpr size_t kMinPerThread = size_t(1) << 17;
 // elements, each range at the counter advanced by words_per_unit words per unit before it.
 template <class K>
 void split_call(unsigned threads, size_t n, size_t unit, uint64_t words_per_unit, const Counter& c, K&& kernel) {
-  parallel_ranges(n, unit, threads, kMinPerThread, [&](size_t b, size_t e) {
-    kernel(b, e, advance(c, (b / unit) * words_per_unit));
-  });
+  parallel_ranges(n, unit, threads, kMinPerThread,
+                  [&](size_t b, size_t e) { kernel(b, e, advance(c, (b / unit) * words_per_unit)); });
 }
 
 // The operands of a product call: a, b, bias | null at info[at .. at + 2], m, n, k, transA, transB
@@ -136,30 +135,30 @@ class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) : kernels_(&select_kernels()) {
     DefineAddon(exports, {
-        InstanceMethod("simd", &Addon::Simd),
-        InstanceMethod("simdLevels", &Addon::SimdLevels),
-        InstanceMethod("setSimd", &Addon::SetSimd),
-        InstanceMethod("setThreads", &Addon::SetThreads),
-        InstanceMethod("threads", &Addon::Threads),
-        InstanceMethod("randomBits", &Addon::RandomBits),
-        InstanceMethod("uniform", &Addon::Uniform),
-        InstanceMethod("normal", &Addon::Normal),
-        InstanceMethod("bernoulliF32", &Addon::BernoulliF32),
-        InstanceMethod("bernoulliU8", &Addon::BernoulliU8),
-        InstanceMethod("bernoulliBits", &Addon::BernoulliBits),
-        InstanceMethod("dropout", &Addon::Dropout),
-        InstanceMethod("gaussianNoise", &Addon::GaussianNoise),
-        InstanceMethod("matmul", &Addon::Matmul),
-        InstanceMethod("kernelAsync", &Addon::KernelAsync),
-        InstanceMethod("matmulAsync", &Addon::MatmulAsync),
-        InstanceMethod("maxPool", &Addon::Conv<MaxPool>),
-        InstanceMethod("weightedPool", &Addon::Conv<WeightedPool>),
-        InstanceMethod("dropBlockMask", &Addon::Conv<DropBlockMask>),
-        InstanceMethod("argmaxPlanes", &Addon::Conv<ArgmaxPlanes>),
-        InstanceMethod("maskApply", &Addon::Conv<MaskApply>),
-        InstanceMethod("addScaledRows", &Addon::Conv<AddScaledRows>),
-        InstanceMethod("maskedGemv", &Addon::MaskedGemv),
-    });
+                             InstanceMethod("simd", &Addon::Simd),
+                             InstanceMethod("simdLevels", &Addon::SimdLevels),
+                             InstanceMethod("setSimd", &Addon::SetSimd),
+                             InstanceMethod("setThreads", &Addon::SetThreads),
+                             InstanceMethod("threads", &Addon::Threads),
+                             InstanceMethod("randomBits", &Addon::RandomBits),
+                             InstanceMethod("uniform", &Addon::Uniform),
+                             InstanceMethod("normal", &Addon::Normal),
+                             InstanceMethod("bernoulliF32", &Addon::BernoulliF32),
+                             InstanceMethod("bernoulliU8", &Addon::BernoulliU8),
+                             InstanceMethod("bernoulliBits", &Addon::BernoulliBits),
+                             InstanceMethod("dropout", &Addon::Dropout),
+                             InstanceMethod("gaussianNoise", &Addon::GaussianNoise),
+                             InstanceMethod("matmul", &Addon::Matmul),
+                             InstanceMethod("kernelAsync", &Addon::KernelAsync),
+                             InstanceMethod("matmulAsync", &Addon::MatmulAsync),
+                             InstanceMethod("maxPool", &Addon::Conv<MaxPool>),
+                             InstanceMethod("weightedPool", &Addon::Conv<WeightedPool>),
+                             InstanceMethod("dropBlockMask", &Addon::Conv<DropBlockMask>),
+                             InstanceMethod("argmaxPlanes", &Addon::Conv<ArgmaxPlanes>),
+                             InstanceMethod("maskApply", &Addon::Conv<MaskApply>),
+                             InstanceMethod("addScaledRows", &Addon::Conv<AddScaledRows>),
+                             InstanceMethod("maskedGemv", &Addon::MaskedGemv),
+                         });
   }
 
  private:
@@ -227,7 +226,8 @@ class Addon : public Napi::Addon<Addon> {
     const View<float> out = typed_array<float>(info, 0, napi_float32_array, "out", "Float32Array");
     const Counter c = counter_arg(info, 1);
     const float mean = float_arg(info, 2, "mean"), std = float_arg(info, 3, "std");
-    split(out.length, 2, 2, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->normal(out.data + b, e - b, cc, mean, std); });
+    split(out.length, 2, 2, c,
+          [&](size_t b, size_t e, const Counter& cc) { kernels_->normal(out.data + b, e - b, cc, mean, std); });
     return info.Env().Undefined();
   }
 
@@ -236,7 +236,8 @@ class Addon : public Napi::Addon<Addon> {
     const Counter c = counter_arg(info, 1);
     const uint32_t t = threshold_arg(info, 2);
     const float scale = float_arg(info, 3, "scale");
-    split(out.length, 2, 1, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->bernoulli_f32(out.data + b, e - b, cc, t, scale); });
+    split(out.length, 2, 1, c,
+          [&](size_t b, size_t e, const Counter& cc) { kernels_->bernoulli_f32(out.data + b, e - b, cc, t, scale); });
     return info.Env().Undefined();
   }
 
@@ -244,7 +245,8 @@ class Addon : public Napi::Addon<Addon> {
     const View<uint8_t> out = typed_array<uint8_t>(info, 0, napi_uint8_array, "out", "Uint8Array");
     const Counter c = counter_arg(info, 1);
     const uint32_t t = threshold_arg(info, 2);
-    split(out.length, 2, 1, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->bernoulli_u8(out.data + b, e - b, cc, t); });
+    split(out.length, 2, 1, c,
+          [&](size_t b, size_t e, const Counter& cc) { kernels_->bernoulli_u8(out.data + b, e - b, cc, t); });
     return info.Env().Undefined();
   }
 
@@ -256,7 +258,8 @@ class Addon : public Napi::Addon<Addon> {
     const Counter c = counter_arg(info, 2);
     const uint32_t t = threshold_arg(info, 3);
     // Words of out past ceil(n / 32) are not the call's: leave them untouched.
-    split((size_t)n, 32, 16, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->bernoulli_bits(out.data + b / 32, e - b, cc, t); });
+    split((size_t)n, 32, 16, c,
+          [&](size_t b, size_t e, const Counter& cc) { kernels_->bernoulli_bits(out.data + b / 32, e - b, cc, t); });
     return info.Env().Undefined();
   }
 
@@ -267,7 +270,8 @@ class Addon : public Napi::Addon<Addon> {
     const Counter c = counter_arg(info, 2);
     const uint32_t t = threshold_arg(info, 3);
     const float scale = float_arg(info, 4, "scale");
-    split(x.length, 2, 1, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->dropout(out.data + b, x.data + b, e - b, cc, t, scale); });
+    split(x.length, 2, 1, c,
+          [&](size_t b, size_t e, const Counter& cc) { kernels_->dropout(out.data + b, x.data + b, e - b, cc, t, scale); });
     return info.Env().Undefined();
   }
 
@@ -277,7 +281,8 @@ class Addon : public Napi::Addon<Addon> {
     if (out.length != x.length) throw_range(info.Env(), "Expected out.length === x.length");
     const Counter c = counter_arg(info, 2);
     const float std = float_arg(info, 3, "std");
-    split(x.length, 2, 2, c, [&](size_t b, size_t e, const Counter& cc) { kernels_->gaussian_noise(out.data + b, x.data + b, e - b, cc, std); });
+    split(x.length, 2, 2, c,
+          [&](size_t b, size_t e, const Counter& cc) { kernels_->gaussian_noise(out.data + b, x.data + b, e - b, cc, std); });
     return info.Env().Undefined();
   }
 
@@ -295,7 +300,8 @@ class Addon : public Napi::Addon<Addon> {
     const double a = number(info, 3, "a"), b = number(info, 4, "b");
     const bool has_x = kind == "dropout" || kind == "gaussianNoise";
     if (kind == "bernoulliF32" || kind == "bernoulliU8" || kind == "bernoulliBits" || kind == "dropout") {
-      if (!(a >= 0 && a <= 65536) || a != (double)(uint32_t)a) throw_range(env, "Expected an integer in [0, 65536] for threshold");
+      if (!(a >= 0 && a <= 65536) || a != (double)(uint32_t)a)
+        throw_range(env, "Expected an integer in [0, 65536] for threshold");
     }
     if (!(b - b == 0)) throw_range(env, "Expected a finite number for b");
     const bool u8 = kind == "bernoulliU8", u32 = kind == "randomBits" || kind == "bernoulliBits";
@@ -317,21 +323,42 @@ class Addon : public Napi::Addon<Addon> {
     const float fa = (float)a, fb = (float)b;
     const unsigned th = threads_;  // read now: JavaScript may change it while the job runs
     if (kind == "randomBits")
-      job->work = [=] { split_call(th, n, 1, 1, c, [&](size_t b, size_t e, const Counter& cc) { k->random_bits((uint32_t*)out + b, e - b, cc); }); };
+      job->work = [=] {
+        split_call(th, n, 1, 1, c, [&](size_t b, size_t e, const Counter& cc) { k->random_bits((uint32_t*)out + b, e - b, cc); });
+      };
     else if (kind == "uniform")
-      job->work = [=] { split_call(th, n, 1, 1, c, [&](size_t b, size_t e, const Counter& cc) { k->uniform((float*)out + b, e - b, cc); }); };
+      job->work = [=] {
+        split_call(th, n, 1, 1, c, [&](size_t b, size_t e, const Counter& cc) { k->uniform((float*)out + b, e - b, cc); });
+      };
     else if (kind == "normal")
-      job->work = [=] { split_call(th, n, 2, 2, c, [&](size_t b, size_t e, const Counter& cc) { k->normal((float*)out + b, e - b, cc, fa, fb); }); };
+      job->work = [=] {
+        split_call(th, n, 2, 2, c, [&](size_t b, size_t e, const Counter& cc) { k->normal((float*)out + b, e - b, cc, fa, fb); });
+      };
     else if (kind == "bernoulliF32")
-      job->work = [=] { split_call(th, n, 2, 1, c, [&](size_t b, size_t e, const Counter& cc) { k->bernoulli_f32((float*)out + b, e - b, cc, t, fb); }); };
+      job->work = [=] {
+        split_call(th, n, 2, 1, c,
+                   [&](size_t b, size_t e, const Counter& cc) { k->bernoulli_f32((float*)out + b, e - b, cc, t, fb); });
+      };
     else if (kind == "bernoulliU8")
-      job->work = [=] { split_call(th, n, 2, 1, c, [&](size_t b, size_t e, const Counter& cc) { k->bernoulli_u8((uint8_t*)out + b, e - b, cc, t); }); };
+      job->work = [=] {
+        split_call(th, n, 2, 1, c,
+                   [&](size_t b, size_t e, const Counter& cc) { k->bernoulli_u8((uint8_t*)out + b, e - b, cc, t); });
+      };
     else if (kind == "bernoulliBits")
-      job->work = [=] { split_call(th, n, 32, 16, c, [&](size_t b, size_t e, const Counter& cc) { k->bernoulli_bits((uint32_t*)out + b / 32, e - b, cc, t); }); };
+      job->work = [=] {
+        split_call(th, n, 32, 16, c,
+                   [&](size_t b, size_t e, const Counter& cc) { k->bernoulli_bits((uint32_t*)out + b / 32, e - b, cc, t); });
+      };
     else if (kind == "dropout")
-      job->work = [=] { split_call(th, n, 2, 1, c, [&](size_t b, size_t e, const Counter& cc) { k->dropout((float*)out + b, x + b, e - b, cc, t, fb); }); };
+      job->work = [=] {
+        split_call(th, n, 2, 1, c,
+                   [&](size_t b, size_t e, const Counter& cc) { k->dropout((float*)out + b, x + b, e - b, cc, t, fb); });
+      };
     else if (kind == "gaussianNoise")
-      job->work = [=] { split_call(th, n, 2, 2, c, [&](size_t b, size_t e, const Counter& cc) { k->gaussian_noise((float*)out + b, x + b, e - b, cc, fb); }); };
+      job->work = [=] {
+        split_call(th, n, 2, 2, c,
+                   [&](size_t b, size_t e, const Counter& cc) { k->gaussian_noise((float*)out + b, x + b, e - b, cc, fb); });
+      };
     else {
       delete job;
       throw_range(env, "Expected a kernel name for kind but received " + kind);
@@ -364,8 +391,8 @@ class Addon : public Napi::Addon<Addon> {
     const float scale = g.scale;
     job->work = [=] {
       const float* base = inputs->data();
-      const MatmulArgs args{c, base, base + alen, has_bias ? base + alen + blen : nullptr, m, n, k, ta, tb, false,
-                            has_keep ? bits->data() : nullptr, scale};
+      const MatmulArgs args{c,  base, base + alen, has_bias ? base + alen + blen : nullptr, m,    n, k,
+                            ta, tb,   false,       has_keep ? bits->data() : nullptr,       scale};
       if (!matmul_rows(kern, th, args)) job->fail("dropmask: out of memory for matmul packing buffers");
     };
     const Napi::Promise promise = job->promise();
@@ -394,7 +421,8 @@ class Addon : public Napi::Addon<Addon> {
     if ((double)stride * 32 < wr) throw_range(env, "Expected keepStride >= ceil(rows * din / 32)");
     if (batch > 0 && (double)keep.length < (double)(batch - 1) * (double)stride + std::ceil(wr / 32))
       throw_range(env, "Expected keep to hold batch segments of keepStride words");
-    if (overlaps(y, x) || overlaps(y, w) || (has_bias && overlaps(y, bias))) throw_range(env, "Expected y not to overlap its inputs");
+    if (overlaps(y, x) || overlaps(y, w) || (has_bias && overlaps(y, bias)))
+      throw_range(env, "Expected y not to overlap its inputs");
     const GemvArgs g{y.data, x.data, w.data, has_bias ? bias.data : nullptr, batch, rows, din, keep.data, stride, scale};
     const Kernels* k = kernels_;
     const size_t min_rows = kMinPerThread / (batch * din + 1) + 1;
@@ -408,8 +436,18 @@ class Addon : public Napi::Addon<Addon> {
     const View<float> c = typed_array<float>(info, 0, napi_float32_array, "c", "Float32Array");
     const MatmulOperands g = matmul_operands(info, 1, 10);
     if ((double)c.length != (double)g.m * (double)g.n) throw_range(env, "Expected c.length === m * n");
-    const MatmulArgs args{c.data, g.a.data, g.b.data, g.has_bias ? g.bias.data : nullptr, g.m, g.n, g.k, g.trans_a, g.trans_b,
-                          bool_arg(info, 9, "accumulate"), g.has_keep ? g.keep.data : nullptr, g.scale};
+    const MatmulArgs args{c.data,
+                          g.a.data,
+                          g.b.data,
+                          g.has_bias ? g.bias.data : nullptr,
+                          g.m,
+                          g.n,
+                          g.k,
+                          g.trans_a,
+                          g.trans_b,
+                          bool_arg(info, 9, "accumulate"),
+                          g.has_keep ? g.keep.data : nullptr,
+                          g.scale};
     if (!matmul_rows(kernels_, threads_, args)) throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
     return env.Undefined();
   }

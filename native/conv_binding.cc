@@ -26,7 +26,8 @@ PoolArgs pool_args(const Napi::CallbackInfo& info, size_t at, size_t x_length) {
   g.channels_last = bool_arg(info, at + 8, "channelsLast");
   if (g.kh < 1 || g.kw < 1 || g.sh < 1 || g.sw < 1) throw_range(env, "Expected kernel and stride of at least 1");
   if (g.kh > g.h || g.kw > g.w) throw_range(env, "Expected the kernel to fit in the map");
-  if ((double)g.n * (double)g.c * (double)g.h * (double)g.w != (double)x_length) throw_range(env, "Expected x.length === n * c * h * w");
+  if ((double)g.n * (double)g.c * (double)g.h * (double)g.w != (double)x_length)
+    throw_range(env, "Expected x.length === n * c * h * w");
   return g;
 }
 
@@ -46,7 +47,8 @@ Napi::Value MaxPool(const Kernels* k, const Napi::CallbackInfo& info) {
   const float scale = float_arg(info, 12, "scale");
   const View<int32_t> argmax = optional_array<int32_t>(info, 13, napi_int32_array, "argmax", "Int32Array", has_argmax);
   if ((double)out.length != pooled_length(g)) throw_range(env, "Expected out.length === n * c * oh * ow");
-  if (has_keep && (double)keep.length * 32 < (double)x.length) throw_range(env, "Expected keep to hold ceil(x.length / 32) words");
+  if (has_keep && (double)keep.length * 32 < (double)x.length)
+    throw_range(env, "Expected keep to hold ceil(x.length / 32) words");
   if (has_argmax && argmax.length != out.length) throw_range(env, "Expected argmax.length === out.length");
   if (has_argmax && (double)x.length > kMaxInt32) throw_range(env, "Expected x.length < 2^31 with argmax");
   k->max_pool(g, out.data, x.data, has_keep ? keep.data : nullptr, scale, has_argmax ? argmax.data : nullptr);
@@ -133,7 +135,8 @@ Napi::Value AddScaledRows(const Kernels* k, const Napi::CallbackInfo& info) {
   const View<float> factors = typed_array<float>(info, 3, napi_float32_array, "factors", "Float32Array");
   const size_t row_length = count_arg(info, 4, "rowLength");
   if (out.length != x.length || branch.length != x.length) throw_range(env, "Expected out, x and branch of one length");
-  if ((double)factors.length * (double)row_length != (double)x.length) throw_range(env, "Expected factors.length * rowLength === x.length");
+  if ((double)factors.length * (double)row_length != (double)x.length)
+    throw_range(env, "Expected factors.length * rowLength === x.length");
   check_same_or_disjoint(env, out, x, "Expected out to be x itself or not to overlap it");
   check_same_or_disjoint(env, out, branch, "Expected out to be branch itself or not to overlap it");
   k->add_scaled_rows(out.data, x.data, branch.data, factors.data, factors.length, row_length);

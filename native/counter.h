@@ -2,8 +2,8 @@
 // Philox key = seed, counter = (block lo, block hi, stream lo, stream hi), and
 // `phase` = the first word used inside `block` (0..3).
 #pragma once
-#include <stdint.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__

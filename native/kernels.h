@@ -72,14 +72,16 @@ struct Kernels {
   void (*argmax_planes)(const PlaneArgs& g, int32_t* out, const float* x, const uint8_t* select);
   void (*mask_apply)(float* out, const float* x, size_t n, const uint8_t* mask, size_t repeat, size_t inner, float scale,
                      float fill);
-  void (*add_scaled_rows)(float* out, const float* x, const float* branch, const float* factors, size_t rows,
-                          size_t row_length);
+  void (*add_scaled_rows)(float* out, const float* x, const float* branch, const float* factors, size_t rows, size_t row_length);
   void (*masked_gemv)(const GemvArgs& g, size_t row_begin, size_t row_end);
 };
 
 const Kernels& select_kernels();
 
-#define DROPMASK_DECLARE_ISA(isa) namespace isa { extern const Kernels kKernels; }
+#define DROPMASK_DECLARE_ISA(isa) \
+  namespace isa {                 \
+  extern const Kernels kKernels;  \
+  }
 #if defined(__x86_64__) || defined(_M_X64)
 DROPMASK_DECLARE_ISA(avx512)
 DROPMASK_DECLARE_ISA(avx2)

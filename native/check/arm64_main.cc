@@ -5,7 +5,11 @@
 #include <cstring>
 #include "kernels.h"
 using namespace dropmask;
-namespace dropmask { namespace scalar { extern const Kernels kKernels; } }
+namespace dropmask {
+namespace scalar {
+extern const Kernels kKernels;
+}
+}  // namespace dropmask
 
 static uint32_t fnv_bytes(uint32_t h, const void* data, size_t bytes) {
   const uint8_t* p = (const uint8_t*)data;
@@ -64,7 +68,11 @@ int main() {
     Counter c5{5, 0, 0, 0, 0, 0};
     k->normal(f, 100003, c5, 0, 1);
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < 100003; ++i) { uint32_t b; memcpy(&b, &f[i], 4); h = (h ^ b) * 16777619u; }
+    for (size_t i = 0; i < 100003; ++i) {
+      uint32_t b;
+      memcpy(&b, &f[i], 4);
+      h = (h ^ b) * 16777619u;
+    }
     static uint8_t m[100003];
     k->bernoulli_u8(m, 100003, c5, 20000);
     uint32_t hm = 2166136261u;
