@@ -1,9 +1,9 @@
-// The position of a call in the random stream (DESIGN.md, "Random numbers"):
+// The position of a call in the random stream, as lib/ passes it in every counter:
 // Philox key = seed, counter = (block lo, block hi, stream lo, stream hi), and
 // `phase` = the first word used inside `block` (0..3).
 #pragma once
-#include <stdint.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -19,7 +19,7 @@ struct Counter {
   uint32_t phase;   // first word inside that block
 };
 
-// Philox4x32-10 constants (Salmon et al. 2011; Random123 philox.h).
+// Philox4x32-10 constants (Salmon et al. 2011, as in the Random123 library).
 constexpr uint32_t kPhiloxM0 = 0xD2511F53u;
 constexpr uint32_t kPhiloxM1 = 0xCD9E8D57u;
 constexpr uint32_t kPhiloxW0 = 0x9E3779B9u;

@@ -8,8 +8,8 @@ const Kernels& select_kernels() {
 #if defined(__x86_64__) || defined(_M_X64)
   __builtin_cpu_init();
   // libgcc reports AVX/AVX-512 only when the OS also saves their registers (XCR0).
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq"))
     return avx512::kKernels;
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return avx2::kKernels;
   return sse2::kKernels;

@@ -14,8 +14,8 @@ struct PhiloxLanes {
   static constexpr size_t kLanes = 4 * kVectors;
 
   static inline void mulhilo(__m128i a, __m128i m, __m128i& hi, __m128i& lo) {
-    const __m128i even = _mm_mul_epu32(a, m);                      // lo0 hi0 lo2 hi2
-    const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), m);   // lo1 hi1 lo3 hi3
+    const __m128i even = _mm_mul_epu32(a, m);                     // lo0 hi0 lo2 hi2
+    const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), m);  // lo1 hi1 lo3 hi3
     lo = _mm_unpacklo_epi32(_mm_shuffle_epi32(even, 0x08), _mm_shuffle_epi32(odd, 0x08));
     hi = _mm_unpacklo_epi32(_mm_shuffle_epi32(even, 0x0D), _mm_shuffle_epi32(odd, 0x0D));
   }

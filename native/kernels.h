@@ -1,9 +1,10 @@
 // One table of kernels per instruction set; dispatch.cc picks one at load time.
-// Every kernel trusts its arguments: addon.cc checks them first.
+// Every kernel trusts its arguments: its binding (bindings/) checks them first.
 #pragma once
 #include <cstring>
 
 #include "counter.h"
+#include "kernel_table.h"
 
 namespace dropmask {
 
@@ -54,41 +55,33 @@ struct GemvArgs {
   float scale;
 };
 
+// Every kernel of kernel_table.h, as a function pointer of the signature its row gives.
 struct Kernels {
   const char* simd;  // "avx512", "avx2", "sse2", "neon" or "scalar"
-  void (*random_bits)(uint32_t* out, size_t n, const Counter& c);
-  void (*uniform)(float* out, size_t n, const Counter& c);
-  void (*normal)(float* out, size_t n, const Counter& c, float mean, float std);
-  void (*bernoulli_f32)(float* out, size_t n, const Counter& c, uint32_t threshold, float scale);
-  void (*bernoulli_u8)(uint8_t* out, size_t n, const Counter& c, uint32_t threshold);
-  void (*bernoulli_bits)(uint32_t* out, size_t n, const Counter& c, uint32_t threshold);
-  void (*dropout)(float* out, const float* x, size_t n, const Counter& c, uint32_t threshold, float scale);
-  void (*gaussian_noise)(float* out, const float* x, size_t n, const Counter& c, float std);
-  bool (*matmul)(const MatmulArgs& args);
-  // Feature-map kernels (conv.inc): see lib/backend.ts for each contract.
-  void (*max_pool)(const PoolArgs& g, float* out, const float* x, const uint32_t* keep, float scale, int32_t* argmax);
-  void (*weighted_pool)(const PoolArgs& g, float* out, const float* x, const float* weights, float* sorted);
-  size_t (*drop_block_mask)(const BlockArgs& g, uint8_t* mask, const uint8_t* seeds);
-  void (*argmax_planes)(const PlaneArgs& g, int32_t* out, const float* x, const uint8_t* select);
-  void (*mask_apply)(float* out, const float* x, size_t n, const uint8_t* mask, size_t repeat, size_t inner, float scale,
-                     float fill);
-  void (*add_scaled_rows)(float* out, const float* x, const float* branch, const float* factors, size_t rows,
-                          size_t row_length);
-  void (*masked_gemv)(const GemvArgs& g, size_t row_begin, size_t row_end);
+#define DROPMASK_STREAM_FIELD(name, js, family, ...) KernelFn<DROPMASK_STREAM_SPEC(__VA_ARGS__)::Fn> name;
+#define DROPMASK_ARRAY_FIELD(name, js, family, signature, args) KernelFn<DROPMASK_UNPAREN signature> name;
+  DROPMASK_STREAM_KERNELS(DROPMASK_STREAM_FIELD)
+  DROPMASK_ARRAY_KERNELS(DROPMASK_ARRAY_FIELD)
+#undef DROPMASK_STREAM_FIELD
+#undef DROPMASK_ARRAY_FIELD
 };
 
 const Kernels& select_kernels();
 
-#define DROPMASK_DECLARE_ISA(isa) namespace isa { extern const Kernels kKernels; }
+// The instruction sets this target is built for, widest first: the addon offers each from the
+// widest the CPU runs down (setSimd), so every narrower path can be tested on one machine.
 #if defined(__x86_64__) || defined(_M_X64)
-DROPMASK_DECLARE_ISA(avx512)
-DROPMASK_DECLARE_ISA(avx2)
-DROPMASK_DECLARE_ISA(sse2)
+#define DROPMASK_ISAS(X) X(avx512) X(avx2) X(sse2)
 #elif defined(__aarch64__)
-DROPMASK_DECLARE_ISA(neon)
+#define DROPMASK_ISAS(X) X(neon)
 #else
-DROPMASK_DECLARE_ISA(scalar)
+#define DROPMASK_ISAS(X) X(scalar)
 #endif
-#undef DROPMASK_DECLARE_ISA
+
+#define DROPMASK_DECLARE_ISA(isa) \
+  namespace isa {                 \
+  extern const Kernels kKernels;  \
+  }
+DROPMASK_ISAS(DROPMASK_DECLARE_ISA)
 
 }  // namespace dropmask

@@ -1,17 +1,13 @@
-#include "conv_binding.h"
-
-#include <cmath>
+// The bindings of the feature-map kernels (conv.inc), arguments in the order of their rows in
+// kernel_table.h. Each checks every argument against the others, so no length, stride or index
+// can reach memory outside the caller's arrays.
 #include <vector>
 
-#include "args.h"
+#include "../args.h"
+#include "bindings.h"
 
 namespace dropmask {
 namespace {
-
-// out must be `in` itself or not overlap it: the kernels read in[i] only before writing out[i].
-void check_same_or_disjoint(Napi::Env env, const View<float>& out, const View<float>& in, const char* message) {
-  if (out.data != in.data && overlaps(out, in)) throw_range(env, message);
-}
 
 constexpr double kMaxInt32 = 2147483647.0;
 
@@ -26,7 +22,8 @@ PoolArgs pool_args(const Napi::CallbackInfo& info, size_t at, size_t x_length) {
   g.channels_last = bool_arg(info, at + 8, "channelsLast");
   if (g.kh < 1 || g.kw < 1 || g.sh < 1 || g.sw < 1) throw_range(env, "Expected kernel and stride of at least 1");
   if (g.kh > g.h || g.kw > g.w) throw_range(env, "Expected the kernel to fit in the map");
-  if ((double)g.n * (double)g.c * (double)g.h * (double)g.w != (double)x_length) throw_range(env, "Expected x.length === n * c * h * w");
+  if ((double)g.n * (double)g.c * (double)g.h * (double)g.w != (double)x_length)
+    throw_range(env, "Expected x.length === n * c * h * w");
   return g;
 }
 
@@ -36,8 +33,12 @@ double pooled_length(const PoolArgs& g) {
 
 }  // namespace
 
-Napi::Value MaxPool(const Kernels* k, const Napi::CallbackInfo& info) {
+namespace bindings {
+
+// keep and argmax may be null (all kept; no arg-max wanted).
+Napi::Value maxPool(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
+  const Kernels* k = ctx.kernels;
   const View<float> out = typed_array<float>(info, 0, napi_float32_array, "out", "Float32Array");
   const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
   bool has_keep = false, has_argmax = false;
@@ -46,15 +47,17 @@ Napi::Value MaxPool(const Kernels* k, const Napi::CallbackInfo& info) {
   const float scale = float_arg(info, 12, "scale");
   const View<int32_t> argmax = optional_array<int32_t>(info, 13, napi_int32_array, "argmax", "Int32Array", has_argmax);
   if ((double)out.length != pooled_length(g)) throw_range(env, "Expected out.length === n * c * oh * ow");
-  if (has_keep && (double)keep.length * 32 < (double)x.length) throw_range(env, "Expected keep to hold ceil(x.length / 32) words");
+  if (has_keep && (double)keep.length * 32 < (double)x.length)
+    throw_range(env, "Expected keep to hold ceil(x.length / 32) words");
   if (has_argmax && argmax.length != out.length) throw_range(env, "Expected argmax.length === out.length");
   if (has_argmax && (double)x.length > kMaxInt32) throw_range(env, "Expected x.length < 2^31 with argmax");
   k->max_pool(g, out.data, x.data, has_keep ? keep.data : nullptr, scale, has_argmax ? argmax.data : nullptr);
   return env.Undefined();
 }
 
-Napi::Value WeightedPool(const Kernels* k, const Napi::CallbackInfo& info) {
+Napi::Value weightedPool(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
+  const Kernels* k = ctx.kernels;
   const View<float> out = typed_array<float>(info, 0, napi_float32_array, "out", "Float32Array");
   const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
   const PoolArgs g = pool_args(info, 2, x.length);
@@ -66,8 +69,10 @@ Napi::Value WeightedPool(const Kernels* k, const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Value DropBlockMask(const Kernels* k, const Napi::CallbackInfo& info) {
+// Returns the number of ones written.
+Napi::Value dropBlockMask(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
+  const Kernels* k = ctx.kernels;
   const View<uint8_t> mask = typed_array<uint8_t>(info, 0, napi_uint8_array, "mask", "Uint8Array");
   const View<uint8_t> seeds = typed_array<uint8_t>(info, 1, napi_uint8_array, "seeds", "Uint8Array");
   BlockArgs g{};
@@ -82,8 +87,10 @@ Napi::Value DropBlockMask(const Kernels* k, const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, (double)k->drop_block_mask(g, mask.data, seeds.data));
 }
 
-Napi::Value ArgmaxPlanes(const Kernels* k, const Napi::CallbackInfo& info) {
+// select may be null (every plane searched).
+Napi::Value argmaxPlanes(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
+  const Kernels* k = ctx.kernels;
   const View<int32_t> out = typed_array<int32_t>(info, 0, napi_int32_array, "out", "Int32Array");
   const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
   bool has_select = false;
@@ -105,39 +112,5 @@ Napi::Value ArgmaxPlanes(const Kernels* k, const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Value MaskApply(const Kernels* k, const Napi::CallbackInfo& info) {
-  const Napi::Env env = info.Env();
-  const View<float> out = typed_array<float>(info, 0, napi_float32_array, "out", "Float32Array");
-  const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
-  bool has_mask = false;
-  const View<uint8_t> mask = optional_array<uint8_t>(info, 2, napi_uint8_array, "mask", "Uint8Array", has_mask);
-  const size_t repeat = count_arg(info, 3, "repeat"), inner = count_arg(info, 4, "inner");
-  const float scale = float_arg(info, 5, "scale"), fill = float_arg(info, 6, "fill");
-  if (out.length != x.length) throw_range(env, "Expected out.length === x.length");
-  if (repeat < 1 || inner < 1) throw_range(env, "Expected repeat and inner of at least 1");
-  const double block = (double)repeat * (double)inner;
-  if (has_mask) {
-    if (std::fmod((double)x.length, block) != 0) throw_range(env, "Expected x.length to be a multiple of repeat * inner");
-    if ((double)mask.length < (double)x.length / (double)repeat) throw_range(env, "Expected mask.length >= x.length / repeat");
-  }
-  check_same_or_disjoint(env, out, x, "Expected out to be x itself or not to overlap it");
-  k->mask_apply(out.data, x.data, x.length, has_mask ? mask.data : nullptr, repeat, inner, scale, fill);
-  return env.Undefined();
-}
-
-Napi::Value AddScaledRows(const Kernels* k, const Napi::CallbackInfo& info) {
-  const Napi::Env env = info.Env();
-  const View<float> out = typed_array<float>(info, 0, napi_float32_array, "out", "Float32Array");
-  const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
-  const View<float> branch = typed_array<float>(info, 2, napi_float32_array, "branch", "Float32Array");
-  const View<float> factors = typed_array<float>(info, 3, napi_float32_array, "factors", "Float32Array");
-  const size_t row_length = count_arg(info, 4, "rowLength");
-  if (out.length != x.length || branch.length != x.length) throw_range(env, "Expected out, x and branch of one length");
-  if ((double)factors.length * (double)row_length != (double)x.length) throw_range(env, "Expected factors.length * rowLength === x.length");
-  check_same_or_disjoint(env, out, x, "Expected out to be x itself or not to overlap it");
-  check_same_or_disjoint(env, out, branch, "Expected out to be branch itself or not to overlap it");
-  k->add_scaled_rows(out.data, x.data, branch.data, factors.data, factors.length, row_length);
-  return env.Undefined();
-}
-
+}  // namespace bindings
 }  // namespace dropmask

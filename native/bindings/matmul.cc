@@ -1,0 +1,156 @@
+// The bindings of the products: matmul, its off-thread form matmulAsync, and DropConnect's
+// per-example maskedGemv, arguments in the order of their rows in kernel_table.h. Products split
+// by rows of the result across threads; each row is computed by one thread only, so the thread
+// count never changes the bits.
+#include <atomic>
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "../args.h"
+#include "async_kernel.h"
+#include "bindings.h"
+
+namespace dropmask {
+namespace {
+
+// The operands of a product call: a, b, bias | null at info[at .. at + 2], m, n, k, transA, transB
+// after them, and bKeep | null, bScale at info[keep_at], info[keep_at + 1]. Lengths are checked
+// against m, n, k in double, so no size_t overflow can slip a short buffer through.
+struct MatmulOperands {
+  View<float> a, b, bias;
+  View<uint32_t> keep;
+  size_t m, n, k;
+  bool has_bias, has_keep, trans_a, trans_b;  // explicit: an empty array may have no data pointer
+  float scale;
+};
+
+MatmulOperands matmul_operands(const Napi::CallbackInfo& info, size_t at, size_t keep_at) {
+  const Napi::Env env = info.Env();
+  MatmulOperands g{};
+  g.a = typed_array<float>(info, at, napi_float32_array, "a", "Float32Array");
+  g.b = typed_array<float>(info, at + 1, napi_float32_array, "b", "Float32Array");
+  g.has_bias = info.Length() > at + 2 && !info[at + 2].IsNull() && !info[at + 2].IsUndefined();
+  if (g.has_bias) g.bias = typed_array<float>(info, at + 2, napi_float32_array, "bias", "Float32Array");
+  g.m = count_arg(info, at + 3, "m"), g.n = count_arg(info, at + 4, "n"), g.k = count_arg(info, at + 5, "k");
+  if ((double)g.a.length != (double)g.m * (double)g.k) throw_range(env, "Expected a.length === m * k");
+  if ((double)g.b.length != (double)g.k * (double)g.n) throw_range(env, "Expected b.length === k * n");
+  if (g.has_bias && g.bias.length != g.n) throw_range(env, "Expected bias.length === n");
+  g.trans_a = bool_arg(info, at + 6, "transA"), g.trans_b = bool_arg(info, at + 7, "transB");
+  g.scale = 1.0f;
+  g.has_keep = info.Length() > keep_at && !info[keep_at].IsNull() && !info[keep_at].IsUndefined();
+  if (g.has_keep) {
+    g.keep = typed_array<uint32_t>(info, keep_at, napi_uint32_array, "bKeep", "Uint32Array");
+    if ((double)g.keep.length * 32 < (double)g.b.length) throw_range(env, "Expected bKeep to hold ceil(b.length / 32) words");
+    g.scale = float_arg(info, keep_at + 1, "bScale");
+  }
+  return g;
+}
+
+// The kernel's arguments for checked operands g, with c and the input pointers given: the sync
+// form passes the caller's arrays, the async form its copies.
+MatmulArgs matmul_args(const MatmulOperands& g, float* c, const float* a, const float* b, const float* bias, const uint32_t* keep,
+                       bool accumulate) {
+  MatmulArgs args{};
+  args.c = c, args.a = a, args.b = b, args.bias = g.has_bias ? bias : nullptr;
+  args.m = g.m, args.n = g.n, args.k = g.k;
+  args.trans_a = g.trans_a, args.trans_b = g.trans_b, args.accumulate = accumulate;
+  args.b_keep = g.has_keep ? keep : nullptr, args.b_scale = g.scale;
+  return args;
+}
+
+// One product with the rows of C split across threads (each packs its own panels, so every
+// thread count gives the same bits). op(A) rows must be contiguous: transposed A stays serial.
+bool matmul_rows(const Kernels* kernels, unsigned threads, const MatmulArgs& args) {
+  std::atomic<bool> ok{true};
+  const size_t rows_min = args.trans_a ? args.m : (kMinPerThread / (args.n * args.k + 1)) + 8;
+  parallel_ranges(args.m, 8, args.trans_a ? 1 : threads, rows_min, [&](size_t b, size_t e) {
+    MatmulArgs part = args;
+    part.c = args.c + b * args.n;
+    part.a = args.a + b * args.k;
+    part.m = e - b;
+    if (!kernels->matmul(part)) ok.store(false);
+  });
+  return ok.load();
+}
+
+}  // namespace
+
+namespace bindings {
+
+// bias and bKeep may be null (bScale is read only with bKeep).
+Napi::Value matmul(const Context& ctx, const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const View<float> c = typed_array<float>(info, 0, napi_float32_array, "c", "Float32Array");
+  const MatmulOperands g = matmul_operands(info, 1, 10);
+  if ((double)c.length != (double)g.m * (double)g.n) throw_range(env, "Expected c.length === m * n");
+  const bool accumulate = bool_arg(info, 9, "accumulate");
+  const MatmulArgs args = matmul_args(g, c.data, g.a.data, g.b.data, g.bias.data, g.keep.data, accumulate);
+  if (!matmul_rows(ctx.kernels, ctx.threads, args))
+    throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
+  return env.Undefined();
+}
+
+// matmulAsync(a, b, bias | null, m, n, k, transA, transB, bKeep | null, bScale) -> Promise of a
+// new Float32Array c [m x n] (no accumulate): matmul's operands after c, without accumulate.
+// Inputs are copied now; the product runs on the libuv pool, split by rows across the configured
+// threads like the sync form (so the bits are the same).
+Napi::Value matmulAsync(const Context& ctx, const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const MatmulOperands g = matmul_operands(info, 0, 8);
+  if ((double)g.m * (double)g.n > 9007199254740991.0) throw_range(env, "Expected m * n to be a safe integer");
+  // Owned here until queued, so nothing thrown below can leak it.
+  std::unique_ptr<AsyncKernel> job(new AsyncKernel(env, g.m * g.n * sizeof(float), napi_float32_array, g.m * g.n));
+  auto inputs = std::make_shared<std::vector<float>>();
+  inputs->reserve(g.a.length + g.b.length + g.bias.length);
+  inputs->insert(inputs->end(), g.a.data, g.a.data + g.a.length);
+  inputs->insert(inputs->end(), g.b.data, g.b.data + g.b.length);
+  inputs->insert(inputs->end(), g.bias.data, g.bias.data + g.bias.length);
+  auto bits = std::make_shared<std::vector<uint32_t>>(g.keep.data, g.keep.data + g.keep.length);
+  const float* base = inputs->data();
+  const MatmulArgs args =
+      matmul_args(g, (float*)job->data(), base, base + g.a.length, base + g.a.length + g.b.length, bits->data(), false);
+  const Kernels* kernels = ctx.kernels;
+  const unsigned threads = ctx.threads;  // read now: JavaScript may change it while the job runs
+  AsyncKernel* self = job.get();
+  // The copies live as long as the work that reads them.
+  job->work = [args, inputs, bits, kernels, threads, self] {
+    if (!matmul_rows(kernels, threads, args)) self->fail("dropmask: out of memory for matmul packing buffers");
+  };
+  const Napi::Promise promise = job->promise();
+  job.release()->Queue();
+  return promise;
+}
+
+// biases may be null. Rows split across threads (each row's sum is computed by one thread, so the
+// count never changes bits).
+Napi::Value maskedGemv(const Context& ctx, const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const View<float> y = typed_array<float>(info, 0, napi_float32_array, "y", "Float32Array");
+  const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
+  const View<float> w = typed_array<float>(info, 2, napi_float32_array, "W", "Float32Array");
+  bool has_bias = false;
+  const View<float> bias = optional_array<float>(info, 3, napi_float32_array, "biases", "Float32Array", has_bias);
+  const size_t batch = count_arg(info, 4, "batch"), rows = count_arg(info, 5, "rows"), din = count_arg(info, 6, "din");
+  const View<uint32_t> keep = typed_array<uint32_t>(info, 7, napi_uint32_array, "keep", "Uint32Array");
+  const size_t stride = count_arg(info, 8, "keepStride");
+  const float scale = float_arg(info, 9, "scale");
+  const double by = (double)batch * (double)rows, bx = (double)batch * (double)din, wr = (double)rows * (double)din;
+  if ((double)y.length != by) throw_range(env, "Expected y.length === batch * rows");
+  if ((double)x.length != bx) throw_range(env, "Expected x.length === batch * din");
+  if ((double)w.length != wr) throw_range(env, "Expected W.length === rows * din");
+  if (has_bias && (double)bias.length != by) throw_range(env, "Expected biases.length === batch * rows");
+  if ((double)stride * 32 < wr) throw_range(env, "Expected keepStride >= ceil(rows * din / 32)");
+  if (batch > 0 && (double)keep.length < (double)(batch - 1) * (double)stride + std::ceil(wr / 32))
+    throw_range(env, "Expected keep to hold batch segments of keepStride words");
+  if (overlaps(y, x) || overlaps(y, w) || (has_bias && overlaps(y, bias)))
+    throw_range(env, "Expected y not to overlap its inputs");
+  const GemvArgs g{y.data, x.data, w.data, has_bias ? bias.data : nullptr, batch, rows, din, keep.data, stride, scale};
+  const Kernels* k = ctx.kernels;
+  const size_t min_rows = kMinPerThread / (batch * din + 1) + 1;
+  parallel_ranges(rows, 1, ctx.threads, min_rows, [&](size_t b, size_t e) { k->masked_gemv(g, b, e); });
+  return env.Undefined();
+}
+
+}  // namespace bindings
+}  // namespace dropmask
