@@ -2,63 +2,11 @@
 // node-gyp-build so that prebuilt binaries in prebuilds/ are used when present.
 import * as path from 'path';
 import type { Backend, KernelAsync } from './interface';
+import { STREAM_KERNELS, kernelNames, kernelSpec } from './kernels';
+import type { ArrayKernelSpec, KernelName } from './kernels';
 
-/** The addon's feature-map bindings take the geometry as positional numbers (see native/kernel_table.h). */
-interface ConvAddon {
-  maxPool(
-    out: Float32Array,
-    x: Float32Array,
-    keep: Uint32Array | null,
-    n: number,
-    c: number,
-    h: number,
-    w: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    channelsLast: boolean,
-    scale: number,
-    argmax: Int32Array | null,
-  ): void;
-  weightedPool(
-    out: Float32Array,
-    x: Float32Array,
-    n: number,
-    c: number,
-    h: number,
-    w: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    channelsLast: boolean,
-    weights: Float32Array,
-  ): void;
-  dropBlockMask(
-    mask: Uint8Array,
-    seeds: Uint8Array,
-    n: number,
-    c: number,
-    h: number,
-    w: number,
-    size: number,
-    channelsLast: boolean,
-  ): number;
-  argmaxPlanes(
-    out: Int32Array,
-    x: Float32Array,
-    select: Uint8Array | null,
-    outer: number,
-    inner: number,
-    outerStride: number,
-    innerStride: number,
-    count: number,
-    elemStride: number,
-  ): void;
-}
-
-interface Addon extends Omit<Backend, 'name' | 'simd' | keyof ConvAddon>, ConvAddon {
+/** The addon: the kernel bindings of native/kernel_table.h (called through the table) and its controls. */
+interface Addon extends Record<string, unknown> {
   simd(): string;
   simdLevels(): string[];
   setSimd(level: string): void;
@@ -66,6 +14,43 @@ interface Addon extends Omit<Backend, 'name' | 'simd' | keyof ConvAddon>, ConvAd
   threads(): number;
   kernelAsync: KernelAsync;
   matmulAsync: NonNullable<Backend['matmulAsync']>;
+}
+
+type Binding = (...args: unknown[]) => unknown;
+
+/**
+ * The Backend method of `kind` over its addon binding, from the kernel table: stream kernels get
+ * the pinned counter; array kernels get any geometry object flattened into the positional numbers
+ * the binding takes (`nativeArgs`). Stream kernels have at most five arguments and the bindings
+ * ignore extra ones, so one fixed-arity closure serves them without a rest array on the hot path.
+ */
+function adapt(addon: Addon, kind: KernelName, pin: (c: Uint32Array) => Uint32Array): Binding {
+  const binding = addon[kind] as Binding;
+  const spec = kernelSpec(kind);
+  let kernel: Binding;
+  if (kind in STREAM_KERNELS) {
+    kernel =
+      spec.args.indexOf('counter') === 1
+        ? (a0, c, a2, a3) => binding.call(addon, a0, pin(c as Uint32Array), a2, a3)
+        : (a0, a1, c, a3, a4) => binding.call(addon, a0, a1, pin(c as Uint32Array), a3, a4);
+  } else {
+    const nativeArgs = (spec as ArrayKernelSpec).nativeArgs;
+    if (nativeArgs === undefined) {
+      kernel = (...a) => binding.apply(addon, a);
+    } else {
+      const g = spec.args.indexOf('g');
+      const sources = nativeArgs.map((name) => [spec.args.indexOf(name), name] as const);
+      kernel = (...a) => {
+        const geometry = a[g] as Record<string, unknown>;
+        return binding.apply(
+          addon,
+          sources.map(([at, name]) => (at >= 0 ? a[at] : geometry[name])),
+        );
+      };
+    }
+  }
+  // the Backend method's arity, as the other backends declare it (the contract test compares it)
+  return Object.defineProperty(kernel, 'length', { value: spec.args.length });
 }
 
 export interface NativeBackend extends Backend {
@@ -114,30 +99,10 @@ export function loadNativeBackend(): NativeBackend {
     set threads(n: number) {
       addon.setThreads(n);
     },
-    randomBits: (out, c) => addon.randomBits(out, pin(c)),
-    uniform: (out, c) => addon.uniform(out, pin(c)),
-    normal: (out, c, mean, std) => addon.normal(out, pin(c), mean, std),
-    bernoulliF32: (out, c, t, s) => addon.bernoulliF32(out, pin(c), t, s),
-    bernoulliU8: (out, c, t) => addon.bernoulliU8(out, pin(c), t),
-    bernoulliBits: (out, n, c, t) => addon.bernoulliBits(out, n, pin(c), t),
-    dropout: (out, x, c, t, s) => addon.dropout(out, x, pin(c), t, s),
-    gaussianNoise: (out, x, c, s) => addon.gaussianNoise(out, x, pin(c), s),
     kernelAsync: (kind, n, c, a, b, x) => addon.kernelAsync(kind, n, new Uint32Array(c), a, b, x),
     matmulAsync: (a, b, bias, m, n, k, ta, tb, keep, scale) =>
       addon.matmulAsync(a, b, bias, m, n, k, ta, tb, keep ?? null, scale ?? 1),
-    matmul: (c, a, b, bias, m, n, k, ta, tb, acc, keep, scale) =>
-      addon.matmul(c, a, b, bias, m, n, k, ta, tb, acc, keep ?? null, scale ?? 1),
-    maxPool: (out, x, keep, g, scale, argmax) =>
-      addon.maxPool(out, x, keep, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.channelsLast, scale, argmax),
-    weightedPool: (out, x, g, weights) =>
-      addon.weightedPool(out, x, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.channelsLast, weights),
-    dropBlockMask: (mask, seeds, g) => addon.dropBlockMask(mask, seeds, g.n, g.c, g.h, g.w, g.size, g.channelsLast),
-    argmaxPlanes: (out, x, select, g) =>
-      addon.argmaxPlanes(out, x, select, g.outer, g.inner, g.outerStride, g.innerStride, g.count, g.elemStride),
-    maskApply: (out, x, mask, repeat, inner, scale, fill) => addon.maskApply(out, x, mask, repeat, inner, scale, fill),
-    addScaledRows: (out, x, branch, factors, rowLength) => addon.addScaledRows(out, x, branch, factors, rowLength),
-    maskedGemv: (y, x, W, biases, batch, rows, din, keep, keepStride, scale) =>
-      addon.maskedGemv(y, x, W, biases, batch, rows, din, keep, keepStride, scale),
+    ...(Object.fromEntries(kernelNames().map((kind) => [kind, adapt(addon, kind, pin)])) as Pick<Backend, KernelName>),
   };
   return backend;
 }
