@@ -1,6 +1,6 @@
 // Native calls split across threads give the same bits for every thread count (the stream is
 // counter-based), including sizes that do not divide evenly and offsets inside a block.
-import { availableBackends, bernoulliMask, dropout, gaussianNoise, getThreads, linear, normal, randomBits, setThreads, uniform } from '../lib/index';
+import { availableBackends, bernoulliMask, dropout, gaussianNoise, getThreads, linear, normal, randomBits, setThreads, uniform } from '../../lib/index';
 
 const describeNative = availableBackends().includes('native') ? describe : describe.skip;
 const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);

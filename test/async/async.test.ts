@@ -3,8 +3,8 @@
 import {
   Generator, availableBackends, bernoulliMask, bernoulliMaskAsync, dropout, dropoutAsync, gaussianNoise, gaussianNoiseAsync,
   linear, linearAsync, normal, normalAsync, randomBits, randomBitsAsync, uniform, uniformAsync,
-} from '../lib/index';
-import { expectSameBits, variants } from './helpers';
+} from '../../lib/index';
+import { expectSameBits, variants } from '../helpers';
 
 describe.each(variants())('async forms on $label', (v) => {
   const backend = v.name;

@@ -1,7 +1,7 @@
 // Bad input: a TypeError or RangeError naming the argument, on every backend, before any
 // kernel runs; the caller's buffers are untouched and the process survives.
-import { bernoulliMask, dropout, dropoutBackward, effectiveP, gaussianNoise, Generator, maskScale, normal, randomBits, setBackend, uniform } from '../lib/index';
-import { variants } from './helpers';
+import { bernoulliMask, dropout, dropoutBackward, effectiveP, gaussianNoise, Generator, maskScale, normal, randomBits, setBackend, uniform } from '../../lib/index';
+import { variants } from '../helpers';
 
 const detached = (): Float32Array => {
   const a = new Float32Array(8);

@@ -2,14 +2,14 @@
 // never writes outside the arrays it is given. It also loads and runs in worker threads.
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { availableBackends, dropout, normal } from '../lib/index';
+import { availableBackends, dropout, normal } from '../../lib/index';
 
 const hasNative = availableBackends().includes('native');
 const describeNative = hasNative ? describe : describe.skip;
 
 describeNative('native addon argument checks', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const addon = require('node-gyp-build')(path.join(__dirname, '..'));
+  const addon = require('node-gyp-build')(path.join(__dirname, '..', '..'));
   const ctr = new Uint32Array(7);
   // Errors made by the addon belong to Node's realm, not jest's sandbox: compare names, not classes.
   const throws = (fn: () => unknown, name: 'TypeError' | 'RangeError', message?: RegExp) => {
@@ -56,7 +56,7 @@ describeNative('worker threads', () => {
   test('4 workers load the addon and compute the same bits concurrently', async () => {
     const script = `
       const { parentPort, workerData } = require('worker_threads');
-      const d = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'index.js'))});
+      const d = require(${JSON.stringify(path.join(__dirname, '..', '..', 'dist', 'index.js'))});
       const x = d.normal(1 << 18, { seed: 1 });
       const y = d.dropout(x, { p: 0.3, seed: workerData, backend: 'native' });
       parentPort.postMessage({ backend: d.backendInfo().name, y });`;

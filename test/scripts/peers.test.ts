@@ -5,7 +5,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 
 test('bench/peers.mjs runs every peer offline and writes bench-out/peers.md and peers.svg', () => {
-  const root = path.join(__dirname, '..');
+  const root = path.join(__dirname, '..', '..');
   const out = execFileSync(process.execPath, [path.join(root, 'bench', 'peers.mjs'), '--quick'], { encoding: 'utf8', cwd: root });
   expect(out).not.toMatch(/skipped/);
   const md = readFileSync(path.join(root, 'bench-out', 'peers.md'), 'utf8');

@@ -1,7 +1,7 @@
 // The matmul kernel: every backend (and native instruction set) against float64, within a
 // tolerance relative to Σ|terms|, for every transposition, odd sizes and accumulate/bias.
-import { linear } from '../lib/index';
-import { backend, variants } from './helpers';
+import { linear } from '../../lib/index';
+import { backend, variants } from '../helpers';
 
 function reference(a: Float32Array, b: Float32Array, bias: Float32Array | null, c0: Float32Array | null, m: number, n: number, k: number, ta: boolean, tb: boolean) {
   const value = new Float64Array(m * n), scale = new Float64Array(m * n);

@@ -1,6 +1,6 @@
 // The float32 polynomials of Box–Muller against float64, exhaustively over the inputs they get:
 // every u1 = k 2^-24 (k = 1 .. 2^24) and every angle fraction t = i 2^-22 in [-0.5, 0.5).
-import { boxMuller, lnUnit, sinCosQuarter } from '../lib/core/f32math';
+import { boxMuller, lnUnit, sinCosQuarter } from '../../lib/core/f32math';
 
 /** One unit in the last place of float32 at x. */
 const ulp = (x: number): number => 2 ** (Math.floor(Math.log2(Math.abs(x))) - 23);

@@ -1,7 +1,7 @@
 // Random123 known answers through the public randomBits, on every backend:
 // seed = k1·2^32 + k0, stream = c3·2^32 + c2, offset = 4·(c1·2^32 + c0).
-import { randomBits } from '../lib/index';
-import { philoxKats, variants } from './helpers';
+import { randomBits } from '../../lib/index';
+import { philoxKats, variants } from '../helpers';
 
 const kats = philoxKats();
 const u64 = (lo: number, hi: number): bigint => (BigInt(hi) << 32n) | BigInt(lo);

@@ -1,6 +1,6 @@
 // Generator: advances by the words each call consumes, round-trips through JSON, forks and splits.
-import { Generator, bernoulliMask, dropout, dropoutBackward, normal, randomBits, streamWords, uniform } from '../lib/index';
-import { expectSameBits, variants } from './helpers';
+import { Generator, bernoulliMask, dropout, dropoutBackward, normal, randomBits, streamWords, uniform } from '../../lib/index';
+import { expectSameBits, variants } from '../helpers';
 
 describe.each(variants())('generator on $label', (v) => {
   const backend = v.name;

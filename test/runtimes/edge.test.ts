@@ -5,12 +5,12 @@ import { execFileSync } from 'child_process';
 import { buildSync } from 'esbuild';
 import { readFileSync, statSync } from 'fs';
 import * as path from 'path';
-import { availableBackends, bernoulliMask, dropout, loadBackend, normal } from '../lib/index';
-import { expectSameBits } from './helpers';
+import { availableBackends, bernoulliMask, dropout, loadBackend, normal } from '../../lib/index';
+import { expectSameBits } from '../helpers';
 
-const dist = path.join(__dirname, '..', 'dist');
+const dist = path.join(__dirname, '..', '..', 'dist');
 const runInVm = (bundle: string): Record<string, unknown> =>
-  JSON.parse(execFileSync(process.execPath, ['--experimental-vm-modules', '--no-warnings', path.join(__dirname, 'fixtures', 'edge_vm.mjs'), path.join(dist, bundle)], { encoding: 'utf8' }));
+  JSON.parse(execFileSync(process.execPath, ['--experimental-vm-modules', '--no-warnings', path.join(__dirname, '..', 'fixtures', 'edge_vm.mjs'), path.join(dist, bundle)], { encoding: 'utf8' }));
 
 describe.each(['edge.mjs', 'edge-core.mjs'])('%s', (bundle) => {
   test('runs in a vm context with no require, process or fetch, and matches the Node entry bit for bit', () => {

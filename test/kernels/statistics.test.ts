@@ -1,6 +1,7 @@
-// Statistical properties with fixed seeds (METHODS.md §0.5: |z| < 5), on every backend.
-import { Generator, bernoulliMask, dropout, effectiveP, maskScale, normal, randomBits, uniform } from '../lib/index';
-import { variants } from './helpers';
+// Statistical properties of the masks and random numbers with fixed seeds, on every backend: every
+// test statistic must stay within |z| < 5.
+import { Generator, bernoulliMask, dropout, effectiveP, maskScale, normal, randomBits, uniform } from '../../lib/index';
+import { variants } from '../helpers';
 
 const SEEDS = [1, 0xdeadbeef, 2 ** 53 - 1];
 const N = 200000;

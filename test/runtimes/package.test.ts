@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 
-const root = path.join(__dirname, '..');
+const root = path.join(__dirname, '..', '..');
 const node = (code: string, env: Record<string, string> = {}, type: 'commonjs' | 'module' = 'commonjs'): string =>
   execFileSync(process.execPath, ['--input-type=' + type, '-e', code], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
@@ -18,7 +18,7 @@ test("require('dropmask') and import from 'dropmask' give the same answers", () 
 });
 
 test('the published types describe the API (a consumer type-checks)', () => {
-  const program = ts.createProgram([path.join(__dirname, 'fixtures', 'consumer.ts')], {
+  const program = ts.createProgram([path.join(__dirname, '..', 'fixtures', 'consumer.ts')], {
     noEmit: true, strict: true, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16,
     target: ts.ScriptTarget.ES2022, baseUrl: root, types: [], skipLibCheck: true,
   });

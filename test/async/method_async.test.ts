@@ -6,9 +6,8 @@ import {
   dropConnectBackward, dropConnectBackwardAsync, gaussianDropout, gaussianDropoutAsync, maxPoolDropout, maxPoolDropoutAsync,
   normal, sbpNoise, sbpNoiseAsync, spatialDropout, spatialDropoutAsync, stochasticDropout, stochasticDropoutAsync,
   Mlp, gru, gruAsync, gruBackward, gruBackwardAsync, lstm, lstmAsync, lstmBackward, lstmBackwardAsync, mcPredict, mcPredictAsync,
-} from '../lib/index';
-import * as api from '../lib/index';
-import { expectSameBits } from './helpers';
+} from '../../lib/index';
+import { expectSameBits } from '../helpers';
 
 const shape = [4, 8, 16, 16];
 const x = normal(4 * 8 * 16 * 16, { seed: 1 });

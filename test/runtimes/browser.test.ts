@@ -9,7 +9,7 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
 
-const root = path.join(__dirname, '..');
+const root = path.join(__dirname, '..', '..');
 const executable = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
 const run = executable || process.env.CI ? test : test.skip;
 

@@ -4,8 +4,8 @@
 // call writes outside the arrays it was given (guard elements around every output are checked).
 // The seed is fixed so CI is reproducible; change it locally to explore further.
 import fc from 'fast-check';
-import * as dm from '../lib/index';
-import { variants } from './helpers';
+import * as dm from '../../lib/index';
+import { variants } from '../helpers';
 
 const GUARD = 7;
 const SENTINEL = 1234.5;

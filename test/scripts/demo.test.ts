@@ -6,15 +6,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
 
-import { METHODS } from '../lib/methods/registry';
-import type { MethodSpec } from '../lib/methods/registry';
+import { METHODS } from '../../lib/methods/registry';
+import type { MethodSpec } from '../../lib/methods/registry';
 
 const EXPECTED = [...new Set(Object.values(METHODS as Record<string, MethodSpec>).map((m) => `${m.demo}.png`))];
 
 test('the demo writes the gallery: all PNGs decode, none is blank, index.html shows them all', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'dropmask-demo-'));
   try {
-    const log = execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'demo.mjs'), '--out', out], { encoding: 'utf8' });
+    const log = execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'demo.mjs'), '--out', out], { encoding: 'utf8' });
     expect(log).toMatch(/backend (native|wasm|js)/);
     expect(log).toMatch(/M elements\/s/);
     const files = readdirSync(out);

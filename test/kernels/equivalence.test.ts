@@ -1,9 +1,9 @@
 // Every kernel on every compiled backend (and every native instruction set) gives the same bits
 // as the js reference: sizes around every SIMD width and chunk, odd and huge offsets, views at
 // odd offsets, out aliasing the input, and calls split in two.
-import { bernoulliMask, dropout, gaussianNoise, normal, randomBits, uniform } from '../lib/index';
-import type { BackendName } from '../lib/index';
-import { compiled, expectSameBits } from './helpers';
+import { bernoulliMask, dropout, gaussianNoise, normal, randomBits, uniform } from '../../lib/index';
+import type { BackendName } from '../../lib/index';
+import { compiled, expectSameBits } from '../helpers';
 
 const SIZES = [0, 1, 2, 3, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 129, 255, 257, 1023, 1024, 1025, 2047, 2048, 2049,
   4099, 32767, 32768, 32769, 65537];

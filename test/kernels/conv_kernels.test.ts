@@ -1,10 +1,10 @@
 // The feature-map kernels of every compiled backend against the js reference, bit for bit, on
 // geometries that reach every code path: both layouts, channel tails, overlapping windows,
 // masks present or absent, ties and NaN.
-import { loadBackend, normal, randomBits } from '../lib/index';
-import type { PoolGeometry } from '../lib/backends/interface';
-import { pooledSize } from '../lib/backends/interface';
-import { compiled, expectSameBits } from './helpers';
+import { loadBackend, normal, randomBits } from '../../lib/index';
+import type { PoolGeometry } from '../../lib/backends/interface';
+import { pooledSize } from '../../lib/backends/interface';
+import { compiled, expectSameBits } from '../helpers';
 
 const js = loadBackend('js');
 /** Small integers (many ties) with a NaN and ±0 sprinkled in. */
