@@ -1,13 +1,10 @@
 // Statistical properties of the masks and random numbers with fixed seeds, on every backend: every
 // test statistic must stay within |z| < 5.
 import { Generator, bernoulliMask, dropout, effectiveP, maskScale, normal, randomBits, uniform } from '../../lib/index';
-import { variants } from '../helpers';
+import { binomialZ, variants } from '../helpers';
 
 const SEEDS = [1, 0xdeadbeef, 2 ** 53 - 1];
 const N = 200000;
-
-/** z-score of a count against a binomial(n, r). */
-const binomialZ = (k: number, n: number, r: number): number => (k - n * r) / Math.sqrt(n * r * (1 - r));
 
 describe.each(variants())('statistics on $label', (v) => {
   const backend = v.name;
