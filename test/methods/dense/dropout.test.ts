@@ -1,9 +1,28 @@
-// dropout / dropoutBackward / gaussianNoise behaviour: noise shapes, modes, p = 0 and p = 1.
-import { bernoulliMask, dropout, dropoutBackward, gaussianNoise, maskScale, normal } from '../lib/index';
-import { expectSameBits, variants } from './helpers';
+// Standard dropout and gaussianNoise on every backend: test-time and inverted scaling, noise
+// shapes (one mask broadcast over the axes of size 1), the modes, p = 0 and p = 1, and the
+// elementwise backwards (dropout's, and Gaussian and Alpha dropout's) against finite differences.
+import {
+  alphaDropout, alphaDropoutBackward, bernoulliMask, dropout, dropoutBackward, effectiveP, gaussianDropout,
+  gaussianDropoutBackward, gaussianNoise, maskScale, normal,
+} from '../../../lib/index';
+import { binomialZ, expectSameBits, finiteDifference, variants } from '../../helpers';
 
 describe.each(variants())('dropout on $label', (v) => {
   const backend = v.name;
+
+  test("scaling 'test-time': kept values equal x, eval gives q·x", () => {
+    const x = normal(50000, { seed: 1 });
+    const y = v.run(() => dropout(x, { p: 0.3, scaling: 'test-time', seed: 2, backend }));
+    let kept = 0, wrong = 0;
+    for (let i = 0; i < x.length; i++) {
+      if (y[i] !== 0) kept++;
+      if (y[i] !== 0 && y[i] !== x[i]) wrong++;
+    }
+    expect(wrong).toBe(0);
+    expect(Math.abs(binomialZ(kept, x.length, 1 - effectiveP(0.3)))).toBeLessThan(5);
+    const e = v.run(() => dropout(x, { p: 0.3, scaling: 'test-time', mode: 'eval', backend }));
+    expect(e[5]).toBe(Math.fround(x[5] * Math.fround(1 - effectiveP(0.3))));
+  });
 
   test('noiseShape [B, 1, D] on [B, T, D]: one zero pattern for every time step, from the mask stream', () => {
     const [B, T, D] = [3, 5, 40];
@@ -49,5 +68,20 @@ describe.each(variants())('dropout on $label', (v) => {
     const f = Math.fround;
     for (let i = 0; i < 301; i++) expect(y[i]).toBe(f(x[i] * f(1 + f(f(0.7) * z[i]))));
     expectSameBits(v.run(() => gaussianNoise(x, { std: 0, seed: 6, backend })), x);
+  });
+
+  test('elementwise backwards (dropout, Gaussian, Alpha) match finite differences', () => {
+    const x = normal(40, { seed: 31 }), g = normal(40, { seed: 32 });
+    const cases = [
+      [(t: Float32Array) => dropout(t, { p: 0.3, seed: 1, backend }), () => dropoutBackward(g, { p: 0.3, seed: 1, backend })],
+      [(t: Float32Array) => dropout(t, { p: 0.3, scaling: 'test-time', seed: 1, backend }), () => dropoutBackward(g, { p: 0.3, scaling: 'test-time', seed: 1, backend })],
+      [(t: Float32Array) => gaussianDropout(t, { p: 0.3, seed: 2, backend }), () => gaussianDropoutBackward(g, { p: 0.3, seed: 2, backend })],
+      [(t: Float32Array) => alphaDropout(t, { p: 0.2, seed: 3, backend }), () => alphaDropoutBackward(g, { p: 0.2, seed: 3, backend })],
+    ] as const;
+    for (const [forward, backward] of cases) {
+      const dx = v.run(backward);
+      const loss = () => v.run(() => forward(x)).reduce((s, y, i) => s + g[i] * y, 0);
+      for (let i = 0; i < x.length; i += 3) expect(dx[i]).toBeCloseTo(finiteDifference(x, i, 1e-2, loss), 3);
+    }
   });
 });
