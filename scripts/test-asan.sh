@@ -18,6 +18,6 @@ export LD_PRELOAD="$asan"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export DROPMASK_BACKEND=native
-npx --no-install jest --runInBand test/native.test.ts test/errors.test.ts test/fuzz.test.ts test/threads.test.ts test/async.test.ts \
-  test/matmul.test.ts test/equivalence.test.ts test/philox_kat.test.ts test/conv_kernels.test.ts "$@"
+npx --no-install jest --runInBand test/backends test/core/errors.test.ts test/fuzz test/async/async.test.ts test/kernels \
+  test/contracts/kernels.test.ts "$@"
 echo "sanitizers: clean"

@@ -62,7 +62,11 @@ export function philoxKats(): Kat[] {
     .split('\n')
     .filter((l) => /^philox4x32 10 /.test(l))
     .map((l) => {
-      const w = l.trim().split(/\s+/).slice(2).map((h) => parseInt(h, 16));
+      const w = l
+        .trim()
+        .split(/\s+/)
+        .slice(2)
+        .map((h) => parseInt(h, 16));
       return { ctr: w.slice(0, 4), key: w.slice(4, 6), expected: w.slice(6, 10) };
     });
 }
@@ -86,7 +90,9 @@ export function expectSameBits(actual: ArrayBufferView, expected: ArrayBufferVie
     const arr = v as unknown as ArrayLike<number>;
     return Array.from({ length: Math.min(4, Math.max(0, arr.length - el)) }, (_, k) => arr[el + k]).join(', ');
   };
-  throw new Error(`${what} differ: ${actual.byteLength} vs ${expected.byteLength} bytes; first difference at element ${el}: [${show(actual)}] vs [${show(expected)}]`);
+  throw new Error(
+    `${what} differ: ${actual.byteLength} vs ${expected.byteLength} bytes; first difference at element ${el}: [${show(actual)}] vs [${show(expected)}]`,
+  );
 }
 
 /** Central finite difference of L(θ) = Σ g ⊙ f(θ) at coordinate i of theta ; theta is restored. */
@@ -148,16 +154,21 @@ export const repeat = (row: Float32Array, times: number): Float32Array => {
 export const LAYOUTS: ConvLayout[] = ['NCHW', 'NHWC'];
 
 /** Storage index of (n, c, h, w) in a map [N, C, H, W] stored in `layout`. */
-export const indexer = (C: number, H: number, W: number, layout: ConvLayout) => (n: number, c: number, h: number, w: number): number =>
-  layout === 'NCHW' ? ((n * C + c) * H + h) * W + w : ((n * H + h) * W + w) * C + c;
+export const indexer =
+  (C: number, H: number, W: number, layout: ConvLayout) =>
+  (n: number, c: number, h: number, w: number): number =>
+    layout === 'NCHW' ? ((n * C + c) * H + h) * W + w : ((n * H + h) * W + w) * C + c;
 
 /** The shape of a map [N, C, H, W] stored in `layout`. */
-export const shapeOf = (N: number, C: number, H: number, W: number, layout: ConvLayout): number[] => (layout === 'NCHW' ? [N, C, H, W] : [N, H, W, C]);
+export const shapeOf = (N: number, C: number, H: number, W: number, layout: ConvLayout): number[] =>
+  layout === 'NCHW' ? [N, C, H, W] : [N, H, W, C];
 
 /** Copies an NCHW tensor into the given layout. */
 export function toLayout(x: Float32Array, N: number, C: number, H: number, W: number, layout: ConvLayout): Float32Array {
   if (layout === 'NCHW') return x.slice();
-  const at = indexer(C, H, W, 'NHWC'), out = new Float32Array(x.length);
-  for (let n = 0, i = 0; n < N; n++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) out[at(n, c, h, w)] = x[i++];
+  const at = indexer(C, H, W, 'NHWC'),
+    out = new Float32Array(x.length);
+  for (let n = 0, i = 0; n < N; n++)
+    for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) out[at(n, c, h, w)] = x[i++];
   return out;
 }

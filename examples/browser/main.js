@@ -1,5 +1,5 @@
 // Loads the edge bundle, draws masks on canvases, runs the checks here and in a Web Worker, and
-// publishes window.results (read by test/browser.test.ts) when done.
+// publishes window.results (read by test/runtimes/browser.test.ts) when done.
 import * as dm from '../../dist/edge.mjs';
 import { checks } from './checks.js';
 

@@ -1,8 +1,22 @@
 // Promise forms: bit-identical to the sync forms on every backend, generators advanced at call
 // time, `out` filled, and on native the event loop keeps running while a large mask is made.
 import {
-  Generator, availableBackends, bernoulliMask, bernoulliMaskAsync, dropout, dropoutAsync, gaussianNoise, gaussianNoiseAsync,
-  linear, linearAsync, normal, normalAsync, randomBits, randomBitsAsync, uniform, uniformAsync,
+  Generator,
+  availableBackends,
+  bernoulliMask,
+  bernoulliMaskAsync,
+  dropout,
+  dropoutAsync,
+  gaussianNoise,
+  gaussianNoiseAsync,
+  linear,
+  linearAsync,
+  normal,
+  normalAsync,
+  randomBits,
+  randomBitsAsync,
+  uniform,
+  uniformAsync,
 } from '../../lib/index';
 import { expectSameBits, variants } from '../helpers';
 
@@ -10,23 +24,35 @@ describe.each(variants())('async forms on $label', (v) => {
   const backend = v.name;
 
   test('equal the sync forms bit for bit', async () => {
-    const n = 300001, x = normal(n, { seed: 2, backend: 'js' });
+    const n = 300001,
+      x = normal(n, { seed: 2, backend: 'js' });
     const pairs: [Promise<ArrayBufferView>, ArrayBufferView][] = [
       [randomBitsAsync(n, { seed: 1, offset: 3, backend }), randomBits(n, { seed: 1, offset: 3, backend: 'js' })],
       [uniformAsync(n, { seed: 1, backend }), uniform(n, { seed: 1, backend: 'js' })],
       [normalAsync(n, { seed: 1, mean: 1, std: 2, backend }), normal(n, { seed: 1, mean: 1, std: 2, backend: 'js' })],
       [bernoulliMaskAsync(n, { p: 0.3, seed: 1, backend }), bernoulliMask(n, { p: 0.3, seed: 1, backend: 'js' })],
-      [bernoulliMaskAsync(n, { p: 0.3, layout: 'uint8', seed: 1, backend }), bernoulliMask(n, { p: 0.3, layout: 'uint8', seed: 1, backend: 'js' })],
-      [bernoulliMaskAsync(n, { p: 0.3, layout: 'bits', seed: 1, backend }), bernoulliMask(n, { p: 0.3, layout: 'bits', seed: 1, backend: 'js' })],
+      [
+        bernoulliMaskAsync(n, { p: 0.3, layout: 'uint8', seed: 1, backend }),
+        bernoulliMask(n, { p: 0.3, layout: 'uint8', seed: 1, backend: 'js' }),
+      ],
+      [
+        bernoulliMaskAsync(n, { p: 0.3, layout: 'bits', seed: 1, backend }),
+        bernoulliMask(n, { p: 0.3, layout: 'bits', seed: 1, backend: 'js' }),
+      ],
       [dropoutAsync(x, { p: 0.3, seed: 1, backend }), dropout(x, { p: 0.3, seed: 1, backend: 'js' })],
-      [dropoutAsync(x, { p: 0.3, scaling: 'test-time', seed: 1, backend }), dropout(x, { p: 0.3, scaling: 'test-time', seed: 1, backend: 'js' })],
+      [
+        dropoutAsync(x, { p: 0.3, scaling: 'test-time', seed: 1, backend }),
+        dropout(x, { p: 0.3, scaling: 'test-time', seed: 1, backend: 'js' }),
+      ],
       [gaussianNoiseAsync(x, { std: 0.5, seed: 1, backend }), gaussianNoise(x, { std: 0.5, seed: 1, backend: 'js' })],
     ];
     for (const [pending, expected] of pairs) expectSameBits(await v.run(() => pending), expected);
   });
 
   test('linearAsync equals linear bit for bit on the same backend', async () => {
-    const x = normal(37 * 200, { seed: 1 }), W = normal(150 * 200, { seed: 2 }), b = normal(150, { seed: 3 });
+    const x = normal(37 * 200, { seed: 1 }),
+      W = normal(150 * 200, { seed: 2 }),
+      b = normal(150, { seed: 3 });
     const opts = { inFeatures: 200, outFeatures: 150, backend };
     const expected = v.run(() => linear(x, W, b, opts));
     expectSameBits(await v.run(() => linearAsync(x, W, b, opts)), expected);

@@ -60,11 +60,19 @@ describeNative('worker threads', () => {
       const x = d.normal(1 << 18, { seed: 1 });
       const y = d.dropout(x, { p: 0.3, seed: workerData, backend: 'native' });
       parentPort.postMessage({ backend: d.backendInfo().name, y });`;
-    const results = await Promise.all([0, 1, 2, 3].map((seed) => new Promise<{ backend: string; y: Float32Array }>((resolve, reject) => {
-      const w = new Worker(script, { eval: true, workerData: seed });
-      w.once('message', (m) => { resolve(m); void w.terminate(); });
-      w.once('error', reject);
-    })));
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(
+        (seed) =>
+          new Promise<{ backend: string; y: Float32Array }>((resolve, reject) => {
+            const w = new Worker(script, { eval: true, workerData: seed });
+            w.once('message', (m) => {
+              resolve(m);
+              void w.terminate();
+            });
+            w.once('error', reject);
+          }),
+      ),
+    );
     const x = normal(1 << 18, { seed: 1 });
     results.forEach((r, seed) => {
       expect(r.backend).toBe('native');

@@ -1,6 +1,17 @@
 // Native calls split across threads give the same bits for every thread count (the stream is
 // counter-based), including sizes that do not divide evenly and offsets inside a block.
-import { availableBackends, bernoulliMask, dropout, gaussianNoise, getThreads, linear, normal, randomBits, setThreads, uniform } from '../../lib/index';
+import {
+  availableBackends,
+  bernoulliMask,
+  dropout,
+  gaussianNoise,
+  getThreads,
+  linear,
+  normal,
+  randomBits,
+  setThreads,
+  uniform,
+} from '../../lib/index';
 
 const describeNative = availableBackends().includes('native') ? describe : describe.skip;
 const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -33,8 +44,12 @@ describeNative('native threads', () => {
   });
 
   test('matrix products split by rows are identical for every thread count', () => {
-    const m = 200, k = 300, n = 500;
-    const x = normal(m * k, { seed: 1 }), W = normal(n * k, { seed: 2 }), b = normal(n, { seed: 3 });
+    const m = 200,
+      k = 300,
+      n = 500;
+    const x = normal(m * k, { seed: 1 }),
+      W = normal(n * k, { seed: 2 }),
+      b = normal(n, { seed: 3 });
     setThreads(1);
     const one = linear(x, W, b, { inFeatures: k, outFeatures: n, backend: 'native' });
     for (const t of [2, 3]) {
@@ -53,11 +68,15 @@ describeNative('native threads', () => {
     setThreads(3);
     const n = (1 << 19) + 5;
     const want = normal(n, { seed: 4, backend: 'native', threads: 1 });
-    for (const threads of [2, 4]) expect(bytes(normal(n, { seed: 4, backend: 'native', threads })).equals(bytes(want))).toBe(true);
+    for (const threads of [2, 4])
+      expect(bytes(normal(n, { seed: 4, backend: 'native', threads })).equals(bytes(want))).toBe(true);
     expect(getThreads()).toBe(3);
-    const x = normal(64 * 256, { seed: 5 }), W = normal(256 * 256, { seed: 6 });
+    const x = normal(64 * 256, { seed: 5 }),
+      W = normal(256 * 256, { seed: 6 });
     const y1 = linear(x, W, null, { inFeatures: 256, outFeatures: 256, backend: 'native', threads: 1 });
-    expect(bytes(linear(x, W, null, { inFeatures: 256, outFeatures: 256, backend: 'native', threads: 2 })).equals(bytes(y1))).toBe(true);
+    expect(
+      bytes(linear(x, W, null, { inFeatures: 256, outFeatures: 256, backend: 'native', threads: 2 })).equals(bytes(y1)),
+    ).toBe(true);
     expect(() => normal(4, { seed: 1, threads: 0 })).toThrow(RangeError);
     expect(() => normal(4, { seed: 1, threads: 1.5 })).toThrow(/threads/);
     expect(getThreads()).toBe(3);

@@ -10,7 +10,10 @@ import type { StreamKernelSpec } from '../../lib/backends/kernels';
 const root = path.join(__dirname, '..', '..');
 const NOT_KERNELS = new Set(['name', 'simd', 'simdLevels', 'useSimd', 'threads', 'memoryBytes', 'kernelAsync', 'matmulAsync']);
 const KERNEL_NAMES = kernelNames();
-const kernelsOf = (backend: object): string[] => Object.keys(backend).filter((k) => !NOT_KERNELS.has(k)).sort();
+const kernelsOf = (backend: object): string[] =>
+  Object.keys(backend)
+    .filter((k) => !NOT_KERNELS.has(k))
+    .sort();
 
 describe.each(availableBackends())('the %s backend', (name) => {
   const backend = loadBackend(name) as unknown as Record<string, unknown>;
@@ -22,7 +25,7 @@ describe.each(availableBackends())('the %s backend', (name) => {
   });
 });
 
-test('the table is consistent: a stream kernel\'s unit consumes its words per unit, its family has a file in every language', () => {
+test("the table is consistent: a stream kernel's unit consumes its words per unit, its family has a file in every language", () => {
   for (const [kernel, spec] of Object.entries(STREAM_KERNELS) as [string, StreamKernelSpec][]) {
     expect([kernel, streamWords[spec.draws](spec.unit)]).toEqual([kernel, spec.wordsPerUnit]);
   }
@@ -33,9 +36,11 @@ test('the table is consistent: a stream kernel\'s unit consumes its words per un
   }
 });
 
-test('the WebAssembly module exports the table\'s kernels (stream kernels with the derived arity) and only its own helpers', () => {
+test("the WebAssembly module exports the table's kernels (stream kernels with the derived arity) and only its own helpers", () => {
   const module = new WebAssembly.Module(readFileSync(path.join(root, 'dist', 'dropmask.wasm')));
-  const exports = WebAssembly.Module.exports(module).map((e) => e.name).sort();
+  const exports = WebAssembly.Module.exports(module)
+    .map((e) => e.name)
+    .sort();
   const helpers = ['memory', 'scratchBase', 'setCounter', 'matmulScratchBytes', 'setMatmulMask'];
   expect(exports).toEqual([...KERNEL_NAMES, ...helpers].sort());
   const instance = new WebAssembly.Instance(module, { env: { abort: () => undefined } });
@@ -46,9 +51,18 @@ test('the WebAssembly module exports the table\'s kernels (stream kernels with t
 });
 
 const nativeTest = availableBackends().includes('native') ? test : test.skip;
-nativeTest('the addon\'s kernelTable() (from native/kernel_table.h) is the TypeScript table', () => {
+nativeTest("the addon's kernelTable() (from native/kernel_table.h) is the TypeScript table", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const addon = require('node-gyp-build')(root) as { kernelTable(): { name: string; family: string; args: string[]; unit: number | null; wordsPerUnit: number | null; async: boolean }[] };
+  const addon = require('node-gyp-build')(root) as {
+    kernelTable(): {
+      name: string;
+      family: string;
+      args: string[];
+      unit: number | null;
+      wordsPerUnit: number | null;
+      async: boolean;
+    }[];
+  };
   const table = addon.kernelTable();
   expect(table.map((k) => k.name).sort()).toEqual([...KERNEL_NAMES].sort());
   for (const k of table) {
@@ -56,8 +70,12 @@ nativeTest('the addon\'s kernelTable() (from native/kernel_table.h) is the TypeS
     const stream = (STREAM_KERNELS as Record<string, StreamKernelSpec>)[k.name];
     const nativeArgs = (ARRAY_KERNELS as Record<string, { nativeArgs?: readonly string[] }>)[k.name]?.nativeArgs ?? spec.args;
     expect({ name: k.name, family: k.family, args: k.args, unit: k.unit, wordsPerUnit: k.wordsPerUnit, async: k.async }).toEqual({
-      name: k.name, family: spec.family, args: [...nativeArgs],
-      unit: stream ? stream.unit : null, wordsPerUnit: stream ? stream.wordsPerUnit : null, async: stream !== undefined,
+      name: k.name,
+      family: spec.family,
+      args: [...nativeArgs],
+      unit: stream ? stream.unit : null,
+      wordsPerUnit: stream ? stream.wordsPerUnit : null,
+      async: stream !== undefined,
     });
   }
 });

@@ -12,7 +12,14 @@ const exported = api as unknown as Record<string, unknown>;
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 const entries = Object.entries(METHODS) as [string, MethodSpec][];
 /** Promise forms of the core API that are not method forms: the kernels and the plain product. */
-const KERNEL_FORMS = ['randomBitsAsync', 'uniformAsync', 'normalAsync', 'bernoulliMaskAsync', 'gaussianNoiseAsync', 'linearAsync'];
+const KERNEL_FORMS = [
+  'randomBitsAsync',
+  'uniformAsync',
+  'normalAsync',
+  'bernoulliMaskAsync',
+  'gaussianNoiseAsync',
+  'linearAsync',
+];
 
 describe.each(entries)('%s', (method, spec) => {
   test('exports every form and its Promise twin; the backward pass is one of the forms', () => {
@@ -41,7 +48,7 @@ describe.each(entries)('%s', (method, spec) => {
   });
 });
 
-test('every exported Promise form is a registered form\'s twin or a kernel form', () => {
+test("every exported Promise form is a registered form's twin or a kernel form", () => {
   const forms = Object.keys(exported).filter((k) => k.endsWith('Async') && typeof exported[k] === 'function');
   for (const form of forms) {
     const sync = form.slice(0, -'Async'.length);

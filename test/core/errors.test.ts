@@ -1,6 +1,18 @@
 // Bad input: a TypeError or RangeError naming the argument, on every backend, before any
 // kernel runs; the caller's buffers are untouched and the process survives.
-import { bernoulliMask, dropout, dropoutBackward, effectiveP, gaussianNoise, Generator, maskScale, normal, randomBits, setBackend, uniform } from '../../lib/index';
+import {
+  bernoulliMask,
+  dropout,
+  dropoutBackward,
+  effectiveP,
+  gaussianNoise,
+  Generator,
+  maskScale,
+  normal,
+  randomBits,
+  setBackend,
+  uniform,
+} from '../../lib/index';
 import { variants } from '../helpers';
 
 const detached = (): Float32Array => {
@@ -15,14 +27,18 @@ describe.each(variants())('bad input on $label', (v) => {
   const run = (fn: () => unknown) => () => v.run(fn);
 
   test.each([NaN, Infinity, -0.1, 1.5, -Infinity])('p = %p is a RangeError naming p', (p) => {
-    expect(run(() => dropout(x, { p, seed: 1, backend }))).toThrow(new RangeError(`Expected a number in [0, 1] for p but received ${p} (number)`));
+    expect(run(() => dropout(x, { p, seed: 1, backend }))).toThrow(
+      new RangeError(`Expected a number in [0, 1] for p but received ${p} (number)`),
+    );
     expect(run(() => bernoulliMask(4, { p, seed: 1, backend }))).toThrow(RangeError);
     expect(() => effectiveP(p)).toThrow(RangeError);
     expect(() => maskScale(p)).toThrow(RangeError);
   });
 
   test.each(['0.5', null, {}, 1n, undefined])('p = %p is a TypeError naming p', (p) => {
-    expect(run(() => dropout(x, { p: p as unknown as number, seed: 1, backend }))).toThrow(/^Expected a number for p but received/);
+    expect(run(() => dropout(x, { p: p as unknown as number, seed: 1, backend }))).toThrow(
+      /^Expected a number for p but received/,
+    );
     expect(run(() => dropout(x, { p: p as unknown as number, seed: 1, backend }))).toThrow(TypeError);
   });
 
@@ -58,7 +74,9 @@ describe.each(variants())('bad input on $label', (v) => {
     expect(run(() => dropout(x, { p: 0.5, shape: [4, 4], noiseShape: [2, 4], seed: 1, backend }))).toThrow(/noiseShape\[0\]/);
     expect(run(() => dropout(x, { p: 0.5, out: new Float32Array(15), seed: 1, backend }))).toThrow(/out.length to be 16/);
     const big = new Float32Array(32);
-    expect(run(() => dropout(big.subarray(0, 16), { p: 0.5, out: big.subarray(1, 17), seed: 1, backend }))).toThrow(/partly overlap/);
+    expect(run(() => dropout(big.subarray(0, 16), { p: 0.5, out: big.subarray(1, 17), seed: 1, backend }))).toThrow(
+      /partly overlap/,
+    );
     expect(run(() => dropout(x, { p: 0.5, mode: 'test' as 'eval', seed: 1, backend }))).toThrow(RangeError);
   });
 

@@ -40,7 +40,11 @@ test('toJSON / fromJSON round trip, also through JSON text, at 64-bit values', (
   expect(() => Generator.fromJSON('{nope')).toThrow(TypeError);
   expect(() => Generator.fromJSON({ seed: '-1', stream: '0', offset: '0' })).toThrow(/state.seed/);
   expect(() => Generator.fromJSON({ seed: 1.5, stream: '0', offset: '0' } as unknown as string)).toThrow(/state.seed/);
-  expect(Generator.fromJSON({ seed: 7, stream: 1n, offset: '2' } as unknown as string).position()).toEqual({ seed: 7n, stream: 1n, offset: 2n });
+  expect(Generator.fromJSON({ seed: 7, stream: 1n, offset: '2' } as unknown as string).position()).toEqual({
+    seed: 7n,
+    stream: 1n,
+    offset: 2n,
+  });
 });
 
 test('offsets wrap at 2^66, fork and split give independent streams', () => {

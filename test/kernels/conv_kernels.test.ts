@@ -36,8 +36,10 @@ describe.each(compiled())('feature-map kernels on $label match js', (v) => {
     for (const data of [tieHeavy(len, 1), normal(len, { seed: 2 })]) {
       for (const keep of [null, randomBits(Math.ceil(len / 32), { seed: 3 })]) {
         for (const withArg of [false, true]) {
-          const want = new Float32Array(outLen), got = new Float32Array(outLen);
-          const wantArg = withArg ? new Int32Array(outLen) : null, gotArg = withArg ? new Int32Array(outLen) : null;
+          const want = new Float32Array(outLen),
+            got = new Float32Array(outLen);
+          const wantArg = withArg ? new Int32Array(outLen) : null,
+            gotArg = withArg ? new Int32Array(outLen) : null;
           js.maxPool(want, data, keep, g, 0.75, wantArg);
           v.run(() => b.maxPool(got, data, keep, g, 0.75, gotArg));
           expectSameBits(got, want, 'maxPool');
@@ -45,7 +47,8 @@ describe.each(compiled())('feature-map kernels on $label match js', (v) => {
         }
       }
       const weights = Float32Array.from({ length: g.kh * g.kw }, (_, k) => 0.3 * 0.7 ** (g.kh * g.kw - 1 - k));
-      const want = new Float32Array(outLen), got = new Float32Array(outLen);
+      const want = new Float32Array(outLen),
+        got = new Float32Array(outLen);
       js.weightedPool(want, data, g, weights);
       v.run(() => b.weightedPool(got, data, g, weights));
       expectSameBits(got, want, 'weightedPool');
@@ -53,12 +56,17 @@ describe.each(compiled())('feature-map kernels on $label match js', (v) => {
   });
 
   test.each([
-    [2, 3, 14, 14, 7, false], [2, 3, 14, 14, 7, true], [1, 1, 9, 5, 3, false], [3, 4, 6, 6, 6, true], [1, 2, 8, 13, 1, false],
+    [2, 3, 14, 14, 7, false],
+    [2, 3, 14, 14, 7, true],
+    [1, 1, 9, 5, 3, false],
+    [3, 4, 6, 6, 6, true],
+    [1, 2, 8, 13, 1, false],
   ] as const)('dropBlockMask n=%d c=%d %dx%d size %d channelsLast %s', (n, c, h, w, size, channelsLast) => {
     const g = { n, c, h, w, size, channelsLast };
     const seedsLen = n * c * (h - size + 1) * (w - size + 1);
     const seeds = Uint8Array.from(randomBits(seedsLen, { seed: h * w }), (x) => (x % 9 === 0 ? 1 : 0));
-    const want = new Uint8Array(n * c * h * w), got = new Uint8Array(n * c * h * w);
+    const want = new Uint8Array(n * c * h * w),
+      got = new Uint8Array(n * c * h * w);
     const ones = js.dropBlockMask(want, seeds, g);
     expect(v.run(() => b.dropBlockMask(got, seeds, g))).toBe(ones);
     expectSameBits(got, want, 'dropBlockMask');
@@ -76,7 +84,8 @@ describe.each(compiled())('feature-map kernels on $label match js', (v) => {
     ];
     for (const g of geometries) {
       for (const sel of [null, select.subarray(0, g.outer * g.inner)]) {
-        const want = new Int32Array(g.outer * g.inner), got = new Int32Array(g.outer * g.inner);
+        const want = new Int32Array(g.outer * g.inner),
+          got = new Int32Array(g.outer * g.inner);
         js.argmaxPlanes(want, x, sel, g);
         v.run(() => b.argmaxPlanes(got, x, sel, g));
         expectSameBits(got, want, 'argmaxPlanes');
@@ -86,10 +95,14 @@ describe.each(compiled())('feature-map kernels on $label match js', (v) => {
 
   test('tensors larger than one wasm group (examples not aligned to keep words) give the same bits', () => {
     const g = { n: 40, c: 3, h: 97, w: 101, kh: 3, kw: 3, sh: 2, sw: 2, channelsLast: false };
-    const len = g.n * g.c * g.h * g.w, outLen = g.n * g.c * pooledSize(97, 3, 2) * pooledSize(101, 3, 2);
-    const x = normal(len, { seed: 8 }), keep = randomBits(Math.ceil(len / 32), { seed: 9 });
-    const want = new Float32Array(outLen), got = new Float32Array(outLen);
-    const wantArg = new Int32Array(outLen), gotArg = new Int32Array(outLen);
+    const len = g.n * g.c * g.h * g.w,
+      outLen = g.n * g.c * pooledSize(97, 3, 2) * pooledSize(101, 3, 2);
+    const x = normal(len, { seed: 8 }),
+      keep = randomBits(Math.ceil(len / 32), { seed: 9 });
+    const want = new Float32Array(outLen),
+      got = new Float32Array(outLen);
+    const wantArg = new Int32Array(outLen),
+      gotArg = new Int32Array(outLen);
     js.maxPool(want, x, keep, g, 1, wantArg);
     v.run(() => b.maxPool(got, x, keep, g, 1, gotArg));
     expectSameBits(got, want, 'maxPool');
@@ -102,25 +115,33 @@ describe.each(compiled())('feature-map kernels on $label match js', (v) => {
       { outer: N * H * W, inner: 1, outerStride: C, innerStride: 0, count: C, elemStride: 1 },
     ]) {
       const sel = Uint8Array.from(randomBits(pg.outer * pg.inner, { seed: 10 }), (s) => s & 1);
-      const a0 = new Int32Array(pg.outer * pg.inner), a1 = new Int32Array(pg.outer * pg.inner);
+      const a0 = new Int32Array(pg.outer * pg.inner),
+        a1 = new Int32Array(pg.outer * pg.inner);
       js.argmaxPlanes(a0, x, sel, pg);
       v.run(() => b.argmaxPlanes(a1, x, sel, pg));
       expectSameBits(a1, a0, 'argmaxPlanes');
     }
     const mask = Uint8Array.from(keep.subarray(0, g.n * g.c), (s) => s & 1);
-    const a = new Float32Array(len), c = new Float32Array(len);
+    const a = new Float32Array(len),
+      c = new Float32Array(len);
     js.maskApply(a, x, mask, g.h * g.w, 1, 2, 0);
     v.run(() => b.maskApply(c, x, mask, g.h * g.w, 1, 2, 0));
     expectSameBits(c, a, 'maskApply');
   });
 
   test('argmaxPlanes on long unit-stride planes (the two-pass vector path) with ties, ±0 and NaN', () => {
-    for (const [outer, count] of [[6, 400], [50, 70], [3, 64], [4, 1000]]) {
+    for (const [outer, count] of [
+      [6, 400],
+      [50, 70],
+      [3, 64],
+      [4, 1000],
+    ]) {
       const x = tieHeavy(outer * count, outer + count);
-      x[count] = NaN;  // a plane that starts with NaN
+      x[count] = NaN; // a plane that starts with NaN
       x[2 * count + 5] = NaN;
       const g = { outer, inner: 1, outerStride: count, innerStride: 0, count, elemStride: 1 };
-      const want = new Int32Array(outer), got = new Int32Array(outer);
+      const want = new Int32Array(outer),
+        got = new Int32Array(outer);
       js.argmaxPlanes(want, x, null, g);
       v.run(() => b.argmaxPlanes(got, x, null, g));
       expectSameBits(got, want, `argmaxPlanes ${outer}×${count}`);
@@ -128,27 +149,45 @@ describe.each(compiled())('feature-map kernels on $label match js', (v) => {
   });
 
   test('maskedGemv: per-example masked products within float32 rounding of js, for din that splits words', () => {
-    for (const [batch, rows, din] of [[3, 29, 37], [2, 40, 64], [5, 7, 100]]) {
-      const xs = normal(batch * din, { seed: din }), w = normal(rows * din, { seed: rows });
+    for (const [batch, rows, din] of [
+      [3, 29, 37],
+      [2, 40, 64],
+      [5, 7, 100],
+    ]) {
+      const xs = normal(batch * din, { seed: din }),
+        w = normal(rows * din, { seed: rows });
       const stride = Math.ceil((rows * din) / 32) + 1;
       const keep = randomBits(batch * stride, { seed: batch });
       const biases = normal(batch * rows, { seed: 3 });
-      const want = new Float32Array(batch * rows), got = new Float32Array(batch * rows);
+      const want = new Float32Array(batch * rows),
+        got = new Float32Array(batch * rows);
       js.maskedGemv(want, xs, w, biases, batch, rows, din, keep, stride, 1.5);
       v.run(() => b.maskedGemv(got, xs, w, biases, batch, rows, din, keep, stride, 1.5));
       for (let i = 0; i < want.length; i++) {
-        const scale = Array.from({ length: din }, (_, k) => Math.abs(w[(i % rows) * din + k] * xs[Math.floor(i / rows) * din + k])).reduce((s, q) => s + q, 1);
+        const scale = Array.from({ length: din }, (_, k) =>
+          Math.abs(w[(i % rows) * din + k] * xs[Math.floor(i / rows) * din + k]),
+        ).reduce((s, q) => s + q, 1);
         expect(Math.abs(got[i] - want[i])).toBeLessThan(scale * 2 ** -20);
       }
     }
   });
 
-  test.each([[1, 1], [7, 1], [1, 13], [49, 3], [3136, 1], [1, 64], [9, 64]])('maskApply repeat %d inner %d', (repeat, inner) => {
-    const blocks = 5, len = blocks * repeat * inner;
+  test.each([
+    [1, 1],
+    [7, 1],
+    [1, 13],
+    [49, 3],
+    [3136, 1],
+    [1, 64],
+    [9, 64],
+  ])('maskApply repeat %d inner %d', (repeat, inner) => {
+    const blocks = 5,
+      len = blocks * repeat * inner;
     const x = normal(len, { seed: repeat + inner });
     const mask = Uint8Array.from(randomBits(blocks * inner, { seed: 5 }), (s) => (s % 3 ? 1 : 0));
     for (const m of [mask, null]) {
-      const want = new Float32Array(len), got = new Float32Array(len);
+      const want = new Float32Array(len),
+        got = new Float32Array(len);
       js.maskApply(want, x, m, repeat, inner, 1.25, -2);
       v.run(() => b.maskApply(got, x, m, repeat, inner, 1.25, -2));
       expectSameBits(got, want, 'maskApply');
@@ -164,7 +203,8 @@ describe('the native bindings check their arguments', () => {
   const run = b ? test : test.skip;
   run('bad geometry and short buffers are RangeErrors, not memory errors', () => {
     const native = b!;
-    const x = new Float32Array(16), out = new Float32Array(4);
+    const x = new Float32Array(16),
+      out = new Float32Array(4);
     const g = { n: 1, c: 1, h: 4, w: 4, kh: 2, kw: 2, sh: 2, sw: 2, channelsLast: false };
     expect(() => native.maxPool(out, x, null, { ...g, h: 5 }, 1, null)).toThrow(/n \* c \* h \* w/);
     expect(() => native.maxPool(new Float32Array(3), x, null, g, 1, null)).toThrow(/out.length/);
@@ -173,14 +213,38 @@ describe('the native bindings check their arguments', () => {
     expect(() => native.maxPool(out, x, null, { ...g, sh: 0 }, 1, null)).toThrow(/stride/);
     expect(() => native.maxPool(out, x, null, g, 1, new Int32Array(2))).toThrow(/argmax/);
     expect(() => native.weightedPool(out, x, g, new Float32Array(3))).toThrow(/weights/);
-    expect(() => native.dropBlockMask(new Uint8Array(16), new Uint8Array(8), { n: 1, c: 1, h: 4, w: 4, size: 2, channelsLast: false })).toThrow(/seeds/);
-    expect(() => native.dropBlockMask(new Uint8Array(16), new Uint8Array(1), { n: 1, c: 1, h: 4, w: 4, size: 0, channelsLast: false })).toThrow(/size/);
-    expect(() => native.argmaxPlanes(new Int32Array(4), x, null, { outer: 4, inner: 1, outerStride: 4, innerStride: 0, count: 5, elemStride: 1 })).toThrow(/inside x/);
-    expect(() => native.argmaxPlanes(new Int32Array(4), x, new Uint8Array(2), { outer: 4, inner: 1, outerStride: 4, innerStride: 0, count: 4, elemStride: 1 })).toThrow(/select/);
+    expect(() =>
+      native.dropBlockMask(new Uint8Array(16), new Uint8Array(8), { n: 1, c: 1, h: 4, w: 4, size: 2, channelsLast: false }),
+    ).toThrow(/seeds/);
+    expect(() =>
+      native.dropBlockMask(new Uint8Array(16), new Uint8Array(1), { n: 1, c: 1, h: 4, w: 4, size: 0, channelsLast: false }),
+    ).toThrow(/size/);
+    expect(() =>
+      native.argmaxPlanes(new Int32Array(4), x, null, {
+        outer: 4,
+        inner: 1,
+        outerStride: 4,
+        innerStride: 0,
+        count: 5,
+        elemStride: 1,
+      }),
+    ).toThrow(/inside x/);
+    expect(() =>
+      native.argmaxPlanes(new Int32Array(4), x, new Uint8Array(2), {
+        outer: 4,
+        inner: 1,
+        outerStride: 4,
+        innerStride: 0,
+        count: 4,
+        elemStride: 1,
+      }),
+    ).toThrow(/select/);
     expect(() => native.maskApply(new Float32Array(16), x, new Uint8Array(1), 4, 1, 1, 0)).toThrow(/mask.length/);
     expect(() => native.maskApply(new Float32Array(16), x, new Uint8Array(8), 3, 1, 1, 0)).toThrow(/multiple/);
     expect(() => native.maskApply(new Float32Array(16), x, null, 0, 1, 1, 0)).toThrow(/repeat/);
-    const w = new Float32Array(12), xg = new Float32Array(8), keepBits = new Uint32Array(2);
+    const w = new Float32Array(12),
+      xg = new Float32Array(8),
+      keepBits = new Uint32Array(2);
     expect(() => native.maskedGemv(new Float32Array(6), xg, w, null, 2, 3, 4, keepBits, 1, 1)).not.toThrow();
     expect(() => native.maskedGemv(new Float32Array(5), xg, w, null, 2, 3, 4, keepBits, 1, 1)).toThrow(/y.length/);
     expect(() => native.maskedGemv(new Float32Array(6), xg, w, null, 2, 3, 4, new Uint32Array(1), 1, 1)).toThrow(/keep/);

@@ -5,8 +5,10 @@ import { bernoulliMask, dropout, gaussianNoise, normal, randomBits, uniform } fr
 import type { BackendName } from '../../lib/index';
 import { compiled, expectSameBits } from '../helpers';
 
-const SIZES = [0, 1, 2, 3, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 129, 255, 257, 1023, 1024, 1025, 2047, 2048, 2049,
-  4099, 32767, 32768, 32769, 65537];
+const SIZES = [
+  0, 1, 2, 3, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 129, 255, 257, 1023, 1024, 1025, 2047, 2048, 2049, 4099, 32767, 32768,
+  32769, 65537,
+];
 const LARGE = 2 ** 20 + 3;
 const OFFSETS: bigint[] = [0n, 1n, 2n, 3n, 5n, 4097n, (1n << 64n) - 3n, (1n << 64n) + 1n, (1n << 66n) - 7n];
 const SEED = 0x0123456789abcdefn;
@@ -49,17 +51,26 @@ describe.each(compiled())('$label equals js', (v) => {
     test('every size at offset 0 and 3', () => {
       for (const n of SIZES) {
         for (const offset of [0n, 3n]) {
-          expectSameBits(v.run(() => kernel(n, v.name, offset)), reference(name, n, offset));
+          expectSameBits(
+            v.run(() => kernel(n, v.name, offset)),
+            reference(name, n, offset),
+          );
         }
       }
     });
     test('odd and huge offsets, including the wrap at the end of the counter space', () => {
       for (const offset of OFFSETS) {
-        expectSameBits(v.run(() => kernel(67, v.name, offset)), reference(name, 67, offset));
+        expectSameBits(
+          v.run(() => kernel(67, v.name, offset)),
+          reference(name, 67, offset),
+        );
       }
     });
     test(`large (2^20 + 3 elements)`, () => {
-      expectSameBits(v.run(() => kernel(LARGE, v.name, 11n)), reference(name, LARGE, 11n));
+      expectSameBits(
+        v.run(() => kernel(LARGE, v.name, 11n)),
+        reference(name, LARGE, 11n),
+      );
     });
   });
 
@@ -70,7 +81,10 @@ describe.each(compiled())('$label equals js', (v) => {
         expectSameBits(a, bernoulliMask(999, { p, layout, seed: 5, backend: 'js' }));
       }
       const x = input(999);
-      expectSameBits(v.run(() => dropout(x, { p, seed: 5, backend: v.name })), dropout(x, { p, seed: 5, backend: 'js' }));
+      expectSameBits(
+        v.run(() => dropout(x, { p, seed: 5, backend: v.name })),
+        dropout(x, { p, seed: 5, backend: 'js' }),
+      );
     }
   });
 
@@ -106,7 +120,9 @@ describe.each(compiled())('$label equals js', (v) => {
       expectSameBits(whole, Float32Array.from([...a, ...b]));
       const mask = v.run(() => bernoulliMask(n, { p: 0.5, layout: 'uint8', seed: 77, backend: v.name }));
       const m1 = v.run(() => bernoulliMask(n1, { p: 0.5, layout: 'uint8', seed: 77, backend: v.name }));
-      const m2 = v.run(() => bernoulliMask(n - n1, { p: 0.5, layout: 'uint8', seed: 77, offset: BigInt(n1 / 2), backend: v.name }));
+      const m2 = v.run(() =>
+        bernoulliMask(n - n1, { p: 0.5, layout: 'uint8', seed: 77, offset: BigInt(n1 / 2), backend: v.name }),
+      );
       expectSameBits(mask, Uint8Array.from([...m1, ...m2]));
     }
   });

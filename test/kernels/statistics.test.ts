@@ -14,7 +14,8 @@ describe.each(variants())('statistics on $label', (v) => {
     for (const seed of SEEDS) {
       const f = v.run(() => bernoulliMask(N, { p, seed, backend }));
       const scale = maskScale(p);
-      let kept = 0, wrong = 0;
+      let kept = 0,
+        wrong = 0;
       for (const m of f) {
         if (m !== 0) kept++;
         if (m !== 0 && m !== scale) wrong++;
@@ -39,7 +40,8 @@ describe.each(variants())('statistics on $label', (v) => {
       for (let i = 0; i < x.length; i++) sum[i] += y[i];
     }
     const q = 1 - effectiveP(0.3);
-    let total = 0, expected = 0;
+    let total = 0,
+      expected = 0;
     let outliers = 0;
     for (let i = 0; i < x.length; i++) {
       const sd = Math.abs(x[i]) * Math.sqrt((1 - q) / q);
@@ -59,7 +61,9 @@ describe.each(variants())('statistics on $label', (v) => {
       let m = 0;
       for (const x of z) m += x;
       m /= N;
-      let s2 = 0, s3 = 0, within = 0;
+      let s2 = 0,
+        s3 = 0,
+        within = 0;
       for (const x of z) {
         const d = x - m;
         s2 += d * d;
@@ -78,7 +82,8 @@ describe.each(variants())('statistics on $label', (v) => {
     for (const seed of SEEDS) {
       const u = v.run(() => uniform(N, { seed, backend }));
       const bins = new Float64Array(100);
-      let sum = 0, outside = 0;
+      let sum = 0,
+        outside = 0;
       for (const x of u) {
         if (!(x >= 0 && x < 1)) outside++;
         else bins[Math.floor(x * 100)]++;
@@ -99,9 +104,17 @@ describe.each(variants())('statistics on $label', (v) => {
     const b = v.run(() => uniform(N, { generator: g.fork(1), backend }));
     const c = v.run(() => uniform(N, { seed: 12346, backend }));
     const corr = (x: Float32Array, y: Float32Array): number => {
-      let sxy = 0, sx = 0, sy = 0, sxx = 0, syy = 0;
+      let sxy = 0,
+        sx = 0,
+        sy = 0,
+        sxx = 0,
+        syy = 0;
       for (let i = 0; i < N; i++) {
-        sxy += x[i] * y[i]; sx += x[i]; sy += y[i]; sxx += x[i] * x[i]; syy += y[i] * y[i];
+        sxy += x[i] * y[i];
+        sx += x[i];
+        sy += y[i];
+        sxx += x[i] * x[i];
+        syy += y[i] * y[i];
       }
       return (sxy - (sx * sy) / N) / Math.sqrt((sxx - (sx * sx) / N) * (syy - (sy * sy) / N));
     };

@@ -14,7 +14,12 @@ const executable = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/ch
 const run = executable || process.env.CI ? test : test.skip;
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.png': 'image/png', '.json': 'application/json',
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.json': 'application/json',
 };
 
 /** A static server for the repository root (ES modules and workers need http, not file://). */
@@ -40,28 +45,39 @@ console.log(JSON.stringify(checks(dm)));`;
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
 }
 
-run('examples/browser in headless Chromium: page and Web Worker masks equal Node\'s', async () => {
-  if (!executable) throw new Error('Chromium not found (CI installs it: apt-get install chromium); set CHROMIUM_PATH');
-  const server = await serve();
-  const browser = await chromium.launch({ executablePath: executable, args: ['--no-sandbox', '--disable-gpu'] });
-  try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/examples/browser/index.html`);
-    await page.waitForFunction(() => (window as unknown as { results?: unknown }).results !== undefined, null, { timeout: 60000 });
-    const results = await page.evaluate(() => (window as unknown as { results: Record<string, Record<string, unknown>> }).results);
-    expect(errors).toEqual([]);
-    expect(results.error).toBeUndefined();
-    const node = nodeChecks('auto'), nodeWasm = nodeChecks('wasm');
-    for (const where of ['page', 'worker'] as const) {
-      expect(results[where].backend).toBe('wasm');
-      for (const key of ['mask', 'dropout', 'dropBlock']) expect(results[where][key]).toBe(node[key]);
+run(
+  "examples/browser in headless Chromium: page and Web Worker masks equal Node's",
+  async () => {
+    if (!executable) throw new Error('Chromium not found (CI installs it: apt-get install chromium); set CHROMIUM_PATH');
+    const server = await serve();
+    const browser = await chromium.launch({ executablePath: executable, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/examples/browser/index.html`);
+      await page.waitForFunction(() => (window as unknown as { results?: unknown }).results !== undefined, null, {
+        timeout: 60000,
+      });
+      const results = await page.evaluate(
+        () => (window as unknown as { results: Record<string, Record<string, unknown>> }).results,
+      );
+      expect(errors).toEqual([]);
+      expect(results.error).toBeUndefined();
+      const node = nodeChecks('auto'),
+        nodeWasm = nodeChecks('wasm');
+      for (const where of ['page', 'worker'] as const) {
+        expect(results[where].backend).toBe('wasm');
+        for (const key of ['mask', 'dropout', 'dropBlock']) expect(results[where][key]).toBe(node[key]);
+      }
+      const g = (v: unknown): string => `${(Number(v) / 1e9).toFixed(2)} G elements/s`;
+      console.log(
+        `Bernoulli float32, 2^22 elements: Chromium page ${g(results.page.bernoulliPerSecond)}, Chromium worker ${g(results.worker.bernoulliPerSecond)}, Node wasm ${g(nodeWasm.bernoulliPerSecond)}`,
+      );
+    } finally {
+      await browser.close();
+      server.close();
     }
-    const g = (v: unknown): string => `${(Number(v) / 1e9).toFixed(2)} G elements/s`;
-    console.log(`Bernoulli float32, 2^22 elements: Chromium page ${g(results.page.bernoulliPerSecond)}, Chromium worker ${g(results.worker.bernoulliPerSecond)}, Node wasm ${g(nodeWasm.bernoulliPerSecond)}`);
-  } finally {
-    await browser.close();
-    server.close();
-  }
-}, 120000);
+  },
+  120000,
+);

@@ -10,7 +10,18 @@ import { expectSameBits } from '../helpers';
 
 const dist = path.join(__dirname, '..', '..', 'dist');
 const runInVm = (bundle: string): Record<string, unknown> =>
-  JSON.parse(execFileSync(process.execPath, ['--experimental-vm-modules', '--no-warnings', path.join(__dirname, '..', 'fixtures', 'edge_vm.mjs'), path.join(dist, bundle)], { encoding: 'utf8' }));
+  JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        '--experimental-vm-modules',
+        '--no-warnings',
+        path.join(__dirname, '..', 'fixtures', 'edge_vm.mjs'),
+        path.join(dist, bundle),
+      ],
+      { encoding: 'utf8' },
+    ),
+  );
 
 describe.each(['edge.mjs', 'edge-core.mjs'])('%s', (bundle) => {
   test('runs in a vm context with no require, process or fetch, and matches the Node entry bit for bit', () => {
@@ -33,8 +44,14 @@ test('size budget: the .wasm ≤ 64 KiB, the core edge bundle and a tree-shaken 
   expect(statSync(path.join(dist, 'edge-core.mjs')).size).toBeLessThanOrEqual(30 * 1024);
   // The async forms, and every method behind them, must stay droppable: an application that uses
   // init and dropout ships about what the core entry does.
-  const shaken = buildSync({ stdin: { contents: "export { init, dropout } from './edge.mjs';", resolveDir: dist }, bundle: true, format: 'esm',
-    platform: 'neutral', minify: true, write: false });
+  const shaken = buildSync({
+    stdin: { contents: "export { init, dropout } from './edge.mjs';", resolveDir: dist },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    minify: true,
+    write: false,
+  });
   expect(shaken.outputFiles[0].contents.length).toBeLessThanOrEqual(30 * 1024);
   for (const file of ['edge.mjs', 'edge-core.mjs']) {
     expect(readFileSync(path.join(dist, file), 'utf8')).not.toMatch(/\brequire\(|from ?["']node:|process\.env/);
@@ -47,7 +64,7 @@ test('wasm memory: one arena that grows when needed and stays bounded across lar
   const x = normal(1 << 21, { seed: 1 });
   dropout(x, { p: 0.5, seed: 2, backend: 'wasm' });
   const after = memory();
-  expect(after).toBeLessThan(4 * 1024 * 1024);  // chunks of 32 Ki elements, never the whole 8 MiB input
+  expect(after).toBeLessThan(4 * 1024 * 1024); // chunks of 32 Ki elements, never the whole 8 MiB input
   for (let i = 0; i < 5; i++) dropout(x, { p: 0.5, seed: 3 + i, backend: 'wasm' });
   expect(memory()).toBe(after);
   const y = dropout(x, { p: 0.3, seed: 9, backend: 'wasm' });

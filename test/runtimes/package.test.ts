@@ -8,19 +8,36 @@ import * as ts from 'typescript';
 
 const root = path.join(__dirname, '..', '..');
 const node = (code: string, env: Record<string, string> = {}, type: 'commonjs' | 'module' = 'commonjs'): string =>
-  execFileSync(process.execPath, ['--input-type=' + type, '-e', code], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  execFileSync(process.execPath, ['--input-type=' + type, '-e', code], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 
 test("require('dropmask') and import from 'dropmask' give the same answers", () => {
-  const cjs = node("const d = require('dropmask'); console.log(Array.from(d.randomBits(4, { seed: 0 }), (w) => w.toString(16)).join(','))");
-  const esm = node("import { randomBits } from 'dropmask'; console.log(Array.from(randomBits(4, { seed: 0 }), (w) => w.toString(16)).join(','))", {}, 'module');
+  const cjs = node(
+    "const d = require('dropmask'); console.log(Array.from(d.randomBits(4, { seed: 0 }), (w) => w.toString(16)).join(','))",
+  );
+  const esm = node(
+    "import { randomBits } from 'dropmask'; console.log(Array.from(randomBits(4, { seed: 0 }), (w) => w.toString(16)).join(','))",
+    {},
+    'module',
+  );
   expect(cjs).toBe('6627e8d5,e169c58d,bc57ac4c,9b00dbd8'); // Random123: counter 0, key 0
   expect(esm).toBe(cjs);
 });
 
 test('the published types describe the API (a consumer type-checks)', () => {
   const program = ts.createProgram([path.join(__dirname, '..', 'fixtures', 'consumer.ts')], {
-    noEmit: true, strict: true, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16,
-    target: ts.ScriptTarget.ES2022, baseUrl: root, types: [], skipLibCheck: true,
+    noEmit: true,
+    strict: true,
+    module: ts.ModuleKind.Node16,
+    moduleResolution: ts.ModuleResolutionKind.Node16,
+    target: ts.ScriptTarget.ES2022,
+    baseUrl: root,
+    types: [],
+    skipLibCheck: true,
   });
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   expect(diagnostics).toEqual([]);
@@ -36,15 +53,19 @@ test('DROPMASK_BACKEND forces a backend and backendInfo says so', () => {
 
 test('without a native binary the package runs on wasm and reports why', () => {
   // PREBUILDS_ONLY makes node-gyp-build ignore build/Release: as on a machine where the build failed.
-  const out = JSON.parse(node(
-    "const d = require('dropmask'); console.log(JSON.stringify({ info: d.backendInfo(), bits: Array.from(d.randomBits(2, { seed: 0 })) }))",
-    { PREBUILDS_ONLY: '1' },
-  ));
+  const out = JSON.parse(
+    node(
+      "const d = require('dropmask'); console.log(JSON.stringify({ info: d.backendInfo(), bits: Array.from(d.randomBits(2, { seed: 0 })) }))",
+      { PREBUILDS_ONLY: '1' },
+    ),
+  );
   expect(out.info.name).toBe('wasm');
   expect(out.info.reason).toMatch(/native did not load/);
   expect(out.info.nativeError).toMatch(/No native build was found/);
   expect(out.bits).toEqual([0x6627e8d5, 0xe169c58d]);
-  expect(() => node("require('dropmask').setBackend('native')", { PREBUILDS_ONLY: '1' })).toThrow(/native backend is unavailable/);
+  expect(() => node("require('dropmask').setBackend('native')", { PREBUILDS_ONLY: '1' })).toThrow(
+    /native backend is unavailable/,
+  );
 });
 
 test('a corrupt native binary falls back to wasm, with the loader error reported', () => {
@@ -55,8 +76,14 @@ test('a corrupt native binary falls back to wasm, with the loader error reported
   fs.mkdirSync(path.join(dir, 'build', 'Release'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'build', 'Release', 'dropmask.node'), 'not an ELF file');
   try {
-    const out = execFileSync(process.execPath, ['-e', "const d = require('./dist/index.js'); console.log(JSON.stringify({ info: d.backendInfo(), w: d.randomBits(1, { seed: 0 })[0] }))"],
-      { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        "const d = require('./dist/index.js'); console.log(JSON.stringify({ info: d.backendInfo(), w: d.randomBits(1, { seed: 0 })[0] }))",
+      ],
+      { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const { info, w } = JSON.parse(out);
     expect(info.name).toBe('wasm');
     expect(info.nativeError).toMatch(/invalid ELF header|file too short|dropmask.node/);
@@ -67,30 +94,48 @@ test('a corrupt native binary falls back to wasm, with the loader error reported
 });
 
 const nativeBuilt = fs.existsSync(path.join(root, 'build', 'Release', 'dropmask.node'));
-(nativeBuilt ? test : test.skip)('prebuildify builds prebuilds/<platform>-<arch>/ and node-gyp-build loads it (no build/ directory)', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropmask-prebuild-'));
-  for (const entry of ['package.json', 'binding.gyp', 'native', 'dist']) fs.cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
-  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-  try {
-    const bin = path.join(root, 'node_modules', '.bin');
-    execFileSync(path.join(bin, 'prebuildify'), ['--napi', '--strip'], {
-      cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` },
-    });
-    const built = fs.readdirSync(path.join(dir, 'prebuilds', `${process.platform}-${process.arch}`));
-    expect(built.some((f) => f.endsWith('.node'))).toBe(true);
-    fs.rmSync(path.join(dir, 'build'), { recursive: true, force: true });  // only the prebuild is left
-    const out = execFileSync(process.execPath, ['-e', "const d = require('./dist/index.js'); console.log(d.backendInfo().name, d.randomBits(1, { seed: 0 })[0])"],
-      { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    expect(out.trim()).toBe(`native ${0x6627e8d5}`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}, 300000);
+(nativeBuilt ? test : test.skip)(
+  'prebuildify builds prebuilds/<platform>-<arch>/ and node-gyp-build loads it (no build/ directory)',
+  () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropmask-prebuild-'));
+    for (const entry of ['package.json', 'binding.gyp', 'native', 'dist'])
+      fs.cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+    try {
+      const bin = path.join(root, 'node_modules', '.bin');
+      execFileSync(path.join(bin, 'prebuildify'), ['--napi', '--strip'], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` },
+      });
+      const built = fs.readdirSync(path.join(dir, 'prebuilds', `${process.platform}-${process.arch}`));
+      expect(built.some((f) => f.endsWith('.node'))).toBe(true);
+      fs.rmSync(path.join(dir, 'build'), { recursive: true, force: true }); // only the prebuild is left
+      const out = execFileSync(
+        process.execPath,
+        ['-e', "const d = require('./dist/index.js'); console.log(d.backendInfo().name, d.randomBits(1, { seed: 0 })[0])"],
+        { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      expect(out.trim()).toBe(`native ${0x6627e8d5}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  300000,
+);
 
 test('the exports map: Node gets the native entry; deno, browser, worker and workerd get the edge bundle', () => {
   const resolve = (condition: string | null, subpath = 'dropmask'): string =>
-    execFileSync(process.execPath, [...(condition ? [`--conditions=${condition}`] : []), '--input-type=module', '-e', `console.log(import.meta.resolve(${JSON.stringify(subpath)}))`],
-      { cwd: root, encoding: 'utf8' }).trim();
+    execFileSync(
+      process.execPath,
+      [
+        ...(condition ? [`--conditions=${condition}`] : []),
+        '--input-type=module',
+        '-e',
+        `console.log(import.meta.resolve(${JSON.stringify(subpath)}))`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    ).trim();
   expect(resolve(null)).toMatch(/dist\/index\.mjs$/);
   for (const c of ['deno', 'browser', 'worker', 'workerd']) expect(resolve(c)).toMatch(/dist\/edge\.mjs$/);
   expect(resolve(null, 'dropmask/core')).toMatch(/dist\/edge-core\.mjs$/);

@@ -14,7 +14,9 @@ const EXPECTED = [...new Set(Object.values(METHODS as Record<string, MethodSpec>
 test('the demo writes the gallery: all PNGs decode, none is blank, index.html shows them all', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'dropmask-demo-'));
   try {
-    const log = execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'demo.mjs'), '--out', out], { encoding: 'utf8' });
+    const log = execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'demo.mjs'), '--out', out], {
+      encoding: 'utf8',
+    });
     expect(log).toMatch(/backend (native|wasm|js)/);
     expect(log).toMatch(/M elements\/s/);
     const files = readdirSync(out);
@@ -31,7 +33,7 @@ test('the demo writes the gallery: all PNGs decode, none is blank, index.html sh
       expect(png.width).toBeGreaterThan(10);
       const colours = new Set<number>();
       for (let i = 0; i < png.data.length && colours.size < 2; i += 4) colours.add(png.data.readUInt32BE(i));
-      expect(colours.size).toBe(2);  // at least two colours: not blank
+      expect(colours.size).toBe(2); // at least two colours: not blank
     }
   } finally {
     rmSync(out, { recursive: true, force: true });

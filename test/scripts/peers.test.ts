@@ -9,7 +9,8 @@ test('bench/peers.mjs runs every peer offline and writes bench-out/peers.md and 
   const out = execFileSync(process.execPath, [path.join(root, 'bench', 'peers.mjs'), '--quick'], { encoding: 'utf8', cwd: root });
   expect(out).not.toMatch(/skipped/);
   const md = readFileSync(path.join(root, 'bench-out', 'peers.md'), 'utf8');
-  for (const peer of ['dropmask', 'Math.random', 'seedrandom', 'pure-rand', 'tfjs cpu', 'tfjs wasm']) expect(md).toContain(`| ${peer}`);
+  for (const peer of ['dropmask', 'Math.random', 'seedrandom', 'pure-rand', 'tfjs cpu', 'tfjs wasm'])
+    expect(md).toContain(`| ${peer}`);
   const svg = readFileSync(path.join(root, 'bench-out', 'peers.svg'), 'utf8');
   expect(svg).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
   expect((svg.match(/<rect /g) ?? []).length).toBeGreaterThan(20);

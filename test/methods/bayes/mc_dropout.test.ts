@@ -10,11 +10,13 @@ describe.each(variants())('MC dropout on $label', (v) => {
 
   const mlp = new Mlp({ sizes: [3, 16, 4], dropout: { method: 'dropout', p: 0.3 }, seed: 1 });
   const x = normal(5 * 3, { seed: 2 });
-  const forward = (input: Float32Array, pass: McPass) => v.run(() => mlp.forward(input, { mode: 'mc', generator: pass.generator, backend }));
+  const forward = (input: Float32Array, pass: McPass) =>
+    v.run(() => mlp.forward(input, { mode: 'mc', generator: pass.generator, backend }));
 
   test('with p = 0 all passes agree: I = 0, variance = 1/τ, H = the single softmax entropy', () => {
     const plain = new Mlp({ sizes: [3, 16, 4], dropout: { method: 'dropout', p: 0 }, seed: 1 });
-    const f = (input: Float32Array, pass: McPass) => v.run(() => plain.forward(input, { mode: 'mc', generator: pass.generator, backend }));
+    const f = (input: Float32Array, pass: McPass) =>
+      v.run(() => plain.forward(input, { mode: 'mc', generator: pass.generator, backend }));
     const c = mcPredict(f, x, { seed: 3, examples: 5, samples: 10, task: 'classification' });
     const r = mcPredict(f, x, { seed: 3, examples: 5, samples: 10, tau: 2.5 });
     const logits = plain.forward(x);
@@ -38,7 +40,9 @@ describe.each(variants())('MC dropout on $label', (v) => {
       // float64 reference from the stored passes
       const probs = Array.from({ length: T }, (_, t) => {
         const row = Array.from(c.passes.subarray(t * 20 + b * 4, t * 20 + b * 4 + 4));
-        const m = Math.max(...row), e = row.map((l) => Math.exp(l - m)), s = e.reduce((p, q) => p + q, 0);
+        const m = Math.max(...row),
+          e = row.map((l) => Math.exp(l - m)),
+          s = e.reduce((p, q) => p + q, 0);
         return e.map((q) => q / s);
       });
       const mean = [0, 1, 2, 3].map((k) => probs.reduce((s, p) => s + p[k], 0) / T);
@@ -77,7 +81,7 @@ describe('MC dropout end to end: uncertainty of a trained MLP', () => {
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] / 5);
     const fit = mlp.forward(x);
     const mse = fit.reduce((s, f, i) => s + (f - y[i]) ** 2, 0) / x.length;
-    expect(mse).toBeLessThan(0.05);  // the noise floor is 0.01
+    expect(mse).toBeLessThan(0.05); // the noise floor is 0.01
     const near = Float32Array.from({ length: 40 }, (_, i) => -2.5 + (5 * i) / 39);
     const far = Float32Array.from({ length: 40 }, (_, i) => (i < 20 ? -9 + (4 * i) / 19 : 5 + (4 * (i - 20)) / 19));
     const vNear = mlp.predict(near, { seed: 14, examples: 40, samples: 50 }).variance;
@@ -94,7 +98,9 @@ describe('MC dropout end to end: uncertainty of a trained MLP', () => {
     let correct = 0;
     for (let i = 0; i < 300; i++) if ((pred.mean[2 * i + 1] > 0.5 ? 1 : 0) === y[2 * i + 1]) correct++;
     expect(correct / 300).toBeGreaterThan(0.9);
-    const byConfidence = Array.from({ length: 300 }, (_, i) => i).sort((a, b) => Math.abs(pred.mean[2 * a] - 0.5) - Math.abs(pred.mean[2 * b] - 0.5));
+    const byConfidence = Array.from({ length: 300 }, (_, i) => i).sort(
+      (a, b) => Math.abs(pred.mean[2 * a] - 0.5) - Math.abs(pred.mean[2 * b] - 0.5),
+    );
     const bald = (idx: number[]) => idx.reduce((s, i) => s + pred.mutualInformation![i], 0) / idx.length;
     expect(bald(byConfidence.slice(0, 30))).toBeGreaterThan(3 * bald(byConfidence.slice(-30)));
   });

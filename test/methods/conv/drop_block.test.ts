@@ -21,26 +21,29 @@ describe.each(variants())('DropBlock on $label', (v) => {
     });
 
     test('zeros are unions of whole 7×7 blocks inside the map; survivors equal numel/ΣM', () => {
-      let zeros = 0, bad = 0;
+      let zeros = 0,
+        bad = 0;
       for (const a of y) if (a === 0) zeros++;
       const scale = Math.fround(y.length / (y.length - zeros));
       for (const a of y) if (a !== 0 && a !== scale) bad++;
       expect(bad).toBe(0);
       for (let m = 0; m < 300; m++) {
-        const n = m % N, c = (m * 7) % C;
+        const n = m % N,
+          c = (m * 7) % C;
         const z = (h: number, w: number): boolean => y[at(n, c, h, w)] === 0;
-        for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) {
-          if (!z(h, w)) continue;
-          let covered = false;
-          for (let t = Math.max(0, h - 6); t <= Math.min(H - 7, h) && !covered; t++) {
-            for (let l = Math.max(0, w - 6); l <= Math.min(W - 7, w) && !covered; l++) {
-              let all = true;
-              for (let i = 0; i < 7 && all; i++) for (let j = 0; j < 7 && all; j++) all = z(t + i, l + j);
-              covered = all;
+        for (let h = 0; h < H; h++)
+          for (let w = 0; w < W; w++) {
+            if (!z(h, w)) continue;
+            let covered = false;
+            for (let t = Math.max(0, h - 6); t <= Math.min(H - 7, h) && !covered; t++) {
+              for (let l = Math.max(0, w - 6); l <= Math.min(W - 7, w) && !covered; l++) {
+                let all = true;
+                for (let i = 0; i < 7 && all; i++) for (let j = 0; j < 7 && all; j++) all = z(t + i, l + j);
+                covered = all;
+              }
             }
+            if (!covered) bad++;
           }
-          if (!covered) bad++;
-        }
       }
       expect(bad).toBe(0);
     });
@@ -50,23 +53,26 @@ describe.each(variants())('DropBlock on $label', (v) => {
       expect(gamma).toBeCloseTo(0.00625, 10);
       const ge = 1 - effectiveP(1 - gamma);
       const cover = (i: number): number => Math.min(i, 7) - Math.max(0, i - 6) + 1;
-      let expected = 0, expectedRaw = 0;
-      for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) {
-        expected += 1 - (1 - ge) ** (cover(h) * cover(w));
-        expectedRaw += 1 - (1 - gamma) ** (cover(h) * cover(w));
-      }
+      let expected = 0,
+        expectedRaw = 0;
+      for (let h = 0; h < H; h++)
+        for (let w = 0; w < W; w++) {
+          expected += 1 - (1 - ge) ** (cover(h) * cover(w));
+          expectedRaw += 1 - (1 - gamma) ** (cover(h) * cover(w));
+        }
       expected /= H * W;
       expect(expectedRaw / (H * W)).toBeCloseTo(0.0929, 4);
       expect(1 - (1 - gamma) ** 49).toBeCloseTo(0.2645, 4);
       const maps = N * C;
       const fractions = new Float64Array(maps);
       let interior = 0;
-      for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) {
-        let z = 0;
-        for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) if (y[at(n, c, h, w)] === 0) z++;
-        fractions[n * C + c] = z / (H * W);
-        if (y[at(n, c, 7, 7)] === 0) interior++;
-      }
+      for (let n = 0; n < N; n++)
+        for (let c = 0; c < C; c++) {
+          let z = 0;
+          for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) if (y[at(n, c, h, w)] === 0) z++;
+          fractions[n * C + c] = z / (H * W);
+          if (y[at(n, c, 7, 7)] === 0) interior++;
+        }
       const mean = fractions.reduce((a, b) => a + b, 0) / maps;
       const sd = Math.sqrt(fractions.reduce((a, b) => a + (b - mean) ** 2, 0) / maps);
       expect(Math.abs(mean - expected)).toBeLessThan((5 * sd) / Math.sqrt(maps));
@@ -75,17 +81,29 @@ describe.each(variants())('DropBlock on $label', (v) => {
 
     test('keepProb 1 and eval are identity; channels differ unless shared; backward', () => {
       const small = normal(4 * 6 * 10 * 10, { seed: 62 });
-      const s = shapeOf(4, 6, 10, 10, layout), idx = indexer(6, 10, 10, layout);
-      expectSameBits(v.run(() => dropBlock(small, { shape: s, layout, keepProb: 1, seed: 1, backend })), small, 'keepProb 1');
-      expectSameBits(v.run(() => dropBlock(small, { shape: s, layout, mode: 'eval', backend })), small, 'eval');
+      const s = shapeOf(4, 6, 10, 10, layout),
+        idx = indexer(6, 10, 10, layout);
+      expectSameBits(
+        v.run(() => dropBlock(small, { shape: s, layout, keepProb: 1, seed: 1, backend })),
+        small,
+        'keepProb 1',
+      );
+      expectSameBits(
+        v.run(() => dropBlock(small, { shape: s, layout, mode: 'eval', backend })),
+        small,
+        'eval',
+      );
       const ones = new Float32Array(small.length).fill(1);
       for (const shared of [false, true]) {
         const o = { shape: s, layout, keepProb: 0.7, blockSize: 3, shareAcrossChannels: shared, seed: 63, backend };
         const m = v.run(() => dropBlock(ones, o));
         let differ = 0;
-        for (let n = 0; n < 4; n++) for (let c = 1; c < 6; c++) for (let h = 0; h < 10; h++) for (let w = 0; w < 10; w++) {
-          if ((m[idx(n, c, h, w)] === 0) !== (m[idx(n, 0, h, w)] === 0)) differ++;
-        }
+        for (let n = 0; n < 4; n++)
+          for (let c = 1; c < 6; c++)
+            for (let h = 0; h < 10; h++)
+              for (let w = 0; w < 10; w++) {
+                if ((m[idx(n, c, h, w)] === 0) !== (m[idx(n, 0, h, w)] === 0)) differ++;
+              }
         if (shared) expect(differ).toBe(0);
         else expect(differ).toBeGreaterThan(0);
         const dy = normal(small.length, { seed: 64 });

@@ -7,14 +7,21 @@ describe.each(variants())('DropPath / stochastic depth on $label', (v) => {
   const backend = v.name;
 
   const [N, D] = [20000, 6];
-  const x = normal(N * D, { seed: 71 }), f = normal(N * D, { seed: 72 });
+  const x = normal(N * D, { seed: 71 }),
+    f = normal(N * D, { seed: 72 });
 
   test('per example y − x is 0 or F/q exactly; batch mode agrees across examples; rate and mean tests', () => {
-    const p = 0.3, q = 1 - effectiveP(p), s = Math.fround(1 / q);
+    const p = 0.3,
+      q = 1 - effectiveP(p),
+      s = Math.fround(1 / q);
     const y = v.run(() => dropPath(x, f, { p, shape: [N, D], seed: 73, backend }));
-    let kept = 0, bad = 0, mean = 0, ref = 0;
+    let kept = 0,
+      bad = 0,
+      mean = 0,
+      ref = 0;
     for (let n = 0; n < N; n++) {
-      const k = y[n * D] !== x[n * D] || f[n * D] === 0 ? (y[n * D] === Math.fround(x[n * D] + Math.fround(f[n * D] * s)) ? 1 : 0) : 0;
+      const k =
+        y[n * D] !== x[n * D] || f[n * D] === 0 ? (y[n * D] === Math.fround(x[n * D] + Math.fround(f[n * D] * s)) ? 1 : 0) : 0;
       kept += k;
       for (let d = 0; d < D; d++) {
         const i = n * D + d;
@@ -29,7 +36,9 @@ describe.each(variants())('DropPath / stochastic depth on $label', (v) => {
     const keep = dropPathKeep({ p, shape: [N, D], seed: 73, backend });
     expect(keep.reduce((a, b) => a + b, 0)).toBe(kept);
     for (const seed of [1, 2, 3, 4]) {
-      const yb = v.run(() => dropPath(x.subarray(0, 60), f.subarray(0, 60), { p: 0.5, shape: [10, 6], granularity: 'batch', seed, backend }));
+      const yb = v.run(() =>
+        dropPath(x.subarray(0, 60), f.subarray(0, 60), { p: 0.5, shape: [10, 6], granularity: 'batch', seed, backend }),
+      );
       const dropped = yb.every((a, i) => a === x[i]);
       const all = yb.every((a, i) => a === Math.fround(x[i] + Math.fround(f[i] * 2)));
       expect(dropped || all).toBe(true);

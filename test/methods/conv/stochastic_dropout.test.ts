@@ -17,14 +17,15 @@ describe.each(variants())('stochastic dropout on $label', (v) => {
       if (r === 0) expect(y.every((a) => a === 1)).toBe(true);
     }
     const trials = 100000;
-    let zero = 0, sum = 0;
+    let zero = 0,
+      sum = 0;
     for (let i = 0; i < trials; i++) {
       const r = stochasticDropoutRate({ rate, seed: 52, offset: i * 4, backend }).rate;
       if (r === 0) zero++;
       sum += r;
     }
     expect(Math.abs(binomialZ(zero, trials, 0.3446))).toBeLessThan(5);
-    expect(Math.abs(sum / trials - 0.0315)).toBeLessThan(5 * 0.035 / Math.sqrt(trials) + 2e-4);
+    expect(Math.abs(sum / trials - 0.0315)).toBeLessThan((5 * 0.035) / Math.sqrt(trials) + 2e-4);
   });
 
   test('uniform rates, layerProb, eval and the backward', () => {
@@ -37,7 +38,11 @@ describe.each(variants())('stochastic dropout on $label', (v) => {
     const dy = normal(5000, { seed: 55 });
     const dx = v.run(() => stochasticDropoutBackward(dy, o));
     for (let i = 0; i < x.length; i++) expect(dx[i]).toBe(y[i] === 0 ? 0 : Math.fround(dy[i] * Math.fround(1 / (1 - r))));
-    expectSameBits(v.run(() => stochasticDropout(x, { ...o, mode: 'eval' })), x, 'eval');
+    expectSameBits(
+      v.run(() => stochasticDropout(x, { ...o, mode: 'eval' })),
+      x,
+      'eval',
+    );
     let skipped = 0;
     for (let i = 0; i < 2000; i++) if (!stochasticDropoutRate({ ...o, layerProb: 0.25, offset: 4 * i }).applied) skipped++;
     expect(Math.abs(binomialZ(skipped, 2000, 0.75))).toBeLessThan(5);

@@ -1,14 +1,22 @@
 // AlphaDropout and feature AlphaDropout on every backend: self-normalising moments, the affine
 // constants a and b, eval, the backward and per-(n, c) masks. Its backward is also checked by
 // finite differences in dropout.test.ts.
-import { alphaDropout, alphaDropoutAffine, alphaDropoutBackward, bernoulliMask, featureAlphaDropout, normal } from '../../../lib/index';
+import {
+  alphaDropout,
+  alphaDropoutAffine,
+  alphaDropoutBackward,
+  bernoulliMask,
+  featureAlphaDropout,
+  normal,
+} from '../../../lib/index';
 import { expectSameBits, sum, variants } from '../../helpers';
 
 describe.each(variants())('AlphaDropout on $label', (v) => {
   const backend = v.name;
 
   test('N(0, 1) in, mean 0 and variance 1 out; dropped units all equal a·α′ + b', () => {
-    const n = 1000000, x = normal(n, { seed: 12 });
+    const n = 1000000,
+      x = normal(n, { seed: 12 });
     const y = v.run(() => alphaDropout(x, { p: 0.1, seed: 13, backend }));
     const m = sum(y) / n;
     let s2 = 0;
@@ -29,8 +37,12 @@ describe.each(variants())('AlphaDropout on $label', (v) => {
     expect(alphaDropoutAffine(0.05).b).toBeCloseTo(0.083936, 4);
     expect(alphaDropoutAffine(0.1).a).toBeCloseTo(0.921285, 4);
     expect(alphaDropoutAffine(0.1).b).toBeCloseTo(0.161971, 4);
-    const x = normal(300, { seed: 1 }), dy = normal(300, { seed: 2 });
-    expectSameBits(v.run(() => alphaDropout(x, { mode: 'eval', backend })), x);
+    const x = normal(300, { seed: 1 }),
+      dy = normal(300, { seed: 2 });
+    expectSameBits(
+      v.run(() => alphaDropout(x, { mode: 'eval', backend })),
+      x,
+    );
     const dx = v.run(() => alphaDropoutBackward(dy, { p: 0.2, seed: 3, backend }));
     const mask = bernoulliMask(300, { p: 0.2, layout: 'uint8', seed: 3, backend: 'js' });
     const a = Math.fround(alphaDropoutAffine(0.2).a);

@@ -2,8 +2,17 @@
 // shapes (one mask broadcast over the axes of size 1), the modes, p = 0 and p = 1, and the
 // elementwise backwards (dropout's, and Gaussian and Alpha dropout's) against finite differences.
 import {
-  alphaDropout, alphaDropoutBackward, bernoulliMask, dropout, dropoutBackward, effectiveP, gaussianDropout,
-  gaussianDropoutBackward, gaussianNoise, maskScale, normal,
+  alphaDropout,
+  alphaDropoutBackward,
+  bernoulliMask,
+  dropout,
+  dropoutBackward,
+  effectiveP,
+  gaussianDropout,
+  gaussianDropoutBackward,
+  gaussianNoise,
+  maskScale,
+  normal,
 } from '../../../lib/index';
 import { binomialZ, expectSameBits, finiteDifference, variants } from '../../helpers';
 
@@ -13,7 +22,8 @@ describe.each(variants())('dropout on $label', (v) => {
   test("scaling 'test-time': kept values equal x, eval gives q·x", () => {
     const x = normal(50000, { seed: 1 });
     const y = v.run(() => dropout(x, { p: 0.3, scaling: 'test-time', seed: 2, backend }));
-    let kept = 0, wrong = 0;
+    let kept = 0,
+      wrong = 0;
     for (let i = 0; i < x.length; i++) {
       if (y[i] !== 0) kept++;
       if (y[i] !== 0 && y[i] !== x[i]) wrong++;
@@ -29,9 +39,11 @@ describe.each(variants())('dropout on $label', (v) => {
     const x = new Float32Array(B * T * D).fill(1);
     const y = v.run(() => dropout(x, { p: 0.5, shape: [B, T, D], noiseShape: [B, 1, D], seed: 8, backend }));
     const mask = bernoulliMask(B * D, { p: 0.5, layout: 'uint8', seed: 8, backend: 'js' });
-    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) {
-      expect(y[(b * T + t) * D + d]).toBe(mask[b * D + d] ? 2 : 0);
-    }
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++)
+        for (let d = 0; d < D; d++) {
+          expect(y[(b * T + t) * D + d]).toBe(mask[b * D + d] ? 2 : 0);
+        }
     const z = v.run(() => dropout(x, { p: 0.5, shape: [B, T, D], noiseShape: [null, 1, 1], seed: 8, backend }));
     for (let b = 0; b < B; b++) {
       const row = z.subarray(b * T * D, (b + 1) * T * D);
@@ -51,14 +63,26 @@ describe.each(variants())('dropout on $label', (v) => {
 
   test("p = 0 keeps everything, p = 1 gives zeros without NaN, 'eval' is the identity", () => {
     const x = normal(257, { seed: 4 });
-    expectSameBits(v.run(() => dropout(x, { p: 0, seed: 1, backend })), x);
+    expectSameBits(
+      v.run(() => dropout(x, { p: 0, seed: 1, backend })),
+      x,
+    );
     const zeros = v.run(() => dropout(x, { p: 1, seed: 1, backend }));
     expect(zeros.every((e) => Object.is(e, 0))).toBe(true);
-    expectSameBits(v.run(() => dropout(x, { p: 0.5, mode: 'eval', seed: 1, backend })), x);
+    expectSameBits(
+      v.run(() => dropout(x, { p: 0.5, mode: 'eval', seed: 1, backend })),
+      x,
+    );
     const same = x.slice();
     expect(v.run(() => dropout(same, { p: 0.5, mode: 'eval', out: same, seed: 1, backend }))).toBe(same);
-    expectSameBits(v.run(() => gaussianNoise(x, { std: 1, mode: 'eval', seed: 1, backend })), x);
-    expectSameBits(v.run(() => dropout(x, { p: 0.5, mode: 'mc', seed: 1, backend })), dropout(x, { p: 0.5, seed: 1, backend: 'js' }));
+    expectSameBits(
+      v.run(() => gaussianNoise(x, { std: 1, mode: 'eval', seed: 1, backend })),
+      x,
+    );
+    expectSameBits(
+      v.run(() => dropout(x, { p: 0.5, mode: 'mc', seed: 1, backend })),
+      dropout(x, { p: 0.5, seed: 1, backend: 'js' }),
+    );
   });
 
   test('gaussianNoise is x · (1 + σ z) with z the stream normal; σ = 0 is the identity', () => {
@@ -67,16 +91,29 @@ describe.each(variants())('dropout on $label', (v) => {
     const z = normal(301, { seed: 6, backend: 'js' });
     const f = Math.fround;
     for (let i = 0; i < 301; i++) expect(y[i]).toBe(f(x[i] * f(1 + f(f(0.7) * z[i]))));
-    expectSameBits(v.run(() => gaussianNoise(x, { std: 0, seed: 6, backend })), x);
+    expectSameBits(
+      v.run(() => gaussianNoise(x, { std: 0, seed: 6, backend })),
+      x,
+    );
   });
 
   test('elementwise backwards (dropout, Gaussian, Alpha) match finite differences', () => {
-    const x = normal(40, { seed: 31 }), g = normal(40, { seed: 32 });
+    const x = normal(40, { seed: 31 }),
+      g = normal(40, { seed: 32 });
     const cases = [
       [(t: Float32Array) => dropout(t, { p: 0.3, seed: 1, backend }), () => dropoutBackward(g, { p: 0.3, seed: 1, backend })],
-      [(t: Float32Array) => dropout(t, { p: 0.3, scaling: 'test-time', seed: 1, backend }), () => dropoutBackward(g, { p: 0.3, scaling: 'test-time', seed: 1, backend })],
-      [(t: Float32Array) => gaussianDropout(t, { p: 0.3, seed: 2, backend }), () => gaussianDropoutBackward(g, { p: 0.3, seed: 2, backend })],
-      [(t: Float32Array) => alphaDropout(t, { p: 0.2, seed: 3, backend }), () => alphaDropoutBackward(g, { p: 0.2, seed: 3, backend })],
+      [
+        (t: Float32Array) => dropout(t, { p: 0.3, scaling: 'test-time', seed: 1, backend }),
+        () => dropoutBackward(g, { p: 0.3, scaling: 'test-time', seed: 1, backend }),
+      ],
+      [
+        (t: Float32Array) => gaussianDropout(t, { p: 0.3, seed: 2, backend }),
+        () => gaussianDropoutBackward(g, { p: 0.3, seed: 2, backend }),
+      ],
+      [
+        (t: Float32Array) => alphaDropout(t, { p: 0.2, seed: 3, backend }),
+        () => alphaDropoutBackward(g, { p: 0.2, seed: 3, backend }),
+      ],
     ] as const;
     for (const [forward, backward] of cases) {
       const dx = v.run(backward);

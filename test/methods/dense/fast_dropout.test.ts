@@ -1,15 +1,26 @@
 // Fast dropout on every backend: the Gaussian approximation's moments, its agreement with explicit
 // Bernoulli masks (CLT), the activation moment formulas, and the backward against finite differences.
 import {
-  dropout, effectiveP, fastDropout, fastDropoutBackward, fastDropoutMoments, gaussianActivationMoments, linear, normal,
+  dropout,
+  effectiveP,
+  fastDropout,
+  fastDropoutBackward,
+  fastDropoutMoments,
+  gaussianActivationMoments,
+  linear,
+  normal,
 } from '../../../lib/index';
 import { columnMoments, dot, finiteDifference, repeat, variants } from '../../helpers';
 
 describe.each(variants())('fast dropout on $label', (v) => {
   const backend = v.name;
 
-  const din = 250, dout = 3, N = 20000;
-  const x = normal(din, { seed: 1 }), W = normal(dout * din, { seed: 2, std: 0.2 }), bias = normal(dout, { seed: 3 });
+  const din = 250,
+    dout = 3,
+    N = 20000;
+  const x = normal(din, { seed: 1 }),
+    W = normal(dout * din, { seed: 2, std: 0.2 }),
+    bias = normal(dout, { seed: 3 });
   const q = 1 - effectiveP(0.5);
   const mu = Array.from({ length: dout }, (_, j) => q * dot(W.subarray(j * din, (j + 1) * din), x) + bias[j]);
   const va = Array.from({ length: dout }, (_, j) => {
@@ -49,12 +60,15 @@ describe.each(variants())('fast dropout on $label', (v) => {
   });
 
   test('ReLU moment formulas agree with Monte Carlo; sigmoid probit is close', () => {
-    const means = Float32Array.from([-1, 0, 0.5, 2]), vars = Float32Array.from([0.5, 1, 2, 0.1]);
+    const means = Float32Array.from([-1, 0, 0.5, 2]),
+      vars = Float32Array.from([0.5, 1, 2, 0.1]);
     const m = gaussianActivationMoments(means, vars);
     const n = 200000;
     for (let i = 0; i < 4; i++) {
       const z = normal(n, { seed: 70 + i, mean: means[i], std: Math.sqrt(vars[i]), backend });
-      let s1 = 0, s2 = 0, sg = 0;
+      let s1 = 0,
+        s2 = 0,
+        sg = 0;
       for (const u of z) {
         const r = u > 0 ? u : 0;
         s1 += r;
@@ -68,12 +82,25 @@ describe.each(variants())('fast dropout on $label', (v) => {
   });
 
   test('backward matches finite differences (ε fixed by the seed)', () => {
-    const B = 3, dI = 6, dO = 4;
-    const xs = normal(B * dI, { seed: 5 }), Ws = normal(dO * dI, { seed: 6 }), bs = normal(dO, { seed: 7 }), g = normal(B * dO, { seed: 8 });
+    const B = 3,
+      dI = 6,
+      dO = 4;
+    const xs = normal(B * dI, { seed: 5 }),
+      Ws = normal(dO * dI, { seed: 6 }),
+      bs = normal(dO, { seed: 7 }),
+      g = normal(B * dO, { seed: 8 });
     const opts = { inFeatures: dI, outFeatures: dO, p: 0.3, seed: 9, backend };
-    const loss = () => dot(g, v.run(() => fastDropout(xs, Ws, bs, opts)));
+    const loss = () =>
+      dot(
+        g,
+        v.run(() => fastDropout(xs, Ws, bs, opts)),
+      );
     const grads = v.run(() => fastDropoutBackward(g, xs, Ws, bs, opts));
-    for (const [theta, grad] of [[Ws, grads.dW], [xs, grads.dx], [bs, grads.dbias!]] as const) {
+    for (const [theta, grad] of [
+      [Ws, grads.dW],
+      [xs, grads.dx],
+      [bs, grads.dbias!],
+    ] as const) {
       for (let i = 0; i < theta.length; i += 2) expect(grad[i]).toBeCloseTo(finiteDifference(theta, i, 1e-3, loss), 2);
     }
   });

@@ -7,11 +7,13 @@ describe.each(variants())('Gaussian dropout on $label', (v) => {
   const backend = v.name;
 
   test('x ≡ 1: mean 1, variance p/(1 − p), symmetric noise; eval identity; backward = dy · y / x', () => {
-    const n = 200000, x = new Float32Array(n).fill(1);
+    const n = 200000,
+      x = new Float32Array(n).fill(1);
     for (const p of [0.5, 0.2]) {
       const y = v.run(() => gaussianDropout(x, { p, seed: 6, backend }));
       const m = sum(y) / n;
-      let s2 = 0, below = 0;
+      let s2 = 0,
+        below = 0;
       for (const yi of y) {
         s2 += (yi - m) ** 2;
         if (yi < 1) below++;
@@ -23,7 +25,10 @@ describe.each(variants())('Gaussian dropout on $label', (v) => {
       expect(Math.abs(binomialZ(below, n, 0.5))).toBeLessThan(5);
     }
     const z = normal(1000, { seed: 3 });
-    expectSameBits(v.run(() => gaussianDropout(z, { p: 0.3, mode: 'eval', backend })), z);
+    expectSameBits(
+      v.run(() => gaussianDropout(z, { p: 0.3, mode: 'eval', backend })),
+      z,
+    );
     const y = v.run(() => gaussianDropout(z, { p: 0.3, seed: 4, backend }));
     const dy = normal(1000, { seed: 5 });
     const dx = v.run(() => gaussianDropoutBackward(dy, { p: 0.3, seed: 4, backend }));

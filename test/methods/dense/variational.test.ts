@@ -8,10 +8,15 @@ describe.each(variants())('variational dropout (local reparameterisation) on $la
   const backend = v.name;
 
   test('per-unit mean Aθ and variance (A⊙A)(α⊙θ⊙θ); noise independent across units and examples', () => {
-    const din = 20, dout = 2, N = 30000;
-    const a = normal(din, { seed: 1 }), theta = normal(dout * din, { seed: 2, std: 0.3 });
+    const din = 20,
+      dout = 2,
+      N = 30000;
+    const a = normal(din, { seed: 1 }),
+      theta = normal(dout * din, { seed: 2, std: 0.3 });
     const logAlpha = normal(dout * din, { seed: 3, std: 0.3, mean: -1 });
-    const B = v.run(() => variationalDense(repeat(a, N), theta, logAlpha, null, { inFeatures: din, outFeatures: dout, seed: 4, backend }));
+    const B = v.run(() =>
+      variationalDense(repeat(a, N), theta, logAlpha, null, { inFeatures: din, outFeatures: dout, seed: 4, backend }),
+    );
     const dev = new Float64Array(N * dout);
     for (let j = 0; j < dout; j++) {
       const gamma = dot(theta.subarray(j * din, (j + 1) * din), a);
@@ -22,7 +27,8 @@ describe.each(variants())('variational dropout (local reparameterisation) on $la
       expect(Math.abs(variance - delta)).toBeLessThan(5 * Math.sqrt((2 * delta * delta) / N));
       for (let r = 0; r < N; r++) dev[r * dout + j] = (B[r * dout + j] - gamma) / Math.sqrt(delta);
     }
-    let units = 0, examples = 0;
+    let units = 0,
+      examples = 0;
     for (let r = 0; r < N; r++) units += dev[r * dout] * dev[r * dout + 1];
     for (let r = 0; r + 1 < N; r += 2) examples += dev[r * dout] * dev[(r + 1) * dout];
     expect(Math.abs(units / N)).toBeLessThan(5 / Math.sqrt(N));
@@ -39,27 +45,59 @@ describe.each(variants())('variational dropout (local reparameterisation) on $la
     }
     expect(variationalKL(Float32Array.of(0), 12).kl).toBeCloseTo(-12 * 0.24570927, 5);
     expect(Array.from(clampLogAlpha(Float32Array.of(-1, 0.5, 2, 0)))).toEqual([-1, 0, 0, 0]);
-    const din = 5, dout = 3, A = normal(4 * din, { seed: 1 }), theta = normal(dout * din, { seed: 2 });
-    const e = v.run(() => variationalDense(A, theta, Float32Array.of(-2), null, { inFeatures: din, outFeatures: dout, granularity: 'layer', mode: 'eval', backend }));
-    expectSameBits(e, v.run(() => linear(A, theta, null, { inFeatures: din, outFeatures: dout, backend })));
+    const din = 5,
+      dout = 3,
+      A = normal(4 * din, { seed: 1 }),
+      theta = normal(dout * din, { seed: 2 });
+    const e = v.run(() =>
+      variationalDense(A, theta, Float32Array.of(-2), null, {
+        inFeatures: din,
+        outFeatures: dout,
+        granularity: 'layer',
+        mode: 'eval',
+        backend,
+      }),
+    );
+    expectSameBits(
+      e,
+      v.run(() => linear(A, theta, null, { inFeatures: din, outFeatures: dout, backend })),
+    );
   });
 
   test('backward matches finite differences for every granularity', () => {
-    const B = 3, din = 5, dout = 4;
-    const A = normal(B * din, { seed: 11 }), theta = normal(dout * din, { seed: 12 }), bias = normal(dout, { seed: 13 }), g = normal(B * dout, { seed: 14 });
+    const B = 3,
+      din = 5,
+      dout = 4;
+    const A = normal(B * din, { seed: 11 }),
+      theta = normal(dout * din, { seed: 12 }),
+      bias = normal(dout, { seed: 13 }),
+      g = normal(B * dout, { seed: 14 });
     for (const granularity of ['weight', 'input', 'layer'] as const) {
       const n = granularity === 'weight' ? dout * din : granularity === 'input' ? din : 1;
       const logAlpha = normal(n, { seed: 15, mean: -1, std: 0.3 });
       const opts = { inFeatures: din, outFeatures: dout, granularity, seed: 16, backend };
-      const loss = () => dot(g, v.run(() => variationalDense(A, theta, logAlpha, bias, opts)));
+      const loss = () =>
+        dot(
+          g,
+          v.run(() => variationalDense(A, theta, logAlpha, bias, opts)),
+        );
       const grads = v.run(() => variationalDenseBackward(g, A, theta, logAlpha, bias, opts));
-      for (const [p, grad] of [[A, grads.dA], [theta, grads.dTheta], [logAlpha, grads.dLogAlpha], [bias, grads.dbias!]] as const) {
+      for (const [p, grad] of [
+        [A, grads.dA],
+        [theta, grads.dTheta],
+        [logAlpha, grads.dLogAlpha],
+        [bias, grads.dbias!],
+      ] as const) {
         for (let i = 0; i < p.length; i += 2) expect(grad[i]).toBeCloseTo(finiteDifference(p, i, 1e-3, loss), 2);
       }
     }
     const kl = (la: Float32Array) => variationalKL(la, 3).kl;
     const la = Float32Array.of(-2, -0.5, -0.1);
     const d = variationalKL(la, 3).dLogAlpha;
-    for (let i = 0; i < 3; i++) expect(d[i]).toBeCloseTo(finiteDifference(la, i, 1e-3, () => kl(la)), 2);
+    for (let i = 0; i < 3; i++)
+      expect(d[i]).toBeCloseTo(
+        finiteDifference(la, i, 1e-3, () => kl(la)),
+        2,
+      );
   });
 });

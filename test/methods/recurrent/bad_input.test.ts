@@ -15,7 +15,16 @@ describe('bad input to lstm, gru and lstmBackward', () => {
     [() => lstm(x, p, { ...o, dropout: { kind: 'rnndrop', p: 1.5 } }), RangeError, /dropout.p/],
     [() => lstm(x, p, { ...o, dropout: { kind: 'gal', tied: 'yes' } as never }), TypeError, /dropout.tied/],
     [() => lstm(x, p, { ...o, h0: new Float32Array(3) }), RangeError, /h0/],
-    [() => gru(x, { W: new Float32Array(60), U: new Float32Array(75), bW: new Float32Array(15), bU: new Float32Array(15) }, { ...o, c0: new Float32Array(10) }), TypeError, /GRU has no cell/],
+    [
+      () =>
+        gru(
+          x,
+          { W: new Float32Array(60), U: new Float32Array(75), bW: new Float32Array(15), bU: new Float32Array(15) },
+          { ...o, c0: new Float32Array(10) },
+        ),
+      TypeError,
+      /GRU has no cell/,
+    ],
     [() => lstmBackward(lstm(x, p, o).tape, new Float32Array(5)), RangeError, /dOutput/],
   ])('%#', (call, type, message) => {
     expect(call).toThrow(type);

@@ -19,10 +19,22 @@ describe.each(variants())('LSTM and GRU backpropagation through time on $label',
   const backend = v.name;
   const [B, T, D, H] = [2, 4, 3, 3];
   const x = normal(B * T * D, { seed: 1 });
-  const h0 = normal(B * H, { seed: 2, std: 0.5 }), c0 = normal(B * H, { seed: 3, std: 0.5 });
-  const lstmParams = { W: normal(4 * H * D, { seed: 4, std: 0.5 }), U: normal(4 * H * H, { seed: 5, std: 0.5 }), b: normal(4 * H, { seed: 6, std: 0.2 }) };
-  const gruParams = { W: normal(3 * H * D, { seed: 7, std: 0.5 }), U: normal(3 * H * H, { seed: 8, std: 0.5 }), bW: normal(3 * H, { seed: 9 }), bU: normal(3 * H, { seed: 10 }) };
-  const gOut = normal(B * T * H, { seed: 11 }), gH = normal(B * H, { seed: 12 }), gC = normal(B * H, { seed: 13 });
+  const h0 = normal(B * H, { seed: 2, std: 0.5 }),
+    c0 = normal(B * H, { seed: 3, std: 0.5 });
+  const lstmParams = {
+    W: normal(4 * H * D, { seed: 4, std: 0.5 }),
+    U: normal(4 * H * H, { seed: 5, std: 0.5 }),
+    b: normal(4 * H, { seed: 6, std: 0.2 }),
+  };
+  const gruParams = {
+    W: normal(3 * H * D, { seed: 7, std: 0.5 }),
+    U: normal(3 * H * H, { seed: 8, std: 0.5 }),
+    bW: normal(3 * H, { seed: 9 }),
+    bU: normal(3 * H, { seed: 10 }),
+  };
+  const gOut = normal(B * T * H, { seed: 11 }),
+    gH = normal(B * H, { seed: 12 }),
+    gC = normal(B * H, { seed: 13 });
 
   describe.each(MODES)('matches finite differences with dropout %j', (dropout) => {
     const opts = { shape: [B, T, D], hiddenSize: H, h0, c0, dropout, seed: 21, backend } as const;

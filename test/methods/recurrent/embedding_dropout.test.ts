@@ -17,7 +17,9 @@ describe.each(variants())('embedding dropout on $label', (v) => {
     let bad = 0;
     for (let e = 0; e < b; e++) {
       for (let s = 0; s < t; s++) {
-        const id = ids[e * t + s], k = e * V + id, row = out.subarray((e * t + s) * E, (e * t + s + 1) * E);
+        const id = ids[e * t + s],
+          k = e * V + id,
+          row = out.subarray((e * t + s) * E, (e * t + s + 1) * E);
         const kept = row.some((x) => x !== 0) ? 1 : 0;
         if (state[k] === -1) state[k] = kept;
         if (state[k] !== kept) bad++;
@@ -25,7 +27,8 @@ describe.each(variants())('embedding dropout on $label', (v) => {
       }
     }
     expect(bad).toBe(0);
-    let seen = 0, dropped = 0;
+    let seen = 0,
+      dropped = 0;
     for (const s of state) {
       if (s !== -1) {
         seen++;
@@ -35,7 +38,11 @@ describe.each(variants())('embedding dropout on $label', (v) => {
     expect(Math.abs(binomialZ(dropped, seen, effectiveP(0.3)))).toBeLessThan(5);
     const g = normal(out.length, { seed: 64 });
     const dT = v.run(() => embeddingDropoutBackward(g, ids, { ...o, embeddingSize: E }));
-    const loss = () => dot(v.run(() => embeddingDropout(ids, table, o)), g);
+    const loss = () =>
+      dot(
+        v.run(() => embeddingDropout(ids, table, o)),
+        g,
+      );
     for (let i = 0; i < table.length; i += 7) expect(dT[i]).toBeCloseTo(finiteDifference(table, i, 1e-2, loss), 2);
   });
 });

@@ -35,8 +35,14 @@ describe.each(variants())('Gal variational RNN dropout on $label', (v) => {
     const untied = v.run(() => lstm(xs, params, { ...opts, dropout: { kind: 'gal', px: 0.3, ph: 0.3, tied: false } }));
     const gs = untied.tape.masks.groups;
     expect(gs.length).toBe(4);
-    const pe = effectiveP(0.3), n = b * h;
-    for (const [a, c] of [[0, 1], [1, 2], [2, 3], [0, 3]]) {
+    const pe = effectiveP(0.3),
+      n = b * h;
+    for (const [a, c] of [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [0, 3],
+    ]) {
       let agree = 0;
       for (let i = 0; i < n; i++) if ((gs[a].zh![i] === 0) === (gs[c].zh![i] === 0)) agree++;
       expect(Math.abs(binomialZ(agree, n, (1 - pe) ** 2 + pe ** 2))).toBeLessThan(5);
@@ -44,8 +50,11 @@ describe.each(variants())('Gal variational RNN dropout on $label', (v) => {
   });
 
   test("'mc' pass k draws new masks, reproducible from (seed, k); 'eval' uses none", () => {
-    const pass = (k: number) => v.run(() => lstm(xs, params, { ...opts, mode: 'mc', stream: k, dropout: { kind: 'gal' } })).output;
-    const a = pass(1), b2 = pass(2), a2 = pass(1);
+    const pass = (k: number) =>
+      v.run(() => lstm(xs, params, { ...opts, mode: 'mc', stream: k, dropout: { kind: 'gal' } })).output;
+    const a = pass(1),
+      b2 = pass(2),
+      a2 = pass(1);
     expect(Array.from(a)).toEqual(Array.from(a2));
     expect(Array.from(a)).not.toEqual(Array.from(b2));
     const e = v.run(() => lstm(xs, params, { ...opts, mode: 'eval', dropout: { kind: 'gal' } }));
