@@ -10,7 +10,8 @@ import type { AsyncKernelName, Backend } from '../backends/interface';
 import { STREAM_KERNELS, outputLength, streamWords } from '../backends/kernels';
 import type { StreamKernelSpec } from '../backends/kernels';
 import { BernoulliMaskOptions, MASK_LAYOUTS, dropThreshold } from '../core/bernoulli';
-import { DROPOUT_SCALINGS, DropoutOptions, GaussianNoiseOptions, MODES, dropout, gaussianNoise } from '../methods/dense/dropout';
+import { DROPOUT_SCALINGS, DropoutOptions, GaussianNoiseOptions, dropout, gaussianNoise } from '../methods/dense/dropout';
+import { checkMode } from '../core/method';
 import { checkArray, checkCount, checkOneOf, checkOptions, checkFloat32 } from '../core/errors';
 import { NormalOptions } from '../core/random';
 import { StreamOptions, resolveDraw } from '../core/options';
@@ -124,7 +125,7 @@ export function dropoutAsync(x: Float32Array, options: DropoutOptions): Promise<
   checkArray('x', x, Float32Array);
   const t = dropThreshold(opts.p as number);
   const shape = checkShape('shape', opts.shape, x.length);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const testTime =
     (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
   if (mode === 'eval' || product(checkNoiseShape(opts.noiseShape, shape)) !== x.length) {
@@ -141,7 +142,7 @@ export function gaussianNoiseAsync(x: Float32Array, options: GaussianNoiseOption
   const opts = checkOptions('options', options);
   checkArray('x', x, Float32Array);
   const std = checkFloat32('std', opts.std, 0);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   if (mode === 'eval') return Promise.resolve().then(() => gaussianNoise(x, options));
   const out = opts.out === undefined ? undefined : checkArray('out', opts.out, Float32Array);
   if (out && out.length !== x.length) throw new RangeError(`Expected out.length to be ${x.length} but received ${out.length}`);

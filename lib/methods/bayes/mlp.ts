@@ -3,7 +3,8 @@
 import { alphaDropout, alphaDropoutBackward } from '../dense/alpha_dropout';
 import type { BackendName } from '../../backends/interface';
 import { dropConnect, dropConnectBackward } from '../dense/dropconnect';
-import { Mode, dropout, dropoutBackward } from '../dense/dropout';
+import { dropout, dropoutBackward } from '../dense/dropout';
+import { Mode } from '../../core/method';
 import { checkArray, checkCount, checkNumber, checkOneOf, checkOptions, rangeError, typeError } from '../../core/errors';
 import { gaussianDropout, gaussianDropoutBackward } from '../dense/gaussian_dropout';
 import { Generator, StreamPosition } from '../../core/generator';

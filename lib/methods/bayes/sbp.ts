@@ -3,11 +3,11 @@
 // Probabilities are computed in float64 with tail-accurate Φ (gauss.ts).
 import { streamWords } from '../../backends/interface';
 import { ConvLayout, checkConvShape } from '../conv/shape';
-import { MODES, Mode, elementwiseOut } from '../dense/dropout';
 import { checkArray, checkNumber, checkOneOf, checkOptions, rangeError } from '../../core/errors';
 import { phiCdf, phiDiff, phiPdf, probit } from '../../core/gauss';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { Async, callForm } from '../../async/form';
+import { checkMode, elementwiseOut, Mode, requireForwardSeed } from '../../core/method';
 
 /** Truncation bounds of log θ. */
 export interface SbpBounds {
@@ -148,7 +148,7 @@ function plan(x: Float32Array, opts: Record<string, unknown>, mu: Float32Array):
   const perExample =
     (opts.noise === undefined ? 'per-example' : checkOneOf('noise', opts.noise, ['per-example', 'per-batch'] as const)) ===
     'per-example';
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const slot = last
     ? (i: number): [number, number] => [Math.floor(i / (spatial * C)), i % C]
     : (i: number): [number, number] => [Math.floor(i / (spatial * C)), Math.floor(i / spatial) % C];
@@ -233,8 +233,7 @@ export function sbpNoiseBackward(
   checkArray('x', x, Float32Array);
   if (dy.length !== x.length)
     throw new RangeError(`Expected dy.length to equal x.length (${x.length}) but received ${dy.length}`);
-  if (opts.seed === undefined)
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for sbpNoiseBackward but received no seed");
+  requireForwardSeed('sbpNoiseBackward', opts);
   const [m, ls] = params(mu, logSigma);
   const [a, b] = bounds(opts);
   const p = plan(x, opts, m);

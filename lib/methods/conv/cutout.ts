@@ -2,11 +2,11 @@
 // every channel. Centres come from the stream, so the same seed erases the same pixels everywhere.
 import { streamWords } from '../../backends/interface';
 import { ConvLayout, checkLayout, checkPair, featureMap } from './shape';
-import { MODES, Mode, elementwiseOut } from '../dense/dropout';
 import { checkArray, checkCount, checkFloat32, checkOneOf, checkOptions, checkProbability, rangeError } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { checkShape } from '../../core/shape';
 import { Async, callForm } from '../../async/form';
+import { checkMode, elementwiseOut, Mode, requireForwardSeed } from '../../core/method';
 
 /** The erased region: the size×size box, or the ellipse (circle for a square size) inscribed in it. */
 export type CutoutRegion = 'rectangle' | 'circle';
@@ -69,7 +69,7 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>, fi
   const applyProb = opts.applyProb === undefined ? 1 : checkProbability('applyProb', opts.applyProb);
   const padded =
     (opts.centerRange === undefined ? 'image' : checkOneOf('centerRange', opts.centerRange, CENTER_RANGES)) === 'padded';
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const out = elementwiseOut(opts, x, xName);
   const draw = resolveDraw(opts);
   const centres = new Int32Array(map.n * holes * 2);
@@ -133,8 +133,7 @@ export function cutout(image: Float32Array, options: CutoutOptions): CutoutResul
 export function cutoutBackward(dy: Float32Array, options: CutoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
-  if (opts.seed === undefined)
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for cutoutBackward but received no seed");
+  requireForwardSeed('cutoutBackward', opts);
   return apply(dy, 'dy', opts, 0).image;
 }
 

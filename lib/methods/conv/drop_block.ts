@@ -3,20 +3,11 @@
 import { BlockGeometry, streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
 import { ConvShapeOptions, checkFeatureMap } from './shape';
-import { MODES, Mode, elementwiseOut } from '../dense/dropout';
-import {
-  checkArray,
-  checkCount,
-  checkNumber,
-  checkOneOf,
-  checkOptions,
-  checkProbability,
-  rangeError,
-  typeError,
-} from '../../core/errors';
+import { checkArray, checkCount, checkNumber, checkOptions, checkProbability, rangeError, typeError } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { scratchBytes } from '../../core/scratch';
 import { Async, callForm } from '../../async/form';
+import { checkMode, elementwiseOut, Mode, requireForwardSeed } from '../../core/method';
 
 /** Options of `dropBlock` and `dropBlockBackward`. */
 export interface DropBlockOptions extends StreamOptions, ConvShapeOptions {
@@ -57,7 +48,7 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>): F
     throw typeError('shareAcrossChannels', 'a boolean', opts.shareAcrossChannels);
   }
   const shared = opts.shareAcrossChannels === true;
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const out = elementwiseOut(opts, x, xName);
   if (mode === 'eval' || x.length === 0) {
     if (out !== x) out.set(x);
@@ -101,8 +92,7 @@ export function dropBlock(x: Float32Array, options: DropBlockOptions): Float32Ar
 export function dropBlockBackward(dy: Float32Array, options: DropBlockOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
-  if (opts.seed === undefined)
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for dropBlockBackward but received no seed");
+  requireForwardSeed('dropBlockBackward', opts);
   return apply(dy, 'dy', opts);
 }
 

@@ -2,7 +2,7 @@
 // of a block is dropped as a whole, the identity path never.
 import { streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
-import { DROPOUT_SCALINGS, DropoutScaling, MODES, Mode } from '../dense/dropout';
+import { DROPOUT_SCALINGS, DropoutScaling } from '../dense/dropout';
 import {
   checkArray,
   checkCount,
@@ -15,6 +15,7 @@ import {
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { checkShape } from '../../core/shape';
 import { Async, callForm } from '../../async/form';
+import { checkMode, Mode, requireForwardSeed } from '../../core/method';
 
 /** One decision per example ('row', timm/torchvision) or one for the whole batch ('batch', the original paper). */
 export type DropPathGranularity = 'row' | 'batch';
@@ -53,7 +54,7 @@ function branchFactors(opts: Record<string, unknown>, rows: number, draw: Return
   const testTime =
     (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
   const batch = perBatch(opts);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const factors = new Float32Array(rows);
   if (mode === 'eval') return factors.fill(testTime ? 1 - t / 65536 : 1);
   const scale = testTime ? 1 : t === 65536 ? 0 : Math.fround(65536 / (65536 - t));
@@ -106,8 +107,7 @@ export function dropPathBackward(dy: Float32Array, options: DropPathOptions): Fl
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
   checkProbability('p', opts.p);
-  if (opts.seed === undefined)
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for dropPathBackward but received no seed");
+  requireForwardSeed('dropPathBackward', opts);
   const rows = rowsOf(opts, dy.length);
   const out = opts.out === undefined ? new Float32Array(dy.length) : checkArray('out', opts.out, Float32Array);
   if (out.length !== dy.length) throw new RangeError(`Expected out.length to be ${dy.length} but received ${out.length}`);

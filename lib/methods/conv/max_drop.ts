@@ -3,10 +3,10 @@
 import { PlaneGeometry, streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
 import { ConvShapeOptions, FeatureMap, checkFeatureMap, checkPair } from './shape';
-import { MODES, Mode, elementwiseOut } from '../dense/dropout';
 import { checkArray, checkOneOf, checkOptions, checkProbability } from '../../core/errors';
 import { Draw, StreamOptions, resolveDraw } from '../../core/options';
 import { Async, callForm } from '../../async/form';
+import { checkMode, elementwiseOut, Mode, requireForwardSeed } from '../../core/method';
 
 /** What one Max-Drop decision covers: an (example, channel) map, or an (example, row, column) position. */
 export type MaxDropGranularity = 'feature' | 'channel';
@@ -48,7 +48,7 @@ function apply(x: Float32Array, xName: string, source: Float32Array, opts: Recor
   const channel =
     (opts.granularity === undefined ? 'feature' : checkOneOf('granularity', opts.granularity, GRANULARITIES)) === 'channel';
   const [kh, kw] = checkPair('kernel', opts.kernel, [1, 1]);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const span = channel ? map.c : map.h * map.w;
   const pe = t / 65536;
   if (pe * kh * kw >= span && x.length > 0) {
@@ -112,8 +112,7 @@ export function maxDropBackward(dy: Float32Array, x: Float32Array, options: MaxD
   checkArray('x', x, Float32Array);
   if (dy.length !== x.length)
     throw new RangeError(`Expected dy.length to equal x.length (${x.length}) but received ${dy.length}`);
-  if (opts.seed === undefined)
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for maxDropBackward but received no seed");
+  requireForwardSeed('maxDropBackward', opts);
   return apply(dy, 'dy', x, opts, resolveDraw(opts));
 }
 

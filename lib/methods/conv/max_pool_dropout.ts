@@ -4,7 +4,7 @@ import { PoolGeometry, pooledSize, streamWords } from '../../backends/interface'
 import { forEachWindow } from '../../backends/js/conv';
 import { dropThreshold } from '../../core/bernoulli';
 import { ConvShapeOptions, checkFeatureMap, checkPair, storageShape } from './shape';
-import { MODES, Mode } from '../dense/dropout';
+import { checkMode, Mode, requireForwardSeed } from '../../core/method';
 import { checkArray, checkNoPartialOverlap, checkOneOf, checkOptions, checkProbability, rangeError } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { scratch } from '../../core/scratch';
@@ -52,7 +52,7 @@ function resolve(opts: Record<string, unknown>, length: number): Resolved {
   if (kh > map.h || kw > map.w) {
     throw new RangeError(`Expected kernel [${kh}, ${kw}] to fit in the ${map.h}×${map.w} map but it is larger`);
   }
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const inference = opts.inference === undefined ? 'weighted' : checkOneOf('inference', opts.inference, POOL_INFERENCES);
   const g = { n: map.n, c: map.c, h: map.h, w: map.w, kh, kw, sh, sw, channelsLast: map.channelsLast };
   return {
@@ -154,9 +154,7 @@ export function maxPoolDropoutBackward(dy: Float32Array, x: Float32Array, option
   const r = resolve(opts, x.length);
   if (dy.length !== r.outLength)
     throw new RangeError(`Expected dy.length to be ${r.outLength} (the pooled map) but received ${dy.length}`);
-  if (r.mode !== 'eval' && opts.seed === undefined) {
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for maxPoolDropoutBackward but received no seed");
-  }
+  if (r.mode !== 'eval') requireForwardSeed('maxPoolDropoutBackward', opts);
   const dx = new Float32Array(x.length);
   const draw = resolveDraw(opts);
   const q = 1 - r.t / 65536;

@@ -3,10 +3,10 @@
 import { streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
 import { ConvShapeOptions, checkConvShape } from './shape';
-import { MODES, Mode, elementwiseOut } from '../dense/dropout';
-import { checkArray, checkOneOf, checkOptions } from '../../core/errors';
+import { checkArray, checkOptions } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { Async, callForm } from '../../async/form';
+import { checkMode, elementwiseOut, Mode, requireForwardSeed } from '../../core/method';
 
 /** Options of `spatialDropout` and `spatialDropoutBackward`. */
 export interface SpatialDropoutOptions extends StreamOptions, ConvShapeOptions {
@@ -21,7 +21,7 @@ export interface SpatialDropoutOptions extends StreamOptions, ConvShapeOptions {
 function apply(x: Float32Array, xName: string, opts: Record<string, unknown>): Float32Array {
   const { shape, layout } = checkConvShape(opts, x.length, null);
   const t = dropThreshold(opts.p === undefined ? 0.5 : (opts.p as number));
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const out = elementwiseOut(opts, x, xName);
   const draw = resolveDraw(opts);
   const channelsLast = layout === 'NHWC';
@@ -57,9 +57,7 @@ export function spatialDropout(x: Float32Array, options: SpatialDropoutOptions):
 export function spatialDropoutBackward(dy: Float32Array, options: SpatialDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
-  if (opts.seed === undefined) {
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for spatialDropoutBackward but received no seed");
-  }
+  requireForwardSeed('spatialDropoutBackward', opts);
   return apply(dy, 'dy', opts);
 }
 

@@ -2,12 +2,12 @@
 // r ~ N(μ, σ) or U(a, b), then ordinary element-wise dropout with rate r runs.
 import { streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
-import { ElementwiseOptions, MODES, elementwiseOut } from '../dense/dropout';
 import { checkArray, checkNumber, checkOneOf, checkOptions, checkProbability, typeError } from '../../core/errors';
 import { Draw, resolveDraw } from '../../core/options';
 import { applyBroadcastMask, checkNoiseShape, checkShape, product } from '../../core/shape';
 import { advanceCounter } from '../../core/stream';
 import { Async, callForm } from '../../async/form';
+import { checkMode, ElementwiseOptions, elementwiseOut, requireForwardSeed } from '../../core/method';
 
 /** The distribution of the per-pass drop rate. The article's "μ = 0.02, σ² = 0.05" is { normal, mean 0.02, std 0.05 } (the authors' code passes a std). */
 export type RateDistribution =
@@ -82,7 +82,7 @@ export function stochasticDropoutRate(options: StochasticDropoutOptions): Stocha
 function apply(x: Float32Array, xName: string, opts: Record<string, unknown>): Float32Array {
   const shape = checkShape('shape', opts.shape, x.length);
   const noiseShape = checkNoiseShape(opts.noiseShape, shape);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const maxScale = opts.maxScale === undefined ? Infinity : checkNumber('maxScale', opts.maxScale, 1);
   const out = elementwiseOut(opts, x, xName);
   const draw = resolveDraw(opts);
@@ -123,10 +123,7 @@ export function stochasticDropout(x: Float32Array, options: StochasticDropoutOpt
 export function stochasticDropoutBackward(dy: Float32Array, options: StochasticDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
-  if (opts.seed === undefined)
-    throw new TypeError(
-      "Expected the forward call's seed (and stream, offset) for stochasticDropoutBackward but received no seed",
-    );
+  requireForwardSeed('stochasticDropoutBackward', opts);
   return apply(dy, 'dy', opts);
 }
 

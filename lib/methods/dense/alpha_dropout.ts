@@ -1,12 +1,12 @@
 // AlphaDropout (Klambauer et al. 2017): for SELU networks, dropped units take the negative
 // saturation value α' and an affine correction keeps mean 0 and variance 1.
 import { dropThreshold } from '../../core/bernoulli';
-import { checkArray, checkOneOf, checkOptions, checkProbability, rangeError } from '../../core/errors';
-import { ElementwiseOptions, MODES, elementwiseOut } from './dropout';
+import { checkArray, checkOptions, checkProbability, rangeError } from '../../core/errors';
 import { resolveDraw } from '../../core/options';
 import { checkNoiseShape, checkShape, forEachBroadcastRun, product } from '../../core/shape';
 import { streamWords } from '../../backends/interface';
 import { Async, callForm } from '../../async/form';
+import { checkMode, ElementwiseOptions, elementwiseOut, requireForwardSeed } from '../../core/method';
 
 /** SELU constants: α₀, λ and α' = −λα₀. */
 export const SELU_ALPHA = 1.6732632423543772;
@@ -30,7 +30,7 @@ function apply(x: Float32Array, opts: Record<string, unknown>, backward: boolean
   const p = opts.p === undefined ? 0.1 : checkProbability('p', opts.p);
   const shape = checkShape('shape', opts.shape, x.length);
   const noiseShape = noiseOverride ?? checkNoiseShape(opts.noiseShape, shape);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const out = elementwiseOut(opts, x, backward ? 'dy' : 'x');
   const draw = resolveDraw(opts);
   if (mode === 'eval') {
@@ -88,8 +88,7 @@ export function featureAlphaDropout(x: Float32Array, options: AlphaDropoutOption
 export function alphaDropoutBackward(dy: Float32Array, options: AlphaDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
-  if (opts.seed === undefined)
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for alphaDropoutBackward but received no seed");
+  requireForwardSeed('alphaDropoutBackward', opts);
   return apply(dy, opts, true);
 }
 

@@ -2,12 +2,12 @@
 // drop probability p = sigm(pLogit), differentiable in x and pLogit.
 import { dropThreshold } from '../../core/bernoulli';
 import type { Backend } from '../../backends/interface';
-import { checkArray, checkNumber, checkOneOf, checkOptions, rangeError } from '../../core/errors';
-import { MODES, Mode, elementwiseOut } from './dropout';
+import { checkArray, checkNumber, checkOptions, rangeError } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { checkShape, product } from '../../core/shape';
 import { streamWords } from '../../backends/interface';
 import { Async, callForm } from '../../async/form';
+import { checkMode, elementwiseOut, Mode, requireForwardSeed } from '../../core/method';
 
 /** Options of `concreteDropout` and `concreteDropoutBackward`. */
 export interface ConcreteDropoutOptions extends StreamOptions {
@@ -56,7 +56,7 @@ function relax(x: Float32Array, pLogit: number, opts: Record<string, unknown>): 
   if (opts.spatial !== undefined && typeof opts.spatial !== 'boolean') throw new TypeError('Expected a boolean for spatial');
   if (opts.spatial && shape.length < 2) throw rangeError('shape', 'at least two dimensions [N, C, …] with spatial', opts.shape);
   const noiseShape = opts.spatial ? shape.map((d, i) => (i < 2 ? d : 1)) : shape;
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const relaxed = mode === 'train' || (mode === 'mc' && opts.mcRelaxed === true);
   const draw = resolveDraw(opts);
   const n = product(noiseShape);
@@ -114,8 +114,7 @@ export function concreteDropoutBackward(
   options: ConcreteDropoutOptions,
 ): { dx: Float32Array; dpLogit: number } {
   const opts = checkOptions('options', options);
-  if (opts.seed === undefined)
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for concreteDropoutBackward but received no seed");
+  requireForwardSeed('concreteDropoutBackward', opts);
   checkArray('dy', dy, Float32Array);
   checkArray('x', x, Float32Array);
   if (dy.length !== x.length) throw new RangeError(`Expected dy.length to be ${x.length} but received ${dy.length}`);

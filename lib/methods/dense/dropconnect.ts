@@ -10,11 +10,11 @@ import { dropThreshold } from '../../core/bernoulli';
 import type { Backend } from '../../backends/interface';
 import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, rangeError } from '../../core/errors';
 import { DenseShapeOptions, DenseShapes, denseOut, denseShapes } from './linear';
-import { MODES, Mode } from './dropout';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { advanceCounter } from '../../core/stream';
 import { scratch } from '../../core/scratch';
 import { Async, callForm } from '../../async/form';
+import { checkMode, Mode, requireForwardSeed } from '../../core/method';
 
 /** How kept weights are scaled: 'none' (the paper: y = (M ⊙ W)x + m ⊙ b) or 'inverted' (÷ q). */
 export type DropConnectScaling = 'none' | 'inverted';
@@ -53,7 +53,7 @@ function plan(opts: Record<string, unknown>, x: unknown, W: unknown, bias: unkno
   const t = dropThreshold(p);
   const q = 1 - t / 65536;
   const scaling = opts.scaling === undefined ? 'none' : checkOneOf('scaling', opts.scaling, SCALINGS);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   if (opts.perExample !== undefined && typeof opts.perExample !== 'boolean')
     throw new TypeError('Expected a boolean for perExample');
   const segments = opts.perExample === false ? 1 : shapes.batch;
@@ -180,8 +180,7 @@ export function dropConnectBackward(
   options: DropConnectOptions,
 ): DropConnectGradients {
   const opts = checkOptions('options', options);
-  if (opts.seed === undefined)
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for dropConnectBackward but received no seed");
+  requireForwardSeed('dropConnectBackward', opts);
   const pl = plan({ ...opts, out: undefined }, x, W, bias);
   const { batch, din, dout, backend } = pl;
   const dys = checkArray('dy', dy, Float32Array);

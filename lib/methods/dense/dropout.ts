@@ -2,30 +2,11 @@
 // never materialise the mask; the backward pass regenerates it from the forward position.
 import { streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
-import { checkArray, checkNoPartialOverlap, checkOneOf, checkOptions, checkFloat32 } from '../../core/errors';
+import { checkArray, checkOneOf, checkOptions, checkFloat32 } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { applyBroadcastMask, checkNoiseShape, checkShape, product } from '../../core/shape';
 import { Async, callForm } from '../../async/form';
-
-/** Forward mode: 'train' draws a mask, 'mc' too (Monte Carlo dropout at inference), 'eval' is the identity. */
-export type Mode = 'train' | 'eval' | 'mc';
-export const MODES: readonly Mode[] = ['train', 'eval', 'mc'];
-
-/** Options shared by the element-wise methods: tensor and noise shapes, output, mode. */
-export interface ElementwiseOptions extends StreamOptions {
-  /** Shape of x; its product must equal x.length. Default [x.length]. */
-  shape?: readonly number[];
-  /**
-   * Shape of the mask or noise, broadcast over `shape` as in TF/Keras: same rank, each dimension
-   * 1 (one decision shared along it), the tensor's own size, or null (= the tensor's). Default
-   * `shape`. Example: [B, 1, D] on [B, T, D] keeps one mask for all time steps.
-   */
-  noiseShape?: readonly (number | null)[];
-  /** Where to write the result: x itself (in place) or a non-overlapping array of the same length. */
-  out?: Float32Array;
-  /** 'train' (default) and 'mc' draw; 'eval' is deterministic (see each method). */
-  mode?: Mode;
-}
+import { checkMode, ElementwiseOptions, elementwiseOut, Mode, requireForwardSeed } from '../../core/method';
 
 /** Options of `dropout` and `dropoutBackward`. */
 export interface DropoutOptions extends ElementwiseOptions {
@@ -52,20 +33,11 @@ export interface GaussianNoiseOptions extends StreamOptions {
   mode?: Mode;
 }
 
-/** The `out` option of an elementwise method: x itself, an array of x's length that does not partly overlap it, or a new array. */
-export function elementwiseOut(opts: Record<string, unknown>, x: Float32Array, xName: string): Float32Array {
-  if (opts.out === undefined) return new Float32Array(x.length);
-  const out = checkArray('out', opts.out, Float32Array);
-  if (out.length !== x.length) throw new RangeError(`Expected out.length to be ${x.length} but received ${out.length}`);
-  checkNoPartialOverlap('out', out, xName, x);
-  return out;
-}
-
 function applyDropout(x: Float32Array, xName: string, opts: Record<string, unknown>): Float32Array {
   const t = dropThreshold(opts.p as number);
   const shape = checkShape('shape', opts.shape, x.length);
   const noiseShape = checkNoiseShape(opts.noiseShape, shape);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const testTime =
     (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
   const out = elementwiseOut(opts, x, xName);
@@ -111,9 +83,7 @@ export function dropout(x: Float32Array, options: DropoutOptions): Float32Array 
 export function dropoutBackward(dy: Float32Array, options: DropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
-  if (opts.seed === undefined) {
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for dropoutBackward but received no seed");
-  }
+  requireForwardSeed('dropoutBackward', opts);
   return applyDropout(dy, 'dy', opts);
 }
 
@@ -125,7 +95,7 @@ export function gaussianNoise(x: Float32Array, options: GaussianNoiseOptions): F
   const opts = checkOptions('options', options);
   checkArray('x', x, Float32Array);
   const std = checkFloat32('std', opts.std, 0);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const out = elementwiseOut(opts, x, 'x');
   const draw = resolveDraw(opts);
   if (mode === 'eval') {

@@ -2,13 +2,13 @@
 // input masks, by the central limit theorem: u ~ N(q·Wx + b, q(1−q)·(W⊙W)(x⊙x)).
 import { dropThreshold } from '../../core/bernoulli';
 import type { Backend } from '../../backends/interface';
-import { checkArray, checkOneOf, checkOptions, checkProbability } from '../../core/errors';
-import { MODES, Mode } from './dropout';
+import { checkArray, checkOptions, checkProbability } from '../../core/errors';
 import { DenseShapeOptions, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { getBackend } from '../../backends/select';
 import { sampleGaussian } from './reparam';
 import { Async, callForm } from '../../async/form';
+import { checkMode, Mode, requireForwardSeed } from '../../core/method';
 
 /** Options of `fastDropout`, `fastDropoutBackward` and `fastDropoutMoments`. */
 export interface FastDropoutOptions extends StreamOptions, DenseShapeOptions {
@@ -64,7 +64,7 @@ export function fastDropout(
   options: FastDropoutOptions,
 ): Float32Array {
   const opts = checkOptions('options', options);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const draw = resolveDraw(opts);
   const m = moments(opts, x, W, bias, draw.backend);
   const out = denseOut(opts, m.mu.length, { x, W, bias });
@@ -87,8 +87,7 @@ export function fastDropoutBackward(
   options: FastDropoutOptions,
 ): { dx: Float32Array; dW: Float32Array; dbias: Float32Array | null } {
   const opts = checkOptions('options', options);
-  if (opts.seed === undefined)
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for fastDropoutBackward but received no seed");
+  requireForwardSeed('fastDropoutBackward', opts);
   const draw = resolveDraw(opts);
   const m = moments(opts, x, W, bias, draw.backend);
   const { batch, din, dout, q, backend } = m;

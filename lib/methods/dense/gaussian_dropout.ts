@@ -1,11 +1,11 @@
 // Gaussian dropout (Srivastava et al. 2014, §10): multiplicative noise ξ ~ N(1, p / (1 − p)),
 // the first two moments of inverted Bernoulli dropout with drop probability p.
-import { checkArray, checkNumber, checkOneOf, checkOptions } from '../../core/errors';
-import { ElementwiseOptions, MODES, elementwiseOut } from './dropout';
+import { checkArray, checkNumber, checkOptions } from '../../core/errors';
 import { resolveDraw } from '../../core/options';
 import { broadcastMultiply, checkNoiseShape, checkShape, product } from '../../core/shape';
 import { streamWords } from '../../backends/interface';
 import { Async, callForm } from '../../async/form';
+import { checkMode, ElementwiseOptions, elementwiseOut, requireForwardSeed } from '../../core/method';
 
 /** Options of `gaussianDropout` and `gaussianDropoutBackward` ('eval' is the identity). */
 export interface GaussianDropoutOptions extends ElementwiseOptions {
@@ -22,7 +22,7 @@ function apply(x: Float32Array, opts: Record<string, unknown>): Float32Array {
   const std = Math.fround(gaussianDropoutStd(opts.p as number));
   const shape = checkShape('shape', opts.shape, x.length);
   const noiseShape = checkNoiseShape(opts.noiseShape, shape);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const out = elementwiseOut(opts, x, 'x');
   const draw = resolveDraw(opts);
   if (mode === 'eval') {
@@ -55,8 +55,7 @@ export function gaussianDropout(x: Float32Array, options: GaussianDropoutOptions
 export function gaussianDropoutBackward(dy: Float32Array, options: GaussianDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('dy', dy, Float32Array);
-  if (opts.seed === undefined)
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for gaussianDropoutBackward but received no seed");
+  requireForwardSeed('gaussianDropoutBackward', opts);
   return apply(dy, opts);
 }
 

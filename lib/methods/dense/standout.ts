@@ -3,7 +3,7 @@
 // With α > 0 a unit with a large pre-activation is kept more often (it "stands out").
 import type { Backend } from '../../backends/interface';
 import { checkArray, checkNumber, checkOneOf, checkOptions } from '../../core/errors';
-import { MODES, Mode } from './dropout';
+import { checkMode, Mode, requireForwardSeed } from '../../core/method';
 import { DenseShapeOptions, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { ACTIVATIONS, DenseActivation } from './dropconnect';
@@ -63,7 +63,7 @@ function run(
   const alpha = opts.alpha === undefined ? 1 : checkNumber('alpha', opts.alpha);
   const beta = opts.beta === undefined ? 0 : checkNumber('beta', opts.beta);
   const g = opts.activation === undefined ? 'relu' : checkOneOf('activation', opts.activation, ACTIVATIONS);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const draw = resolveDraw(opts);
   const n = shapes.batch * shapes.dout;
   const s = new Float32Array(n);
@@ -108,8 +108,7 @@ export function standoutBackward(
   options: StandoutOptions,
 ): { dx: Float32Array; dW: Float32Array; dbias: Float32Array | null } {
   const opts = checkOptions('options', options);
-  if (opts.seed === undefined && opts.mode !== 'eval')
-    throw new TypeError("Expected the forward call's seed (and stream, offset) for standoutBackward but received no seed");
+  if (opts.mode !== 'eval') requireForwardSeed('standoutBackward', opts);
   const r = run(opts, x, W, bias);
   checkArray('dy', dy, Float32Array);
   if (dy.length !== r.s.length)

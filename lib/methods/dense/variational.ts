@@ -3,11 +3,11 @@
 // θ uses this library's dense layout [outFeatures, inFeatures] (the paper writes θ [K, N]).
 import type { Backend } from '../../backends/interface';
 import { checkArray, checkOneOf, checkOptions } from '../../core/errors';
-import { MODES, Mode } from './dropout';
 import { DenseShapeOptions, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { sampleGaussian } from './reparam';
 import { Async, callForm } from '../../async/form';
+import { checkMode, Mode, requireForwardSeed } from '../../core/method';
 
 /** Which weights share one α: each weight, each input unit, or the whole layer. */
 export type AlphaGranularity = 'weight' | 'input' | 'layer';
@@ -93,7 +93,7 @@ export function variationalDense(
   options: VariationalDenseOptions,
 ): Float32Array {
   const opts = checkOptions('options', options);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const draw = resolveDraw(opts);
   const l = layer(opts, A, theta, logAlpha, bias, draw.backend);
   const out = denseOut(opts, l.gamma.length, { A, theta, bias });
@@ -117,10 +117,7 @@ export function variationalDenseBackward(
   options: VariationalDenseOptions,
 ): { dA: Float32Array; dTheta: Float32Array; dLogAlpha: Float32Array; dbias: Float32Array | null } {
   const opts = checkOptions('options', options);
-  if (opts.seed === undefined)
-    throw new TypeError(
-      "Expected the forward call's seed (and stream, offset) for variationalDenseBackward but received no seed",
-    );
+  requireForwardSeed('variationalDenseBackward', opts);
   const draw = resolveDraw(opts);
   const l = layer(opts, A, theta, logAlpha, bias, draw.backend);
   const { batch, din, dout, backend } = l;

@@ -3,11 +3,12 @@
 // sequence; kept embeddings are scaled by 1/q.
 import { streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
-import { MODES } from '../dense/dropout';
-import { checkArray, checkCount, checkOneOf, checkOptions, rangeError, typeError } from '../../core/errors';
+import { checkMode } from '../../core/method';
+import { checkArray, checkCount, checkOptions, rangeError, typeError } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
-import type { Mode } from '../dense/dropout';
+import type { Mode } from '../../core/method';
 import { Async, callForm } from '../../async/form';
+import { requireForwardSeed } from '../../core/method';
 
 /** Options of `embeddingDropout` and `embeddingDropoutBackward`. */
 export interface EmbeddingDropoutOptions extends StreamOptions {
@@ -45,7 +46,7 @@ function plan(ids: unknown, tableLength: number, opts: Record<string, unknown>):
     if (idv[i] < 0 || idv[i] >= V) throw new RangeError(`Expected every id in [0, ${V}) but ids[${i}] is ${idv[i]}`);
   }
   const t = dropThreshold(opts.p === undefined ? 0 : (opts.p as number));
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   let factor: Float32Array | null = null;
   if (mode !== 'eval') {
     const keep = new Uint8Array(B * V);
@@ -90,11 +91,7 @@ export function embeddingDropoutBackward(
   checkArray('dOut', dOut, Float32Array);
   const E = checkCount('embeddingSize', opts.embeddingSize);
   const V = checkCount('vocabSize', opts.vocabSize);
-  if (opts.mode !== 'eval' && opts.seed === undefined) {
-    throw new TypeError(
-      "Expected the forward call's seed (and stream, offset) for embeddingDropoutBackward but received no seed",
-    );
-  }
+  if (opts.mode !== 'eval') requireForwardSeed('embeddingDropoutBackward', opts);
   const { ids: idv, B, T, factor } = plan(ids, V * E, opts);
   if (dOut.length !== B * T * E)
     throw new RangeError(`Expected dOut to hold batch × steps × embeddingSize = ${B * T * E} values but received ${dOut.length}`);

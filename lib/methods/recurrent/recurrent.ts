@@ -3,7 +3,7 @@
 import type { Backend } from '../../backends/interface';
 import { streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
-import { MODES, Mode } from '../dense/dropout';
+import { checkMode, Mode } from '../../core/method';
 import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, rangeError, typeError } from '../../core/errors';
 import { Draw, StreamOptions, resolveDraw } from '../../core/options';
 import { getBackend } from '../../backends/select';
@@ -121,7 +121,7 @@ export function rnnConfig(x: unknown, gates: number, options: unknown, cell: boo
   if (B * T * D !== xs.length)
     throw new RangeError(`Expected shape [${B}, ${T}, ${D}] to hold x.length = ${xs.length} values but it holds ${B * T * D}`);
   const H = checkSize('hiddenSize', opts.hiddenSize);
-  const mode = opts.mode === undefined ? 'train' : checkOneOf('mode', opts.mode, MODES);
+  const mode = checkMode(opts.mode);
   const d = checkDropout(opts.dropout);
   const stochastic = mode !== 'eval';
   let q = 1,
