@@ -72,6 +72,15 @@ export {
   concreteDropoutBackwardAsync,
 } from './methods/dense/concrete';
 export type { ConcreteDropoutOptions, ConcreteRegularizerOptions } from './methods/dense/concrete';
+export { tfStatelessUniform, tfStatelessPosition } from './core/tf_stateless';
+export type { TfSeed, TfStatelessOptions, TfStatelessUniformOptions } from './core/tf_stateless';
+export {
+  tfStatelessDropout,
+  tfStatelessDropoutBackward,
+  tfStatelessDropoutAsync,
+  tfStatelessDropoutBackwardAsync,
+} from './methods/dense/tf_stateless_dropout';
+export type { TfStatelessDropoutOptions } from './methods/dense/tf_stateless_dropout';
 export {
   randomBitsAsync,
   uniformAsync,
