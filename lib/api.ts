@@ -60,10 +60,13 @@ export {
   KL_C1,
   KL_C2,
   KL_C3,
+  KL_K1,
+  KL_K2,
+  KL_K3,
   variationalDenseAsync,
   variationalDenseBackwardAsync,
 } from './methods/dense/variational';
-export type { AlphaGranularity, VariationalDenseOptions } from './methods/dense/variational';
+export type { AlphaGranularity, VariationalDenseOptions, VariationalKLOptions } from './methods/dense/variational';
 export {
   concreteDropout,
   concreteDropoutBackward,
