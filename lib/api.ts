@@ -110,7 +110,7 @@ export {
 } from './methods/conv/spatial_dropout';
 export type { SpatialDropoutOptions } from './methods/conv/spatial_dropout';
 export { cutout, cutoutBackward, cutoutAsync, cutoutBackwardAsync } from './methods/conv/cutout';
-export type { CutoutCenterRange, CutoutOptions, CutoutRegion, CutoutResult } from './methods/conv/cutout';
+export type { CutoutBoxRule, CutoutCenterRange, CutoutOptions, CutoutRegion, CutoutResult } from './methods/conv/cutout';
 export { maxDrop, maxDropBackward, maxDropAsync, maxDropBackwardAsync } from './methods/conv/max_drop';
 export type { MaxDropGranularity, MaxDropOptions } from './methods/conv/max_drop';
 export {
