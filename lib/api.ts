@@ -138,7 +138,7 @@ export {
   dropPathAsync,
   dropPathBackwardAsync,
 } from './methods/conv/drop_path';
-export type { DropPathGranularity, DropPathOptions, StochasticDepthOptions } from './methods/conv/drop_path';
+export type { DropPathGranularity, DropPathOptions, DropPathScaling, StochasticDepthOptions } from './methods/conv/drop_path';
 export { lstm, lstmBackward, lstmAsync, lstmBackwardAsync } from './methods/recurrent/lstm';
 export type { LstmBackwardOptions, LstmGradients, LstmParams, LstmResult, LstmTape } from './methods/recurrent/lstm';
 export { gru, gruBackward, gruAsync, gruBackwardAsync } from './methods/recurrent/gru';
