@@ -144,6 +144,8 @@ export type { LstmBackwardOptions, LstmGradients, LstmParams, LstmResult, LstmTa
 export { gru, gruBackward, gruAsync, gruBackwardAsync } from './methods/recurrent/gru';
 export type { GruGradients, GruParams, GruResult, GruTape } from './methods/recurrent/gru';
 export type { RnnDropScaling, RnnDropout, RnnGradients, RnnOptions } from './methods/recurrent/recurrent';
+export { fromKerasGru, fromTorchGru, fromTorchLstm } from './methods/recurrent/import_weights';
+export type { ImportedRnn, KerasGruWeights, TorchRnnWeights } from './methods/recurrent/import_weights';
 export { mcPredict, mcPredictAsync, mcPrecision } from './methods/bayes/mc_dropout';
 export type { McForward, McPass, McPrecisionOptions, McPredictOptions, McPrediction } from './methods/bayes/mc_dropout';
 export { Mlp } from './methods/bayes/mlp';
