@@ -60,10 +60,13 @@ export {
   KL_C1,
   KL_C2,
   KL_C3,
+  KL_K1,
+  KL_K2,
+  KL_K3,
   variationalDenseAsync,
   variationalDenseBackwardAsync,
 } from './methods/dense/variational';
-export type { AlphaGranularity, VariationalDenseOptions } from './methods/dense/variational';
+export type { AlphaGranularity, VariationalDenseOptions, VariationalKLOptions } from './methods/dense/variational';
 export {
   concreteDropout,
   concreteDropoutBackward,
@@ -72,6 +75,15 @@ export {
   concreteDropoutBackwardAsync,
 } from './methods/dense/concrete';
 export type { ConcreteDropoutOptions, ConcreteRegularizerOptions } from './methods/dense/concrete';
+export { tfStatelessUniform, tfStatelessPosition } from './core/tf_stateless';
+export type { TfSeed, TfStatelessOptions, TfStatelessUniformOptions } from './core/tf_stateless';
+export {
+  tfStatelessDropout,
+  tfStatelessDropoutBackward,
+  tfStatelessDropoutAsync,
+  tfStatelessDropoutBackwardAsync,
+} from './methods/dense/tf_stateless_dropout';
+export type { TfStatelessDropoutOptions } from './methods/dense/tf_stateless_dropout';
 export {
   randomBitsAsync,
   uniformAsync,
@@ -98,7 +110,7 @@ export {
 } from './methods/conv/spatial_dropout';
 export type { SpatialDropoutOptions } from './methods/conv/spatial_dropout';
 export { cutout, cutoutBackward, cutoutAsync, cutoutBackwardAsync } from './methods/conv/cutout';
-export type { CutoutCenterRange, CutoutOptions, CutoutRegion, CutoutResult } from './methods/conv/cutout';
+export type { CutoutBoxRule, CutoutCenterRange, CutoutOptions, CutoutRegion, CutoutResult } from './methods/conv/cutout';
 export { maxDrop, maxDropBackward, maxDropAsync, maxDropBackwardAsync } from './methods/conv/max_drop';
 export type { MaxDropGranularity, MaxDropOptions } from './methods/conv/max_drop';
 export {
@@ -126,12 +138,14 @@ export {
   dropPathAsync,
   dropPathBackwardAsync,
 } from './methods/conv/drop_path';
-export type { DropPathGranularity, DropPathOptions, StochasticDepthOptions } from './methods/conv/drop_path';
+export type { DropPathGranularity, DropPathOptions, DropPathScaling, StochasticDepthOptions } from './methods/conv/drop_path';
 export { lstm, lstmBackward, lstmAsync, lstmBackwardAsync } from './methods/recurrent/lstm';
 export type { LstmBackwardOptions, LstmGradients, LstmParams, LstmResult, LstmTape } from './methods/recurrent/lstm';
 export { gru, gruBackward, gruAsync, gruBackwardAsync } from './methods/recurrent/gru';
 export type { GruGradients, GruParams, GruResult, GruTape } from './methods/recurrent/gru';
 export type { RnnDropScaling, RnnDropout, RnnGradients, RnnOptions } from './methods/recurrent/recurrent';
+export { fromKerasGru, fromTorchGru, fromTorchLstm } from './methods/recurrent/import_weights';
+export type { ImportedRnn, KerasGruWeights, TorchRnnWeights } from './methods/recurrent/import_weights';
 export { mcPredict, mcPredictAsync, mcPrecision } from './methods/bayes/mc_dropout';
 export type { McForward, McPass, McPrecisionOptions, McPredictOptions, McPrediction } from './methods/bayes/mc_dropout';
 export { Mlp } from './methods/bayes/mlp';

@@ -103,15 +103,16 @@ export function denseGallery(d) {
   return [
     {
       name: 'dense-dropout',
-      methods: ['dropout', 'gaussianDropout', 'alphaDropout', 'concreteDropout'],
+      methods: ['dropout', 'gaussianDropout', 'alphaDropout', 'concreteDropout', 'tfStatelessDropout'],
       caption:
-        'Activations [32 × 64]; standard dropout p = 0.5 (inverted, ×2); Gaussian dropout p = 0.5; AlphaDropout p = 0.2; Concrete dropout (relaxed mask, p = 0.3, t = 0.1)',
+        "Activations [32 × 64]; standard dropout p = 0.5 (inverted, ×2); Gaussian dropout p = 0.5; AlphaDropout p = 0.2; Concrete dropout (relaxed mask, p = 0.3, t = 0.1); TensorFlow's stateless dropout, rate 0.5, seed [23, 0] (TF's own mask)",
       panels: [
         show(x),
         show(d.dropout(x, { p: 0.5, seed: 23 }), 0, 2),
         show(d.gaussianDropout(x, { p: 0.5, seed: 24 }), -0.5, 2),
         show(d.alphaDropout(x, { p: 0.2, seed: 25 }), -2, 2),
         show(d.concreteDropout(x, Math.log(0.3 / 0.7), { temperature: 0.1, seed: 26 }), 0, 2),
+        show(d.tfStatelessDropout(x, { rate: 0.5, seed: [23, 0] }), 0, 2),
       ],
     },
     {

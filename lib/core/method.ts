@@ -13,9 +13,10 @@ export interface ElementwiseOptions extends StreamOptions {
   /** Shape of x; its product must equal x.length. Default [x.length]. */
   shape?: readonly number[];
   /**
-   * Shape of the mask or noise, broadcast over `shape` as in TF/Keras: same rank, each dimension
-   * 1 (one decision shared along it), the tensor's own size, or null (= the tensor's). Default
-   * `shape`. Example: [B, 1, D] on [B, T, D] keeps one mask for all time steps.
+   * Shape of the mask or noise, broadcast over `shape` as in TF/Keras: each dimension 1 (one
+   * decision shared along it), the tensor's own size, or null (= the tensor's). A lower rank is
+   * aligned to the right, as TF broadcasts it: [D] on [B, T, D] is [1, 1, D]. Default `shape`.
+   * Example: [B, 1, D] on [B, T, D] keeps one mask for all time steps.
    */
   noiseShape?: readonly (number | null)[];
   /** Where to write the result: x itself (in place) or a non-overlapping array of the same length. */

@@ -19,21 +19,26 @@ export function checkShape(name: string, shape: unknown, length: number): number
 }
 
 /**
- * Resolves a noise shape against `shape`: same rank, each dimension 1 (the mask is shared
- * along it), equal to the tensor's, or null (= the tensor's).
+ * Resolves a noise shape against `shape` as TF/Keras broadcast it: right-aligned, a noise shape
+ * of lower rank being padded with leading 1s (TF's `where_v2` broadcasts the random tensor that
+ * way); each dimension 1 (the mask is shared along it), equal to the tensor's, or null (= the
+ * tensor's aligned dimension). Returns the padded noise shape, of the tensor's rank.
  */
 export function checkNoiseShape(noiseShape: unknown, shape: readonly number[]): number[] {
   if (noiseShape === undefined) return shape.slice();
   if (!Array.isArray(noiseShape)) throw typeError('noiseShape', 'an array of dimensions', noiseShape);
-  if (noiseShape.length !== shape.length) {
+  if (noiseShape.length > shape.length) {
     throw new RangeError(
-      `Expected noiseShape to have rank ${shape.length} like shape [${shape.join(', ')}] but received rank ${noiseShape.length}`,
+      `Expected noiseShape to have at most rank ${shape.length} like shape [${shape.join(', ')}] but received rank ${noiseShape.length}`,
     );
   }
-  return noiseShape.map((d, i) => {
-    if (d === null) return shape[i];
-    if (typeof d !== 'number') throw typeError(`noiseShape[${i}]`, 'a number or null', d);
-    if (d !== 1 && d !== shape[i]) throw rangeError(`noiseShape[${i}]`, `1 or ${shape[i]}`, d);
+  const lead = shape.length - noiseShape.length;
+  return shape.map((size, i) => {
+    if (i < lead) return 1;
+    const d: unknown = noiseShape[i - lead];
+    if (d === null) return size;
+    if (typeof d !== 'number') throw typeError(`noiseShape[${i - lead}]`, 'a number or null', d);
+    if (d !== 1 && d !== size) throw rangeError(`noiseShape[${i - lead}]`, `1 or ${size}`, d);
     return d;
   });
 }

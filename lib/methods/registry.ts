@@ -92,6 +92,13 @@ export const METHODS = {
     backward: 'alphaDropoutBackward',
     forms: { alphaDropout: { optionsAt: 1 }, featureAlphaDropout: { optionsAt: 1 }, alphaDropoutBackward: { optionsAt: 1 } },
   },
+  tfStatelessDropout: {
+    family: 'dense',
+    readme: 'TensorFlow-compatible stateless masks',
+    demo: 'dense-dropout',
+    backward: 'tfStatelessDropoutBackward',
+    forms: { tfStatelessDropout: { optionsAt: 1 }, tfStatelessDropoutBackward: { optionsAt: 1 } },
+  },
   maxPoolDropout: {
     family: 'conv',
     readme: 'Max-pooling dropout and probabilistic weighted pooling',

@@ -15,6 +15,13 @@ const REGIONS: readonly CutoutRegion[] = ['rectangle', 'circle'];
 export type CutoutCenterRange = 'image' | 'padded';
 const CENTER_RANGES: readonly CutoutCenterRange[] = ['image', 'padded'];
 
+/**
+ * How the box follows from L: 'exact' covers rows [c − ⌊L/2⌋, c − ⌊L/2⌋ + L), L×L for every L;
+ * 'reference' covers [c − ⌊L/2⌋, c + ⌊L/2⌋) as uoguelph-mlrg/Cutout does, (L − 1)×(L − 1) for odd L.
+ */
+export type CutoutBoxRule = 'exact' | 'reference';
+const BOX_RULES: readonly CutoutBoxRule[] = ['exact', 'reference'];
+
 /** Options of `cutout` and `cutoutBackward`. */
 export interface CutoutOptions extends StreamOptions {
   /** [C, H, W] (one image) or [N, C, H, W]; channels last ([H, W, C], [N, H, W, C]) with layout 'NHWC'. */
@@ -33,6 +40,11 @@ export interface CutoutOptions extends StreamOptions {
   applyProb?: number;
   /** 'image' (default): centres on any pixel; 'padded': centres uniform over [−⌊L/2⌋, H + ⌊L/2⌋). */
   centerRange?: CutoutCenterRange;
+  /**
+   * 'exact' (default): an L×L box for every L. 'reference': the reference code's
+   * clip(c ± ⌊L/2⌋), a (L − 1)×(L − 1) box for odd L (each side of a rectangle alike).
+   */
+  boxRule?: CutoutBoxRule;
   /** 'train' (default) and 'mc' erase; 'eval' is the identity. */
   mode?: Mode;
   /** Where to write the image: the input itself or an array of its length. Default: a new array. */
@@ -63,7 +75,10 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>, fi
   if (raw.length !== 3 && raw.length !== 4) throw rangeError('shape', 'rank 3 (one image) or 4 (a batch)', opts.shape);
   const shape = raw.length === 3 ? [1, ...raw] : raw;
   const map = featureMap(shape, layout === 'NHWC');
-  const [lh, lw] = checkPair('size', opts.size, [16, 16]);
+  const [sh, sw] = checkPair('size', opts.size, [16, 16]);
+  const reference = (opts.boxRule === undefined ? 'exact' : checkOneOf('boxRule', opts.boxRule, BOX_RULES)) === 'reference';
+  // the reference's box [c − ⌊L/2⌋, c + ⌊L/2⌋) is 2⌊L/2⌋ wide and starts where the exact one does
+  const [lh, lw] = reference ? [2 * Math.floor(sh / 2), 2 * Math.floor(sw / 2)] : [sh, sw];
   const region = opts.region === undefined ? 'rectangle' : checkOneOf('region', opts.region, REGIONS);
   const holes = opts.holes === undefined ? 1 : checkCount('holes', opts.holes);
   const applyProb = opts.applyProb === undefined ? 1 : checkProbability('applyProb', opts.applyProb);
@@ -80,12 +95,13 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>, fi
   const words = new Uint32Array(map.n * per);
   draw.backend.randomBits(words, draw.counter);
   draw.commit(streamWords.randomBits(words.length));
-  const oh = Math.floor(lh / 2),
-    ow = Math.floor(lw / 2);
+  const oh = Math.floor(sh / 2),
+    ow = Math.floor(sw / 2);
   const rows = map.h + (padded ? 2 * oh : 0),
     cols = map.w + (padded ? 2 * ow : 0);
   // Pixel centres of an ellipse inscribed in the lh × lw box: ((y − yc)/(lh/2))² + ((x − xc)/(lw/2))² ≤ 1.
-  const inside = (dy: number, dx: number): boolean => region === 'rectangle' || (dy / lh) ** 2 + (dx / lw) ** 2 <= 0.25;
+  const inside = (dy: number, dx: number): boolean =>
+    region === 'rectangle' || (lh > 0 && lw > 0 && (dy / lh) ** 2 + (dx / lw) ** 2 <= 0.25);
   const f = Math.fround(fill);
   for (let n = 0; n < map.n; n++) {
     const w0 = n * per;
@@ -114,7 +130,8 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>, fi
 /**
  * Cutout: per image, with probability applyProb, erase `holes` regions (all channels) centred on
  * pixels drawn from the stream; the box covers rows [cy − ⌊Lh/2⌋, cy − ⌊Lh/2⌋ + Lh) clipped to the
- * image (exactly L×L inside it, also for odd L), same for columns. No rescaling. Image i uses words
+ * image (exactly L×L inside it, also for odd L; `boxRule: 'reference'`: [cy − ⌊Lh/2⌋, cy + ⌊Lh/2⌋),
+ * the reference code's), same for columns. No rescaling. Image i uses words
  * i·(1 + 2·holes) … : one for the applyProb decision ((word >>> 8)·2^-24 < applyProb), then row
  * and column per hole (⌊word · range / 2^32⌋). Consumes N·(1 + 2·holes) words.
  * @example cutout(img, { shape: [3, 32, 32], size: 16, seed: 7 }).image

@@ -17,6 +17,13 @@ import { checkShape } from '../../core/shape';
 import { Async, callForm } from '../../async/form';
 import { checkMode, Mode, requireForwardSeed } from '../../core/method';
 
+/**
+ * Where the branch's 1/q goes. 'inverted': train x + (b/q)·F, eval x + F. 'test-time': train
+ * x + b·F, eval x + q·F. 'none': train x + b·F, eval x + F (timm's `scale_by_keep=False`).
+ */
+export type DropPathScaling = DropoutScaling | 'none';
+const DROP_PATH_SCALINGS: readonly DropPathScaling[] = [...DROPOUT_SCALINGS, 'none'];
+
 /** One decision per example ('row', timm/torchvision) or one for the whole batch ('batch', the original paper). */
 export type DropPathGranularity = 'row' | 'batch';
 const GRANULARITIES: readonly DropPathGranularity[] = ['row', 'batch'];
@@ -29,8 +36,11 @@ export interface DropPathOptions extends StreamOptions {
   shape?: readonly number[];
   /** 'row' (default): one decision per example. 'batch': one for the whole batch. */
   granularity?: DropPathGranularity;
-  /** 'inverted' (default): train x + (b/q)·F, eval x + F. 'test-time': train x + b·F, eval x + q·F. */
-  scaling?: DropoutScaling;
+  /**
+   * 'inverted' (default): train x + (b/q)·F, eval x + F. 'test-time': train x + b·F, eval
+   * x + q·F. 'none': train x + b·F, eval x + F, timm's `drop_path(…, scale_by_keep=False)`.
+   */
+  scaling?: DropPathScaling;
   /** 'train' (default) and 'mc' drop; 'eval' is deterministic (see scaling). */
   mode?: Mode;
   /** Where to write y: x, the branch, or an array of their length. Default: a new array. */
@@ -51,13 +61,12 @@ function keepDecisions(batch: boolean, rows: number, t: number, draw: ReturnType
 /** The branch factor b/q (or b, or q) of every example for this call. */
 function branchFactors(opts: Record<string, unknown>, rows: number, draw: ReturnType<typeof resolveDraw>): Float32Array {
   const t = dropThreshold(opts.p as number);
-  const testTime =
-    (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
+  const scaling = opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROP_PATH_SCALINGS);
   const batch = perBatch(opts);
   const mode = checkMode(opts.mode);
   const factors = new Float32Array(rows);
-  if (mode === 'eval') return factors.fill(testTime ? 1 - t / 65536 : 1);
-  const scale = testTime ? 1 : t === 65536 ? 0 : Math.fround(65536 / (65536 - t));
+  if (mode === 'eval') return factors.fill(scaling === 'test-time' ? 1 - t / 65536 : 1);
+  const scale = scaling !== 'inverted' ? 1 : t === 65536 ? 0 : Math.fround(65536 / (65536 - t));
   const keep = keepDecisions(batch, rows, t, draw);
   draw.commit(streamWords.bernoulli(keep.length));
   for (let n = 0; n < rows; n++) factors[n] = keep[batch ? 0 : n] ? scale : 0;
@@ -138,19 +147,47 @@ export function dropPathKeep(options: DropPathOptions): Uint8Array {
 export interface StochasticDepthOptions {
   /** Survival probability q_L of the last block. Default 0.5 (the paper's). */
   finalSurvival?: number;
+  /** Instead of finalSurvival: the last block's drop probability 1 − q_L (timm's `drop_path_rate`). */
+  maxRate?: number;
+  /**
+   * 'huang' (default): p_l = (l/L)(1 − q_L) for l = 1..L, Huang et al.'s linear rule, the first
+   * block already dropped. 'timm': p_l = (l − 1)/(L − 1)·(1 − q_L), timm's
+   * `calculate_drop_path_rates` (torch.linspace(0, drop_path_rate, L)), the first block never
+   * dropped, in float32 as torch computes it.
+   */
+  rule?: 'huang' | 'timm';
 }
 
 /**
- * Drop probabilities p_l = 1 − q_l of blocks l = 1..L under the linear depth rule
- * q_l = 1 − (l/L)(1 − q_L) (Huang et al. 2016); pass p_l as dropPath's p for block l.
+ * Drop probabilities p_l = 1 − q_l of blocks l = 1..L under a linear depth rule: Huang et al.
+ * 2016's q_l = 1 − (l/L)(1 − q_L) (default), or timm's linspace(0, 1 − q_L, L)
+ * (`rule: 'timm'`; for timm's list of stage depths pass their sum and split the result). Pass p_l
+ * as dropPath's p for block l.
+ * @example stochasticDepthRates(4, { finalSurvival: 0.5, rule: 'timm' }) // [0, 1/6, 1/3, 0.5] in float32
  */
 export function stochasticDepthRates(blocks: number, options: StochasticDepthOptions = {}): Float64Array {
   const opts = checkOptions('options', options);
   const L = checkCount('blocks', blocks);
   if (L === 0) throw rangeError('blocks', 'a positive integer', blocks);
-  const qL = opts.finalSurvival === undefined ? 0.5 : checkProbability('finalSurvival', opts.finalSurvival);
+  if (opts.finalSurvival !== undefined && opts.maxRate !== undefined)
+    throw new TypeError('Expected either finalSurvival or maxRate but received both');
+  const maxRate =
+    opts.maxRate !== undefined
+      ? checkProbability('maxRate', opts.maxRate)
+      : 1 - (opts.finalSurvival === undefined ? 0.5 : checkProbability('finalSurvival', opts.finalSurvival));
+  const rule = opts.rule === undefined ? 'huang' : checkOneOf('rule', opts.rule, ['huang', 'timm'] as const);
   const rates = new Float64Array(L);
-  for (let l = 1; l <= L; l++) rates[l - 1] = (l / L) * (1 - qL);
+  if (rule === 'huang') {
+    for (let l = 1; l <= L; l++) rates[l - 1] = (l / L) * maxRate;
+    return rates;
+  }
+  // torch.linspace(0, end, L) in float32 on the CPU: step = end/(L − 1); below L/2 step·i, above
+  // end − step·(L − 1 − i), each with one rounding as the wheel's fused multiply-add gives it (the
+  // products are exact in a double)
+  const end = Math.fround(maxRate);
+  if (L === 1) return rates;
+  const step = Math.fround(end / (L - 1));
+  for (let i = 0; i < L; i++) rates[i] = Math.fround(i < L >> 1 ? step * i : end - step * (L - 1 - i));
   return rates;
 }
 

@@ -8,17 +8,27 @@ import { checkShape, product } from '../../core/shape';
 import { streamWords } from '../../backends/interface';
 import { Async, callForm } from '../../async/form';
 import { checkMode, elementwiseOut, Mode, requireForwardSeed } from '../../core/method';
+import { ConvLayout, checkLayout } from '../conv/shape';
 
 /** Options of `concreteDropout` and `concreteDropoutBackward`. */
 export interface ConcreteDropoutOptions extends StreamOptions {
-  /** Temperature t of the relaxation. Default 0.1. */
+  /**
+   * Temperature t of the relaxation. Default 0.1 (the reference ConcreteDropout's); the reference
+   * SpatialConcreteDropout (yaringal/ConcreteDropout) uses 2/3: pass `temperature: 2 / 3` with
+   * `spatial: true` to reproduce it.
+   */
   temperature?: number;
   /** eps inside the logarithms. Default 1e−7. */
   eps?: number;
-  /** Shape of x; with `spatial` it must be [N, C, …]. Default [x.length]. */
+  /** Shape of x; with `spatial` it must be [N, C, …] ([N, …, C] with layout 'NHWC'). Default [x.length]. */
   shape?: readonly number[];
   /** One relaxed indicator per (n, c) channel instead of per element. Default false. */
   spatial?: boolean;
+  /**
+   * With `spatial`: where the channel axis is, 'NCHW' ([N, C, …], default) or 'NHWC' ([N, …, C],
+   * Keras's channels_last, the reference SpatialConcreteDropout's default).
+   */
+  layout?: ConvLayout;
   /** 'train' relaxed; 'mc' hard Bernoulli(1 − p) with 1/(1 − p) scaling (unless mcRelaxed); 'eval' identity. */
   mode?: Mode;
   /** In 'mc' mode, keep the relaxed sample as the reference code does. Default false. */
@@ -33,6 +43,7 @@ interface Relaxed {
   z: Float32Array; // relaxed drop indicator per noise element
   noiseShape: number[];
   shape: number[];
+  channelsLast: boolean;
   p: number;
   t: number;
   eps: number;
@@ -55,7 +66,12 @@ function relax(x: Float32Array, pLogit: number, opts: Record<string, unknown>): 
   const shape = checkShape('shape', opts.shape, x.length);
   if (opts.spatial !== undefined && typeof opts.spatial !== 'boolean') throw new TypeError('Expected a boolean for spatial');
   if (opts.spatial && shape.length < 2) throw rangeError('shape', 'at least two dimensions [N, C, …] with spatial', opts.shape);
-  const noiseShape = opts.spatial ? shape.map((d, i) => (i < 2 ? d : 1)) : shape;
+  const last = checkLayout(opts.layout) === 'NHWC';
+  const noiseShape = !opts.spatial
+    ? shape
+    : last
+      ? shape.map((d, i) => (i === 0 || i === shape.length - 1 ? d : 1))
+      : shape.map((d, i) => (i < 2 ? d : 1));
   const mode = checkMode(opts.mode);
   const relaxed = mode === 'train' || (mode === 'mc' && opts.mcRelaxed === true);
   const draw = resolveDraw(opts);
@@ -66,11 +82,30 @@ function relax(x: Float32Array, pLogit: number, opts: Record<string, unknown>): 
     const logit = Math.log(p + eps) - Math.log(1 - p + eps);
     for (let e = 0; e < n; e++) z[e] = sigm((logit + Math.log(z[e] + eps) - Math.log(1 - z[e] + eps)) / t);
   }
-  return { z, noiseShape, shape, p, t, eps, mode, relaxed, backend: draw.backend, counter: draw.counter, commit: draw.commit };
+  return {
+    z,
+    noiseShape,
+    shape,
+    channelsLast: last && opts.spatial === true,
+    p,
+    t,
+    eps,
+    mode,
+    relaxed,
+    backend: draw.backend,
+    counter: draw.counter,
+    commit: draw.commit,
+  };
 }
 
 function perElement(r: Relaxed, n: number): (i: number) => number {
-  if (r.noiseShape.length === r.shape.length && product(r.noiseShape) === n) return (i) => i;
+  if (product(r.noiseShape) === n) return (i) => i;
+  const C = r.noiseShape[r.noiseShape.length - 1];
+  if (r.channelsLast) {
+    // [N, …, C]: noise n·C + c with c the fastest axis
+    const perExample = n / r.shape[0];
+    return (i) => Math.floor(i / perExample) * C + (i % C);
+  }
   const inner = product(r.shape.slice(2));
   return (i) => Math.floor(i / inner);
 }

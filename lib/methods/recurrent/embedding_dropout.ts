@@ -4,7 +4,7 @@
 import { streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
 import { checkMode } from '../../core/method';
-import { checkArray, checkCount, checkOptions, rangeError, typeError } from '../../core/errors';
+import { checkArray, checkCount, checkOneOf, checkOptions, rangeError, typeError } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import type { Mode } from '../../core/method';
 import { Async, callForm } from '../../async/form';
@@ -20,6 +20,12 @@ export interface EmbeddingDropoutOptions extends StreamOptions {
   p?: number;
   /** 'train' (default) and 'mc' drop word types; 'eval' only looks embeddings up. */
   mode?: Mode;
+  /**
+   * 'sequence' (default): one vocabulary mask per sequence (Gal & Ghahramani). 'call': one mask
+   * for the whole call, every sequence of the batch alike — AWD-LSTM's `embedded_dropout`, which
+   * masks the embedding matrix once per forward pass.
+   */
+  maskPer?: 'sequence' | 'call';
 }
 
 interface Plan {
@@ -28,6 +34,8 @@ interface Plan {
   V: number;
   E: number;
   factor: Float32Array | null;
+  /** One mask for every sequence (decision v), not one per sequence (decision b·V + v). */
+  perCall: boolean;
 }
 
 function plan(ids: unknown, tableLength: number, opts: Record<string, unknown>): Plan & { ids: Int32Array } {
@@ -47,33 +55,36 @@ function plan(ids: unknown, tableLength: number, opts: Record<string, unknown>):
   }
   const t = dropThreshold(opts.p === undefined ? 0 : (opts.p as number));
   const mode = checkMode(opts.mode);
+  const perCall =
+    (opts.maskPer === undefined ? 'sequence' : checkOneOf('maskPer', opts.maskPer, ['sequence', 'call'] as const)) === 'call';
   let factor: Float32Array | null = null;
   if (mode !== 'eval') {
-    const keep = new Uint8Array(B * V);
+    const keep = new Uint8Array(perCall ? V : B * V);
     const draw = resolveDraw(opts);
     draw.backend.bernoulliU8(keep, draw.counter, t);
-    draw.commit(streamWords.bernoulli(B * V));
+    draw.commit(streamWords.bernoulli(keep.length));
     const scale = t === 65536 ? 0 : 65536 / (65536 - t);
     factor = Float32Array.from(keep, (k) => (k ? scale : 0));
   }
-  return { ids: idv, B, T, V, E: tableLength / V, factor };
+  return { ids: idv, B, T, V, E: tableLength / V, factor, perCall };
 }
 
 /**
  * Looks up ids [B, T] in table [V, E] and drops word types: out[b, t] = table[id] · z[b, id] / q,
  * z[b, v] ~ Bernoulli(q) the decision b·V + v of the call (one per sequence and type, shared by
- * every occurrence). Consumes ⌈B·V/2⌉ words.
+ * every occurrence). Consumes ⌈B·V/2⌉ words; with `maskPer: 'call'`, z[v] is decision v, the same
+ * for every sequence (AWD-LSTM), and the call consumes ⌈V/2⌉.
  * @returns the embedded sequences [B, T, E].
  */
 export function embeddingDropout(ids: Int32Array, table: Float32Array, options: EmbeddingDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   checkArray('table', table, Float32Array);
-  const { ids: idv, B, T, V, E, factor } = plan(ids, table.length, opts);
+  const { ids: idv, B, T, V, E, factor, perCall } = plan(ids, table.length, opts);
   const out = new Float32Array(B * T * E);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const id = idv[b * T + t],
-        f = factor ? factor[b * V + id] : 1,
+        f = factor ? factor[perCall ? id : b * V + id] : 1,
         o = (b * T + t) * E;
       for (let e = 0; e < E; e++) out[o + e] = table[id * E + e] * f;
     }
@@ -92,14 +103,14 @@ export function embeddingDropoutBackward(
   const E = checkCount('embeddingSize', opts.embeddingSize);
   const V = checkCount('vocabSize', opts.vocabSize);
   if (opts.mode !== 'eval') requireForwardSeed('embeddingDropoutBackward', opts);
-  const { ids: idv, B, T, factor } = plan(ids, V * E, opts);
+  const { ids: idv, B, T, factor, perCall } = plan(ids, V * E, opts);
   if (dOut.length !== B * T * E)
     throw new RangeError(`Expected dOut to hold batch × steps × embeddingSize = ${B * T * E} values but received ${dOut.length}`);
   const dTable = new Float32Array(V * E);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const id = idv[b * T + t],
-        f = factor ? factor[b * V + id] : 1,
+        f = factor ? factor[perCall ? id : b * V + id] : 1,
         o = (b * T + t) * E;
       for (let e = 0; e < E; e++) dTable[id * E + e] += dOut[o + e] * f;
     }

@@ -37,7 +37,9 @@ export interface GruTape {
   readonly masks: RnnMasks;
   readonly xg: Float32Array[];
   readonly hg: Float32Array[];
-  /** r, z, n per step [T, B, 3H]; U h + bU per step [T, B, 3H]; h_{t−1} [T, B, H]. */
+  /** False for the reset-before form (options.resetAfter false). */
+  readonly resetAfter: boolean;
+  /** r, z, n per step [T, B, 3H]; U h + bU per step [T, B, 3H] (reset-before: U_n (r ⊙ h) + bU_n in the n rows); h_{t−1} [T, B, H]. */
   readonly gates: Float32Array;
   readonly uh: Float32Array;
   readonly hPrev: Float32Array;
@@ -60,7 +62,8 @@ export interface GruGradients extends RnnGradients {
 /**
  * A GRU over x [B, T, D]: r, z = sigm(W x_t + bW + U h̃ + bU), n = tanh(W_n x_t + bW_n +
  * r ⊙ (U_n h̃ + bU_n)), h_t = (1 − z) ⊙ h_{t−1} + z ⊙ n (Chung et al.'s form, z weighting the
- * candidate). `dropout`: 'forward' on x_t; 'rnndrop' masks the carried
+ * candidate). `resetAfter: false` gives the reset-before form n = tanh(W_n x_t + bW_n +
+ * U_n (r ⊙ h̃) + bU_n) (Cho et al.; Keras reset_after=False). `dropout`: 'forward' on x_t; 'rnndrop' masks the carried
  * state once per sequence (the GRU's memory: h_t = m ⊙ (…)) and emits h_t / q; 'semeniuta' masks
  * the candidate n; 'gal' masks x_t and h_{t−1} before every gate's product.
  */
@@ -72,6 +75,7 @@ export function gru(x: Float32Array, params: GruParams, options: RnnOptions): Gr
   const U = checkWeights('params.U', p.U, 3 * H * H, '3 · hiddenSize · hiddenSize');
   const bW = checkWeights('params.bW', p.bW, 3 * H, '3 · hiddenSize');
   const bU = checkWeights('params.bU', p.bU, 3 * H, '3 · hiddenSize');
+  const resetAfter = (options as unknown as Record<string, unknown>).resetAfter !== false;
   const masks = drawMasks(cfg, checkDropout((options as unknown as Record<string, unknown>).dropout));
   let xT = swapBatchTime(x, B, T, D);
   if (masks.x) xT = multiply(xT, masks.x);
@@ -95,15 +99,34 @@ export function gru(x: Float32Array, params: GruParams, options: RnnOptions): Gr
   for (let t = 0; t < T; t++) {
     hPrev.set(h, t * BH);
     const ut = uh.subarray(t * B * G, (t + 1) * B * G);
+    // U h̃ + bU for the group's rows [from, to) of every example, with h̃ = hm (or r ⊙ hm)
+    const recurrent = (hm: Float32Array, from: number, to: number): void => {
+      const rows = to - from;
+      if (rows <= 0) return;
+      const part = new Float32Array(B * rows);
+      gemm(cfg.backend, part, hm, U.subarray(from * H, to * H), B, rows, H, false, true, false);
+      for (let r = 0; r < B; r++) for (let j = 0; j < rows; j++) ut[r * G + from + j] = part[r * rows + j] + bU[from + j];
+    };
     masks.groups.forEach((g, k) => {
-      const rows = g.r1 - g.r0;
       const hm = hg[k].subarray(t * BH, (t + 1) * BH);
       for (let i = 0; i < BH; i++) hm[i] = g.zh ? h[i] * g.zh[i] : h[i];
-      const part = new Float32Array(B * rows);
-      gemm(cfg.backend, part, hm, U.subarray(g.r0 * H, g.r1 * H), B, rows, H, false, true, false);
-      for (let r = 0; r < B; r++) for (let j = 0; j < rows; j++) ut[r * G + g.r0 + j] = part[r * rows + j] + bU[g.r0 + j];
+      recurrent(hm, g.r0, resetAfter ? g.r1 : Math.min(g.r1, 2 * H));
     });
     const gt = gates.subarray(t * B * G, (t + 1) * B * G);
+    if (!resetAfter) {
+      // reset before the product: the candidate's rows need r first
+      for (let bb = 0; bb < B; bb++)
+        for (let j = 0; j < H; j++) gt[bb * G + j] = sigmoid(xp[(t * B + bb) * G + j] + ut[bb * G + j]);
+      masks.groups.forEach((g, k) => {
+        if (g.r1 <= 2 * H) return;
+        const hm = hg[k].subarray(t * BH, (t + 1) * BH);
+        recurrent(
+          hm.map((v, i) => v * gt[Math.floor(i / H) * G + (i % H)]),
+          Math.max(g.r0, 2 * H),
+          g.r1,
+        );
+      });
+    }
     const cand = masks.candidate?.subarray(t * BH, (t + 1) * BH);
     for (let bb = 0; bb < B; bb++) {
       for (let j = 0; j < H; j++) {
@@ -112,7 +135,7 @@ export function gru(x: Float32Array, params: GruParams, options: RnnOptions): Gr
           x0 = (t * B + bb) * G + j;
         const r = sigmoid(xp[x0] + ut[at]),
           z = sigmoid(xp[x0 + H] + ut[at + H]);
-        const n = Math.tanh(xp[x0 + 2 * H] + r * ut[at + 2 * H]);
+        const n = Math.tanh(xp[x0 + 2 * H] + (resetAfter ? r * ut[at + 2 * H] : ut[at + 2 * H]));
         gt[at] = r;
         gt[at + H] = z;
         gt[at + 2 * H] = n;
@@ -125,7 +148,7 @@ export function gru(x: Float32Array, params: GruParams, options: RnnOptions): Gr
       }
     }
   }
-  const tape: GruTape = brandTape({ cfg, params: { W, U, bW, bU }, masks, xg, hg, gates, uh, hPrev }, 'gru');
+  const tape: GruTape = brandTape({ cfg, params: { W, U, bW, bU }, masks, resetAfter, xg, hg, gates, uh, hPrev }, 'gru');
   return { output: swapBatchTime(outT, B, T, H, true), h, tape };
 }
 
@@ -144,39 +167,59 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array, options: { dh?
   let dh = opts.dh === undefined ? new Float32Array(BH) : checkWeights('dh', opts.dh, BH, 'batch · hiddenSize').slice();
   const dXp = new Float32Array(T * B * G),
     dUh = new Float32Array(T * B * G);
+  const resetAfter = tape.resetAfter;
   const dUg = masks.groups.map((g) => new Float32Array(T * B * (g.r1 - g.r0)));
+  // reset-before: the group holding the candidate's rows, whose h̃ enters U_n (r ⊙ h̃)
+  const nGroup = masks.groups.findIndex((g) => g.r1 > 2 * H);
   for (let t = T - 1; t >= 0; t--) {
     const gt = tape.gates.subarray(t * B * G, (t + 1) * B * G),
       ut = tape.uh.subarray(t * B * G, (t + 1) * B * G);
     const cand = masks.candidate?.subarray(t * BH, (t + 1) * BH);
     const dhPrev = new Float32Array(BH);
+    const dpnAll = new Float32Array(BH),
+      dzAll = new Float32Array(BH);
     for (let bb = 0; bb < B; bb++) {
       for (let j = 0; j < H; j++) {
         const at = bb * G + j,
           u = bb * H + j,
-          tu = t * BH + u,
-          x0 = (t * B + bb) * G + j;
-        const r = gt[at],
-          z = gt[at + H],
+          tu = t * BH + u;
+        const z = gt[at + H],
           n = gt[at + 2 * H],
           hp = tape.hPrev[tu];
         let dhn = dOutT[tu] * cfg.emitScale + dh[u];
         if (masks.cell) dhn *= masks.cell[u] * cfg.cellScale;
         else if (cfg.evalCellScale !== 1) dhn *= cfg.evalCellScale;
         const nm = cand ? n * cand[u] : n;
-        const dz = dhn * (nm - hp);
+        dzAll[u] = dhn * (nm - hp);
         const dn = cand ? dhn * z * cand[u] : dhn * z;
         dhPrev[u] = dhn * (1 - z);
-        const dpn = dn * (1 - n * n);
-        const dr = dpn * ut[at + 2 * H];
+        dpnAll[u] = dn * (1 - n * n);
+      }
+    }
+    // reset-before: d(r ⊙ h̃) = dpn · U_n, shared by dr and the candidate group's dh̃
+    let dRh: Float32Array | null = null;
+    if (!resetAfter) {
+      dRh = new Float32Array(BH);
+      gemm(cfg.backend, dRh, dpnAll, U.subarray(2 * H * H, 3 * H * H), B, H, H, false, false, false);
+    }
+    const hn = nGroup < 0 ? null : tape.hg[nGroup].subarray(t * BH, (t + 1) * BH);
+    for (let bb = 0; bb < B; bb++) {
+      for (let j = 0; j < H; j++) {
+        const at = bb * G + j,
+          u = bb * H + j,
+          x0 = (t * B + bb) * G + j;
+        const r = gt[at],
+          z = gt[at + H],
+          dpn = dpnAll[u];
+        const dr = dRh ? dRh[u] * hn![u] : dpn * ut[at + 2 * H];
         const dpr = dr * r * (1 - r),
-          dpz = dz * z * (1 - z);
+          dpz = dzAll[u] * z * (1 - z);
         dXp[x0] = dpr;
         dXp[x0 + H] = dpz;
         dXp[x0 + 2 * H] = dpn;
         dUh[x0] = dpr;
         dUh[x0 + H] = dpz;
-        dUh[x0 + 2 * H] = dpn * r;
+        dUh[x0 + 2 * H] = resetAfter ? dpn * r : dpn;
       }
     }
     masks.groups.forEach((g, k) => {
@@ -184,7 +227,15 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array, options: { dh?
       const part = dUg[k].subarray(t * B * rows, (t + 1) * B * rows);
       for (let r = 0; r < B; r++) for (let j = 0; j < rows; j++) part[r * rows + j] = dUh[(t * B + r) * G + g.r0 + j];
       const dhm = new Float32Array(BH);
-      gemm(cfg.backend, dhm, part, U.subarray(g.r0 * H, g.r1 * H), B, H, rows, false, false, false);
+      // reset-before: the candidate's rows reach h̃ through r ⊙ h̃, added below
+      const to = resetAfter ? g.r1 : Math.min(g.r1, 2 * H);
+      if (to > g.r0) {
+        const sub = to === g.r1 ? part : new Float32Array(B * (to - g.r0));
+        if (sub !== part)
+          for (let r = 0; r < B; r++) for (let j = 0; j < to - g.r0; j++) sub[r * (to - g.r0) + j] = part[r * rows + j];
+        gemm(cfg.backend, dhm, sub, U.subarray(g.r0 * H, to * H), B, H, to - g.r0, false, false, false);
+      }
+      if (dRh && k === nGroup) for (let u = 0; u < BH; u++) dhm[u] += dRh[u] * gt[Math.floor(u / H) * G + (u % H)];
       for (let u = 0; u < BH; u++) dhPrev[u] += g.zh ? dhm[u] * g.zh[u] : dhm[u];
     });
     dh = dhPrev;
@@ -204,7 +255,23 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array, options: { dh?
     const dXg = new Float32Array(T * B * rows);
     for (let r = 0; r < T * B; r++) for (let j = 0; j < rows; j++) dXg[r * rows + j] = dXp[r * G + g.r0 + j];
     gemm(cfg.backend, dW.subarray(g.r0 * D, g.r1 * D), dXg, tape.xg[k], rows, D, T * B, true, false, false);
-    gemm(cfg.backend, dU.subarray(g.r0 * H, g.r1 * H), dUg[k], tape.hg[k], rows, H, T * B, true, false, false);
+    const hIn = tape.hg[k];
+    if (!resetAfter && g.r1 > 2 * H) {
+      // the candidate's rows multiplied r ⊙ h̃, the group's other rows h̃: two products
+      const split = Math.max(g.r0, 2 * H) - g.r0;
+      const rh = hIn.map((v, i) => v * tape.gates[Math.floor(i / H) * G + (i % H)]);
+      if (split > 0) {
+        const dRows = new Float32Array(T * B * split);
+        for (let r = 0; r < T * B; r++) for (let j = 0; j < split; j++) dRows[r * split + j] = dUg[k][r * rows + j];
+        gemm(cfg.backend, dU.subarray(g.r0 * H, (g.r0 + split) * H), dRows, hIn, split, H, T * B, true, false, false);
+      }
+      const nRows = rows - split,
+        dN = new Float32Array(T * B * nRows);
+      for (let r = 0; r < T * B; r++) for (let j = 0; j < nRows; j++) dN[r * nRows + j] = dUg[k][r * rows + split + j];
+      gemm(cfg.backend, dU.subarray((g.r0 + split) * H, g.r1 * H), dN, rh, nRows, H, T * B, true, false, false);
+    } else {
+      gemm(cfg.backend, dU.subarray(g.r0 * H, g.r1 * H), dUg[k], hIn, rows, H, T * B, true, false, false);
+    }
     const dxg = new Float32Array(T * B * D);
     gemm(cfg.backend, dxg, dXg, W.subarray(g.r0 * D, g.r1 * D), T * B, D, rows, false, false, false);
     for (let i = 0; i < dxg.length; i++) dxT[i] += g.zx ? dxg[i] * g.zx[i % (B * D)] : dxg[i];

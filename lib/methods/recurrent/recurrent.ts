@@ -48,6 +48,12 @@ export interface RnnOptions extends StreamOptions {
   /** 'train' (default) and 'mc' draw masks; 'eval' uses none (see each kind for its scaling). */
   mode?: Mode;
   /**
+   * GRU only. true (default): the reset gate multiplies U_n h + bU_n (reset after the product,
+   * PyTorch's and Keras's default). false: n = tanh(W_n x + bW_n + U_n (r ⊙ h) + bU_n), the reset
+   * before it (Cho et al. 2014; Keras `reset_after=False`).
+   */
+  resetAfter?: boolean;
+  /**
    * Index of the first step, for truncated BPTT: per-step masks of step t use mask index
    * firstStep + t, so a later chunk at the same stream position continues the sequence's masks
    * (per-sequence masks are the same for every chunk). Default 0.
@@ -156,6 +162,9 @@ export function rnnConfig(x: unknown, gates: number, options: unknown, cell: boo
     return a;
   };
   if (!cell && opts.c0 !== undefined) throw new TypeError('Expected no c0: a GRU has no cell state');
+  if (cell && opts.resetAfter !== undefined) throw new TypeError('Expected no resetAfter: an LSTM has no reset gate');
+  if (opts.resetAfter !== undefined && typeof opts.resetAfter !== 'boolean')
+    throw typeError('resetAfter', 'a boolean', opts.resetAfter);
   const firstStep = opts.firstStep === undefined ? 0 : checkCount('firstStep', opts.firstStep);
   const draw = resolveDraw(opts);
   return {

@@ -51,6 +51,31 @@ describe.each(variants())('dropout on $label', (v) => {
     }
   });
 
+  test('a noiseShape of lower rank is aligned to the right, as TF broadcasts it', () => {
+    // tensorflow/python/ops/nn_ops.py (_dropout): the uniforms of noise_shape meet x in
+    // array_ops.where_v2, NumPy broadcasting, so [D] on [B, T, D] is [1, 1, D]
+    const [B, T, D] = [2, 3, 8];
+    const x = normal(B * T * D, { seed: 4 });
+    for (const [low, full] of [
+      [[D], [1, 1, D]],
+      [
+        [T, 1],
+        [1, T, 1],
+      ],
+      [
+        [null, D],
+        [1, T, D],
+      ],
+    ] as (number | null)[][][]) {
+      const a = v.run(() => dropout(x, { p: 0.4, shape: [B, T, D], noiseShape: low, seed: 5, backend }));
+      expectSameBits(a, dropout(x, { p: 0.4, shape: [B, T, D], noiseShape: full, seed: 5, backend: 'js' }));
+      const dx = v.run(() => dropoutBackward(x, { p: 0.4, shape: [B, T, D], noiseShape: low, seed: 5, backend }));
+      expectSameBits(dx, a);
+    }
+    expect(() => dropout(x, { p: 0.4, shape: [B, T, D], noiseShape: [2, D], seed: 5, backend })).toThrow(/noiseShape\[0\]/);
+    expect(() => dropout(x, { p: 0.4, shape: [B * T, D], noiseShape: [1, 1, D], seed: 5, backend })).toThrow(/at most rank 2/);
+  });
+
   test('noiseShape equal to the shape is the fused kernel; backward matches', () => {
     const x = normal(600, { seed: 1 });
     const a = v.run(() => dropout(x, { p: 0.2, shape: [20, 30], noiseShape: [20, 30], seed: 3, backend }));

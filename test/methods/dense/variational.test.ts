@@ -100,4 +100,43 @@ describe.each(variants())('variational dropout (local reparameterisation) on $la
         2,
       );
   });
+
+  test('backward with the sparse-VD options: clipped log α has no gradient, pruned weights leave the mean', () => {
+    const B = 3,
+      din = 4,
+      dout = 3;
+    const A = normal(B * din, { seed: 21 }),
+      theta = normal(dout * din, { seed: 22 }),
+      g = normal(B * dout, { seed: 23 });
+    // entries spread over the clip (±2 here) and the prune threshold (1)
+    const logAlpha = Float32Array.from({ length: dout * din }, (_, i) => -3 + (5.5 * i) / (dout * din - 1));
+    const opts = {
+      inFeatures: din,
+      outFeatures: dout,
+      logAlphaClip: 2,
+      pruneThreshold: 1,
+      pruneInTraining: true,
+      varianceEpsilon: 1e-8,
+      seed: 24,
+      backend,
+    };
+    const loss = () =>
+      dot(
+        g,
+        v.run(() => variationalDense(A, theta, logAlpha, null, opts)),
+      );
+    const grads = v.run(() => variationalDenseBackward(g, A, theta, logAlpha, null, opts));
+    for (const [p, grad] of [
+      [A, grads.dA],
+      [theta, grads.dTheta],
+      [logAlpha, grads.dLogAlpha],
+    ] as const) {
+      for (let i = 0; i < p.length; i++) {
+        // a step across the clip or the threshold is not a derivative
+        if (p === logAlpha && [-2, 1, 2].some((edge) => Math.abs(logAlpha[i] - edge) < 2e-3)) continue;
+        expect(grad[i]).toBeCloseTo(finiteDifference(p, i, 1e-3, loss), 2);
+      }
+    }
+    for (let i = 0; i < logAlpha.length; i++) if (Math.abs(logAlpha[i]) >= 2) expect(grads.dLogAlpha[i]).toBe(0);
+  });
 });
