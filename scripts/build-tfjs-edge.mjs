@@ -16,7 +16,7 @@ const dist = join(root, 'dist');
 const dropmaskIsEdge = {
   name: 'dropmask-is-edge',
   setup(b) {
-    b.onResolve({ filter: /^\.\.?\/(dropmask|\.\.\/edge|edge)$/ }, (args) => {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
       const target = join(args.resolveDir, args.path);
       if (target === join(root, 'lib', 'tfjs', 'dropmask') || target === join(root, 'lib', 'edge')) {
         return { path: './edge.mjs', external: true };

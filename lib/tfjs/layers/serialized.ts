@@ -6,11 +6,9 @@ import { typeError } from '../../core/errors';
 type Serializable = tf.serialization.Serializable;
 type Initializer = ReturnType<typeof tfl.initializers.glorotUniform>;
 
-/** `obj` as a config holds it. */
-export const serializeObject = (obj: Serializable): tf.serialization.ConfigDict => ({
-  className: obj.getClassName(),
-  config: obj.getConfig(),
-});
+/** `obj` as a config holds it (as JSON would keep it: without undefined fields, so a loaded config compares equal). */
+export const serializeObject = (obj: Serializable): tf.serialization.ConfigDict =>
+  JSON.parse(JSON.stringify({ className: obj.getClassName(), config: obj.getConfig() }));
 
 /** An object back from `serializeObject`'s form (its class must be registered with tfjs). */
 export function deserializeObject<T extends Serializable>(name: string, value: unknown): T {

@@ -69,7 +69,8 @@ export function dropPath(x: tf.Tensor | null, branch: tf.Tensor, options: DropPa
       const f = factors(rows, method, { generator: placement.generator });
       const value = hostBackend()
         ? hostCompute1([b], b.shape, ([bv], out) => {
-            for (let r = 0; r < rows; r++) for (let i = r * inner; i < (r + 1) * inner; i++) out[i] = Math.fround(bv[i] * f[r]);
+            for (let r = 0; r < rows; r++)
+              for (let i = r * inner; i < (r + 1) * inner; i++) out[i] = 0 + Math.fround(bv[i] * f[r]); // dropPath(0, b): +0 for dropped rows
           })
         : tf.mul(b, fromValues(f, perRow));
       return { value, gradFunc: gradients };

@@ -25,3 +25,5 @@ export type { StandoutOpOptions } from './standout';
 export { concreteDropout } from './concrete';
 export type { ConcreteDropoutOpOptions } from './concrete';
 export type { OpMode, OpOptions, TensorLayout } from './op';
+export { gru, lstm } from './recurrent';
+export type { GruOpResult, LstmOpResult, RecurrentOpOptions } from './recurrent';
