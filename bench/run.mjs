@@ -9,6 +9,7 @@ import { denseBench } from './dense.mjs';
 import { convBench } from './conv.mjs';
 import { rnnBench } from './rnn.mjs';
 import { peersBench } from './peers.mjs';
+import { tfjsBench } from './tfjs.mjs';
 
 const {
   availableBackends,
@@ -137,4 +138,5 @@ await denseBench((kernel, backend, threads, n, unit, value) => row(kernel, backe
 convBench((kernel, backend, n, unit, value) => row(kernel, backend, n, unit, value, 1));
 rnnBench((kernel, backend, n, unit, value) => row(kernel, backend, n, unit, value, 1));
 await peersBench((kernel, backend, n, unit, value) => row(kernel, backend, n, unit, value, 1));
+await tfjsBench((kernel, backend, n, unit, value) => row(kernel, backend, n, unit, value, 1));
 console.log(`rows written to ${saveRows(rows)}`);

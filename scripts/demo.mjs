@@ -1,12 +1,13 @@
 // npm run demo: every method on the shipped sample image and small generated tensors, written as a
 // gallery (demo-out/index.html and PNGs), with the chosen backend and a short throughput table on
 // the terminal. Options: --out DIR (default demo-out), --quiet.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import dropmask from '../dist/index.js';
-import { cnnGallery, denseGallery, rnnGallery } from './gallery.mjs';
+import { cnnGallery, denseGallery, rnnGallery, tfjsGallery } from './gallery.mjs';
 import { readImage, writePanels } from './image.mjs';
 import { writeUncertaintyPlot } from './plot.mjs';
 
@@ -18,7 +19,7 @@ const { values: args } = parseArgs({
 const out = args.out;
 mkdirSync(out, { recursive: true });
 const started = performance.now();
-const steps = 6;
+const steps = 7;
 let step = 0;
 const progress = (what) => {
   if (!args.quiet) console.log(`[${++step}/${steps}] ${what} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
@@ -69,6 +70,36 @@ figures.push({
   caption:
     'MC dropout on a noisy sine (orange: the 200 training points in [−3, 3]; grey: sin x): predictive mean (dark blue) and ±2σ band (light blue) of the MLP [1, 64, 64, 1] with dropout 0.1, 100 passes. The band widens away from the data.',
 });
+
+progress('TF.js: a tf.layers MLP on the UCI digits with and without dropmask/tfjs dropout');
+{
+  const require = createRequire(import.meta.url);
+  const { warn, log } = console;
+  let tf;
+  try {
+    console.warn = console.log = () => {}; // tfjs advertises tfjs-node when it loads
+    tf = require('@tensorflow/tfjs');
+    const wasm = require('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/');
+    await tf.setBackend('wasm');
+  } catch {
+    tf = tf && (await tf.setBackend('cpu')) ? tf : undefined;
+  } finally {
+    Object.assign(console, { warn, log });
+  }
+  if (!tf) {
+    console.log('  skipped: @tensorflow/tfjs does not load here');
+  } else {
+    const tfjs = require('../dist/tfjs/index.js');
+    const digits = readFileSync(join(root, 'test', 'fixtures', 'digits.txt'), 'utf8');
+    const figure = await tfjsGallery(d, tf, tfjs, digits);
+    addFigures([figure]);
+    const f = figure.final;
+    console.log(
+      `  tfjs ${tf.getBackend()}: final held-out loss ${f.plain.validation.toFixed(3)} without dropout, ${f.dropout.validation.toFixed(3)} with dropmask/tfjs dropout`,
+    );
+  }
+}
 
 progress('throughput');
 d.setThreads(1);

@@ -200,3 +200,115 @@ export function rnnGallery(d) {
     },
   ];
 }
+
+/**
+ * The TF.js panel: the same tf.layers MLP (64 → 256 → 256 → 10) trained on `trainSize` images of
+ * the UCI digits with and without dropmask/tfjs dropout (0.5 after each hidden layer), and the
+ * loss per epoch on those images and on 500 held-out ones, as one plot; the caption gives the
+ * measured held-out losses. `tf` is @tensorflow/tfjs on its
+ * backend, `tfjs` is dropmask/tfjs, `digits` the fixture's text. Returns { name, methods,
+ * caption, panels, final } with the last epoch's losses.
+ */
+export async function tfjsGallery(d, tf, tfjs, digits, epochs = 100, trainSize = 200, learningRate = 3e-3) {
+  const rows = digits.trim().split('\n');
+  const order = [...rows.keys()];
+  const u = d.uniform(rows.length, { seed: 1 });
+  order.sort((a, b) => u[a] - u[b]);
+  const tensors = (ids) => {
+    const x = new Float32Array(ids.length * 64);
+    ids.forEach((id, i) => {
+      for (let j = 0; j < 64; j++) x[i * 64 + j] = parseInt(rows[id][j], 17) / 16;
+    });
+    const labels = Int32Array.from(ids, (id) => Number(rows[id].slice(65)));
+    return [tf.tensor2d(x, [ids.length, 64]), tf.oneHot(tf.tensor1d(labels, 'int32'), 10)];
+  };
+  const validation = tensors(order.slice(0, 500)),
+    train = tensors(order.slice(500, 500 + trainSize));
+  const curves = {};
+  for (const dropout of [false, true]) {
+    tfjs.resetLayerStreams();
+    const init = (seed) => tf.initializers.glorotUniform({ seed });
+    const layers = [tf.layers.dense({ units: 256, activation: 'relu', inputShape: [64], kernelInitializer: init(1) })];
+    if (dropout) layers.push(tfjs.layers.dropout({ rate: 0.5, seed: 2 }));
+    layers.push(tf.layers.dense({ units: 256, activation: 'relu', kernelInitializer: init(3) }));
+    if (dropout) layers.push(tfjs.layers.dropout({ rate: 0.5, seed: 2 }));
+    layers.push(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(4) }));
+    const model = tf.sequential({ layers });
+    model.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy' });
+    const { history } = await model.fit(train[0], train[1], {
+      epochs,
+      batchSize: 32,
+      shuffle: false,
+      verbose: 0,
+      validationData: validation,
+    });
+    curves[dropout ? 'dropout' : 'plain'] = { train: history.loss, validation: history.val_loss };
+    model.dispose();
+  }
+  tf.dispose([...train, ...validation]);
+  const colours = {
+    plain: [
+      [0.93, 0.6, 0.55],
+      [0.8, 0.15, 0.1],
+    ],
+    dropout: [
+      [0.6, 0.75, 0.95],
+      [0.1, 0.35, 0.75],
+    ],
+  };
+  const lines = Object.entries(curves).flatMap(([k, c]) => [
+    { ys: c.train, colour: colours[k][0] },
+    { ys: c.validation, colour: colours[k][1] },
+  ]);
+  return {
+    name: 'tfjs-dropout-curves',
+    methods: ['tfjs'],
+    caption:
+      `TensorFlow.js: a tf.layers MLP [64, 256, 256, 10] on ${trainSize} UCI digits, ${epochs} epochs of Adam (${learningRate}), ` +
+      `cross-entropy per epoch (axis 0 to 0.6, dotted every 0.1) on the training images (light) and on 500 held-out images (dark), without dropout (red) ` +
+      `and with dropmask/tfjs dropout 0.5 after each hidden layer (blue). Held-out loss: ${summary(curves.plain.validation)} without ` +
+      `dropout, ${summary(curves.dropout.validation)} with it.`,
+    panels: [curvesPanel(lines, epochs, 0.6)],
+    final: Object.fromEntries(
+      Object.entries(curves).map(([k, c]) => [k, { train: c.train.at(-1), validation: c.validation.at(-1) }]),
+    ),
+  };
+}
+
+/** 'lowest L at epoch e, last L' of a loss curve. */
+const summary = (ys) => {
+  const best = ys.indexOf(Math.min(...ys));
+  return `lowest ${ys[best].toFixed(3)} at epoch ${best + 1}, last ${ys.at(-1).toFixed(3)}`;
+};
+
+/** Line plot as an RGB panel [3, h, w]: each line's ys over 0..n − 1 against 0..yMax, 2 px thick, light axes. */
+function curvesPanel(lines, n, yMax, w = 560, h = 280) {
+  const x = new Float32Array(3 * h * w).fill(1);
+  const set = (i, j, rgb) => {
+    if (i < 0 || j < 0 || i >= w || j >= h) return;
+    for (let c = 0; c < 3; c++) x[c * h * w + j * w + i] = rgb[c];
+  };
+  const px = (t) => Math.round(8 + (t / (n - 1)) * (w - 16));
+  const py = (v) => Math.round(h - 8 - (Math.min(v, yMax) / yMax) * (h - 16));
+  for (let i = 0; i < w; i++) set(i, py(0), [0.85, 0.85, 0.85]);
+  for (let j = 0; j < h; j++) set(px(0), j, [0.85, 0.85, 0.85]);
+  for (let k = 1; k * 0.1 < yMax; k++) for (let i = 0; i < w; i += 4) set(i, py(k * 0.1), [0.9, 0.9, 0.9]);
+  for (const { ys, colour } of lines) {
+    for (let t = 0; t + 1 < ys.length; t++) {
+      const [x0, y0, x1, y1] = [px(t), py(ys[t]), px(t + 1), py(ys[t + 1])];
+      const steps = Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0), 1);
+      for (let s = 0; s <= steps; s++) {
+        const i = Math.round(x0 + ((x1 - x0) * s) / steps),
+          j = Math.round(y0 + ((y1 - y0) * s) / steps);
+        for (const [di, dj] of [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ])
+          set(i + di, j + dj, colour);
+      }
+    }
+  }
+  return panel(x, h, w);
+}
