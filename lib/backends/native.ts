@@ -1,5 +1,6 @@
 // The native backend: the node-addon-api addon built from native/ by node-gyp, loaded through
 // node-gyp-build so that prebuilt binaries in prebuilds/ are used when present.
+import { readFileSync } from 'fs';
 import * as path from 'path';
 import type { Backend, KernelAsync } from './interface';
 import { STREAM_KERNELS, kernelNames, kernelSpec } from './kernels';
@@ -65,10 +66,7 @@ export interface NativeBackend extends Backend {
 /** Whether `dir` is dropmask's package root. */
 const isPackageRoot = (dir: string): boolean => {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (
-      (JSON.parse(require('fs').readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'dropmask'
-    );
+    return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'dropmask';
   } catch {
     return false;
   }
