@@ -74,11 +74,15 @@ try {
       });
     }
     const started = Date.now();
-    execFileSync(
+    const run = spawnSync(
       join(bin, 'prebuildify'),
       ['--napi', '--strip', '--tag-libc', `--arch=${arch}`, `--target=${process.versions.node}`],
-      { cwd: scratch, env, stdio: ['ignore', 'ignore', 'inherit'] },
+      { cwd: scratch, env, encoding: 'utf8' },
     );
+    if (run.status !== 0) {
+      process.stderr.write(run.stdout + run.stderr); // node-gyp's log, only when it failed
+      throw new Error(`dropmask: prebuildify failed for ${process.platform}-${arch}`);
+    }
     rmSync(join(scratch, 'build'), { recursive: true, force: true });
     console.log(`prebuilds/${process.platform}-${arch}: built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
