@@ -161,6 +161,15 @@ test('npm pack ships LICENSE and the prebuilds (linux-x64, and linux-arm64 with 
   );
 });
 
+test('arethetypeswrong: no problem in the tarball (its ES-module-only subpaths are meant to be imported)', () => {
+  // cjs-resolves-to-esm: dropmask/core, /edge, /wasm-embedded and /dropmask.wasm are ES modules for
+  // the edge; require('dropmask') is the CommonJS entry
+  const r = run(path.join(root, 'node_modules', '.bin', 'attw'), [tarball, '--ignore-rules', 'cjs-resolves-to-esm'], {
+    cwd: work,
+  });
+  expect(r.stdout).toMatch(/No problems found/);
+});
+
 describe('Node', () => {
   const version = process.versions.node;
   test('require (CommonJS), installed with --ignore-scripts: native from the prebuild', () => {
