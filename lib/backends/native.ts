@@ -1,5 +1,6 @@
 // The native backend: the node-addon-api addon built from native/ by node-gyp, loaded through
 // node-gyp-build so that prebuilt binaries in prebuilds/ are used when present.
+import { readFileSync } from 'fs';
 import * as path from 'path';
 import type { Backend, KernelAsync } from './interface';
 import { STREAM_KERNELS, kernelNames, kernelSpec } from './kernels';
@@ -62,8 +63,36 @@ export interface NativeBackend extends Backend {
   threads: number;
 }
 
-/** The package root: dist/backends/ and lib/backends/ both sit two levels below it. */
-export const PACKAGE_ROOT = path.join(__dirname, '..', '..');
+/** Whether `dir` is dropmask's package root. */
+const isPackageRoot = (dir: string): boolean => {
+  try {
+    return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'dropmask';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The package root: dist/backends/ and lib/backends/ both sit two levels below it. In a server
+ * bundle (esbuild or webpack with platform node) __dirname is the bundle's, so the installed
+ * package is looked up from there and from the working directory; `bundled` is then true.
+ */
+export const { PACKAGE_ROOT, bundled } = ((): { PACKAGE_ROOT: string; bundled: boolean } => {
+  const here = path.join(__dirname, '..', '..');
+  if (isPackageRoot(here)) return { PACKAGE_ROOT: here, bundled: false };
+  for (const from of [__dirname, process.cwd()]) {
+    try {
+      return { PACKAGE_ROOT: path.dirname(require.resolve('dropmask/package.json', { paths: [from] })), bundled: true };
+    } catch {
+      // not installed where the bundle runs
+    }
+  }
+  return { PACKAGE_ROOT: here, bundled: true };
+})();
+
+/** What a bundled dropmask that cannot find its files says: the recipe. */
+export const BUNDLE_RECIPE =
+  'dropmask is bundled (esbuild --bundle --platform=node, webpack) and its files are not where the bundle runs: keep it out of the bundle (esbuild --external:dropmask, webpack externals) and install it beside the bundle (npm install dropmask), so that node_modules/dropmask/prebuilds and dist/dropmask.wasm are there';
 
 /** Threads for large native calls by default: the machine's parallelism, at most 4. */
 export function defaultThreads(): number {
@@ -76,7 +105,14 @@ export function defaultThreads(): number {
 export function loadNativeBackend(): NativeBackend {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = require('node-gyp-build') as (dir: string) => Addon;
-  const addon = load(PACKAGE_ROOT);
+  let addon: Addon;
+  try {
+    addon = load(PACKAGE_ROOT);
+  } catch (e) {
+    if (bundled && !isPackageRoot(PACKAGE_ROOT))
+      throw new Error(`${(e as Error).message.split('\n')[0]}; ${BUNDLE_RECIPE}`, { cause: e });
+    throw e;
+  }
   addon.setThreads(defaultThreads());
   // Counters are fresh 28-byte arrays, which V8 keeps on its heap; handing one to Node-API
   // moves it off-heap first (an allocation and a copy, most of a small call's cost). One

@@ -22,6 +22,38 @@ export interface BackendInfo {
   wasmError?: string;
 }
 
+// `init()`'s types are here, not in edge_init.ts, because every entry exports init (on Node it
+// only reports the selection). Each global type is taken from the program's own lib when it has
+// it (DOM, @types/node), so that the edge types need no DOM lib.
+type Global<K extends string, Fallback> =
+  typeof globalThis extends Record<K, abstract new (...a: never[]) => infer T> ? T : Fallback;
+type WasmNamespace = typeof globalThis extends { WebAssembly: { Module: abstract new (...a: never[]) => infer M } } ? M : object;
+/** A compiled `WebAssembly.Module`. */
+export type WasmModule = WasmNamespace;
+/** A fetch `Response`. */
+export type ResponseLike = Global<'Response', { readonly ok: boolean; arrayBuffer(): Promise<ArrayBuffer> }>;
+
+/** Where `init` takes the WebAssembly module from. */
+export type WasmSource =
+  | Global<'URL', { readonly href: string }>
+  | string
+  | ArrayBuffer
+  | ArrayBufferView
+  | WasmModule
+  | ResponseLike
+  | PromiseLike<ResponseLike>;
+
+/** Options of `init`. */
+export interface InitOptions {
+  /**
+   * The module: a URL (fetched), a Response, bytes, or a compiled WebAssembly.Module (for
+   * runtimes that forbid compiling at run time or fetching: `import wasm from
+   * 'dropmask/dropmask.wasm'`). Default: dropmask.wasm next to the bundle, else the copy inlined
+   * in 'dropmask/wasm-embedded'. Ignored on Node, which reads it from the package.
+   */
+  wasm?: WasmSource;
+}
+
 export const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'js'];
 const REQUESTS = ['auto', ...BACKEND_NAMES] as const;
 
@@ -42,12 +74,46 @@ export function registerBackend(name: 'native' | 'wasm', load: () => Backend): v
   loaders[name] = load;
   delete loaded[name];
   delete failures[name];
+  reconsider();
+}
+
+/** Makes the next call choose again, unless a backend was chosen by name. */
+function reconsider(): void {
   if (info?.requested === 'auto') active = undefined;
 }
 
 /** Marks a backend unavailable on this platform, with the reason backendInfo() reports. */
-export function markUnavailable(name: 'native' | 'wasm', reason: string): void {
-  if (!loaders[name] && !loaded[name]) failures[name] = new Error(reason);
+export function markUnavailable(name: 'native' | 'wasm', reason: Error): void {
+  if (loaders[name] || loaded[name]) return;
+  failures[name] = reason;
+  reconsider(); // choose again (and warn) at the next call
+}
+
+let onJs: ((failures: Partial<Record<BackendName, Error>>) => void) | undefined;
+
+/**
+ * Who warns when automatic selection ends on js: Node's entry, and the edge's once init() has
+ * failed (before that, js is the edge's documented backend until init() loads the module).
+ */
+export function onJsFallback(warn: typeof onJs): void {
+  onJs = warn;
+}
+
+let warned = false;
+
+/**
+ * The warning, once per thread (process.emitWarning where there is one, else console.warn), that
+ * automatic selection ended on the js reference, with each faster backend's error (which says how
+ * to fix it). Never when js was asked for, nor on the edge before init() has failed (onJsFallback).
+ */
+export function warnJsFallback(failed: Partial<Record<BackendName, Error>>): void {
+  if (warned) return;
+  warned = true;
+  const causes = (['native', 'wasm'] as const).filter((n) => failed[n]).map((n) => `${n}: ${failed[n]!.message}`);
+  const message = `dropmask: running on the js reference backend, about 20× slower than WebAssembly, because no faster backend loaded (${causes.join('; ')}). setBackend('js') or DROPMASK_BACKEND=js chooses js and silences this warning.`;
+  const proc = (globalThis as { process?: { emitWarning?: (m: string, o: object) => void } }).process;
+  if (typeof proc?.emitWarning === 'function') proc.emitWarning(message, { code: 'DROPMASK_JS_FALLBACK' });
+  else console.warn(message);
 }
 
 function tryLoad(name: BackendName): Backend | undefined {
@@ -93,6 +159,7 @@ export function setBackend(request: 'auto' | BackendName): BackendInfo {
       name === 'native'
         ? 'auto: the native addon loaded'
         : `auto: ${name} because ${BACKEND_NAMES.slice(0, BACKEND_NAMES.indexOf(name)).join(' and ')} did not load`;
+    if (name === 'js') onJs?.(failures);
   } else {
     active = loadBackend(request);
     reason = `forced: ${request}`;
@@ -109,8 +176,13 @@ export function setBackend(request: 'auto' | BackendName): BackendInfo {
 }
 
 function envRequest(): 'auto' | BackendName {
-  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  const env = proc?.env?.DROPMASK_BACKEND;
+  let env: string | undefined;
+  try {
+    // Deno's process.env throws without --allow-env (its entry, deno.mjs, never gets here)
+    env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DROPMASK_BACKEND;
+  } catch {
+    // no access: 'auto'
+  }
   if (env === undefined || env === '') return 'auto';
   return checkOneOf('DROPMASK_BACKEND', env, REQUESTS);
 }

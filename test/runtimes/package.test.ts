@@ -93,38 +93,26 @@ test('a corrupt native binary falls back to wasm, with the loader error reported
   }
 });
 
-const nativeBuilt = fs.existsSync(path.join(root, 'build', 'Release', 'dropmask.node'));
-(nativeBuilt ? test : test.skip)(
-  'prebuildify builds prebuilds/<platform>-<arch>/ and node-gyp-build loads it (no build/ directory)',
-  () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropmask-prebuild-'));
-    for (const entry of ['package.json', 'binding.gyp', 'native', 'dist'])
-      fs.cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
-    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-    try {
-      const bin = path.join(root, 'node_modules', '.bin');
-      execFileSync(path.join(bin, 'prebuildify'), ['--napi', '--strip'], {
-        cwd: dir,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` },
-      });
-      const built = fs.readdirSync(path.join(dir, 'prebuilds', `${process.platform}-${process.arch}`));
-      expect(built.some((f) => f.endsWith('.node'))).toBe(true);
-      fs.rmSync(path.join(dir, 'build'), { recursive: true, force: true }); // only the prebuild is left
-      const out = execFileSync(
-        process.execPath,
-        ['-e', "const d = require('./dist/index.js'); console.log(d.backendInfo().name, d.randomBits(1, { seed: 0 })[0])"],
-        { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      expect(out.trim()).toBe(`native ${0x6627e8d5}`);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  },
-  300000,
-);
+test('the edge types: moduleResolution bundler with no DOM lib, and with it', () => {
+  const check = (lib: string[]): string[] => {
+    const program = ts.createProgram([path.join(__dirname, '..', 'fixtures', 'edge_consumer.ts')], {
+      noEmit: true,
+      strict: true,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      customConditions: ['browser'],
+      target: ts.ScriptTarget.ES2022,
+      lib,
+      types: [],
+      baseUrl: root,
+    });
+    return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  };
+  expect(check(['lib.es2022.d.ts'])).toEqual([]); // no 'Cannot find namespace WebAssembly'
+  expect(check(['lib.es2022.d.ts', 'lib.dom.d.ts'])).toEqual([]);
+});
 
-test('the exports map: Node gets the native entry; deno, browser, worker and workerd get the edge bundle', () => {
+test('the exports map: Node gets the native entry; workerd, deno, browser and worker their ES modules', () => {
   const resolve = (condition: string | null, subpath = 'dropmask'): string =>
     execFileSync(
       process.execPath,
@@ -137,9 +125,14 @@ test('the exports map: Node gets the native entry; deno, browser, worker and wor
       { cwd: root, encoding: 'utf8' },
     ).trim();
   expect(resolve(null)).toMatch(/dist\/index\.mjs$/);
-  for (const c of ['deno', 'browser', 'worker', 'workerd']) expect(resolve(c)).toMatch(/dist\/edge\.mjs$/);
+  expect(resolve('workerd')).toMatch(/dist\/workerd\.mjs$/);
+  expect(resolve('deno')).toMatch(/dist\/deno\.mjs$/);
+  for (const c of ['browser', 'worker']) expect(resolve(c)).toMatch(/dist\/edge\.mjs$/);
   expect(resolve(null, 'dropmask/core')).toMatch(/dist\/edge-core\.mjs$/);
+  expect(resolve('workerd', 'dropmask/core')).toMatch(/dist\/workerd-core\.mjs$/);
   expect(resolve(null, 'dropmask/wasm-embedded')).toMatch(/dist\/wasm-embedded\.mjs$/);
+  // bundlers keep only the entries that register backends at import (the workerd and Deno ones)
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  expect(pkg.sideEffects).toBe(false);
+  expect(pkg.sideEffects).toEqual(expect.arrayContaining(['./dist/workerd.mjs', './dist/deno.mjs', './dist/index.js']));
+  expect(pkg.sideEffects).not.toContain('./dist/edge.mjs');
 });
