@@ -129,7 +129,7 @@ export {
   dropBlockAsync,
   dropBlockBackwardAsync,
 } from './methods/conv/drop_block';
-export type { DropBlockOptions, DropBlockScheduleOptions } from './methods/conv/drop_block';
+export type { DropBlockOptions, DropBlockScheduleOptions, DropBlockSeedRegion } from './methods/conv/drop_block';
 export {
   dropPath,
   dropPathBackward,
