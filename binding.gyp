@@ -2,6 +2,8 @@
   # One addon; each instruction set is its own static library so that only its file is
   # compiled with that set's -m flags (never -march=native). Every file builds with
   # -ffp-contract=off: Gaussian output must match the WebAssembly and JavaScript backends bit for bit.
+  # The instruction-set libraries keep C++ exceptions: the GEMM starts its own threads
+  # (parallel.h), and std::thread reports a failure to start one by throwing.
   "variables": {
     "dropmask_cflags": ["-O3", "-fPIC", "-ffp-contract=off", "-fno-math-errno", "-fno-strict-aliasing", "-fvisibility=hidden"]
   },
@@ -33,20 +35,20 @@
       "targets": [
         {
           "target_name": "dropmask_avx512", "type": "static_library", "sources": ["native/isa_avx512.cc"],
-          "cflags!": ["-O2"], "cflags_cc!": ["-std=gnu++17"],
+          "cflags!": ["-O2", "-fno-exceptions"], "cflags_cc!": ["-std=gnu++17", "-fno-exceptions"],
           "cflags_cc": ["<@(dropmask_cflags)", "-std=c++17", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq",
                         "-mprefer-vector-width=512", "-Wno-maybe-uninitialized"],
           "xcode_settings": {"OTHER_CPLUSPLUSFLAGS": ["-ffp-contract=off", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq"]}
         },
         {
           "target_name": "dropmask_avx2", "type": "static_library", "sources": ["native/isa_avx2.cc"],
-          "cflags!": ["-O2"], "cflags_cc!": ["-std=gnu++17"],
+          "cflags!": ["-O2", "-fno-exceptions"], "cflags_cc!": ["-std=gnu++17", "-fno-exceptions"],
           "cflags_cc": ["<@(dropmask_cflags)", "-std=c++17", "-mavx2", "-mfma"],
           "xcode_settings": {"OTHER_CPLUSPLUSFLAGS": ["-ffp-contract=off", "-mavx2", "-mfma"]}
         },
         {
           "target_name": "dropmask_sse2", "type": "static_library", "sources": ["native/isa_sse2.cc"],
-          "cflags!": ["-O2"], "cflags_cc!": ["-std=gnu++17"],
+          "cflags!": ["-O2", "-fno-exceptions"], "cflags_cc!": ["-std=gnu++17", "-fno-exceptions"],
           "cflags_cc": ["<@(dropmask_cflags)", "-std=c++17"]
         }
       ]
@@ -54,6 +56,7 @@
     ["target_arch=='arm64'", {
       "targets": [{
         "target_name": "dropmask_neon", "type": "static_library", "sources": ["native/isa_neon.cc"],
+        "cflags!": ["-fno-exceptions"], "cflags_cc!": ["-fno-exceptions"],
         "cflags_cc": ["<@(dropmask_cflags)", "-std=c++17"],
         "xcode_settings": {"OTHER_CPLUSPLUSFLAGS": ["-ffp-contract=off"]}
       }]
@@ -61,6 +64,7 @@
     ["target_arch!='x64' and target_arch!='arm64'", {
       "targets": [{
         "target_name": "dropmask_scalar", "type": "static_library", "sources": ["native/isa_scalar.cc"],
+        "cflags!": ["-fno-exceptions"], "cflags_cc!": ["-fno-exceptions"],
         "cflags_cc": ["<@(dropmask_cflags)", "-std=c++17"]
       }]
     }]

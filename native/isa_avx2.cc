@@ -2,7 +2,11 @@
 // kernel that must be bit-identical; only the matmul micro-kernel uses it, explicitly.
 #include <immintrin.h>
 
+#include <atomic>
+
+#include "caches.h"
 #include "kernels.h"
+#include "parallel.h"
 
 namespace dropmask {
 namespace avx2 {
@@ -95,30 +99,75 @@ static inline void keep_bytes(const uint16_t* h, size_t k, uint32_t threshold, u
   for (size_t j = 0; j < k; ++j) o[j] = h[j] >= threshold;
 }
 static inline VecF vec_sqrt(VecF x) { return (VecF)_mm256_sqrt_ps((__m256)x); }
-// 6 x 16 FMA tile: 12 accumulators in ymm registers.
+static inline VecF vec_fma(VecF a, VecF b, VecF c) { return (VecF)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c); }
+
+// 6 x 16 FMA tile: 12 ymm accumulators, two B vectors, one broadcast (of 16 registers).
 struct MicroKernel {
   static constexpr size_t MR = 6, NR = 16;
+  template <size_t R>
   static inline void tile(size_t kc, const float* a, const float* b, float* t) {
-    __m256 c[MR][2];
-    for (size_t r = 0; r < MR; ++r) c[r][0] = c[r][1] = _mm256_setzero_ps();
+    __m256 c0[R], c1[R];
+    for (size_t r = 0; r < R; ++r) c0[r] = c1[r] = _mm256_setzero_ps();
     for (size_t p = 0; p < kc; ++p) {
       const __m256 b0 = _mm256_loadu_ps(b + p * NR), b1 = _mm256_loadu_ps(b + p * NR + 8);
-      for (size_t r = 0; r < MR; ++r) {
-        const __m256 av = _mm256_broadcast_ss(a + p * MR + r);
-        c[r][0] = _mm256_fmadd_ps(av, b0, c[r][0]);
-        c[r][1] = _mm256_fmadd_ps(av, b1, c[r][1]);
+      for (size_t r = 0; r < R; ++r) {
+        const __m256 av = _mm256_broadcast_ss(a + p * R + r);
+        c0[r] = _mm256_fmadd_ps(av, b0, c0[r]);
+        c1[r] = _mm256_fmadd_ps(av, b1, c1[r]);
       }
     }
-    for (size_t r = 0; r < MR; ++r) {
-      _mm256_storeu_ps(t + r * NR, c[r][0]);
-      _mm256_storeu_ps(t + r * NR + 8, c[r][1]);
+    for (size_t r = 0; r < R; ++r) {
+      _mm256_storeu_ps(t + r * NR, c0[r]);
+      _mm256_storeu_ps(t + r * NR + 8, c1[r]);
     }
   }
 };
 
-// No gather-based packing on this ISA: the generic row-by-row path packs op(B).
-static inline bool pack_rows_fast(const MatmulArgs&, size_t, size_t, size_t, float*) { return false; }
+// r[c] = column c of the 8 x 8 block whose rows are r[0 .. 7].
+static inline void transpose8(__m256 r[8]) {
+  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+  const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+  const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+  const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  r[0] = _mm256_permute2f128_ps(s0, s4, 0x20), r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+  r[2] = _mm256_permute2f128_ps(s2, s6, 0x20), r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+  r[4] = _mm256_permute2f128_ps(s0, s4, 0x31), r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+  r[6] = _mm256_permute2f128_ps(s2, s6, 0x31), r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
 
+static inline uint32_t keep_bits_at(const uint32_t* keep, size_t e, size_t count);
+static inline float masked_b(const MatmulArgs& g, size_t idx);
+
+// Packs rows row0 .. row0 + 15 of b (stored n x k) into the k-major panel o[p * 16 + c] by 8 x 8
+// in-register transposes; keep bits mask each row's 8 values as they are loaded.
+static inline bool pack_bt_fast(const MatmulArgs& g, size_t row0, size_t p0, size_t kc, float* o) {
+  const __m256 scale = _mm256_set1_ps(g.b_scale);
+  const __m256i lane = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+  size_t p = 0;
+  for (; p + 8 <= kc; p += 8) {
+    for (size_t h = 0; h < 2; ++h) {
+      __m256 r[8];
+      for (size_t i = 0; i < 8; ++i) {
+        const size_t e = (row0 + 8 * h + i) * g.k + p0 + p;
+        r[i] = _mm256_loadu_ps(g.b + e);
+        if (g.b_keep) {
+          const __m256i bits = _mm256_and_si256(_mm256_set1_epi32((int)keep_bits_at(g.b_keep, e, 8)), lane);
+          const __m256 keep = _mm256_castsi256_ps(_mm256_cmpeq_epi32(bits, lane));
+          r[i] = _mm256_and_ps(keep, _mm256_mul_ps(r[i], scale));
+        }
+      }
+      transpose8(r);
+      for (size_t q = 0; q < 8; ++q) _mm256_storeu_ps(o + (p + q) * 16 + 8 * h, r[q]);
+    }
+  }
+  for (; p < kc; ++p)
+    for (size_t c = 0; c < 16; ++c) o[p * 16 + c] = masked_b(g, (row0 + c) * g.k + p0 + p);
+  return true;
+}
 #include "kernels.inc"
 
 }  // namespace avx2

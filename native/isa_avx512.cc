@@ -2,7 +2,11 @@
 // Compiled with -mavx512* only in this file; dispatch.cc calls it only on CPUs that have it.
 #include <immintrin.h>
 
+#include <atomic>
+
+#include "caches.h"
 #include "kernels.h"
+#include "parallel.h"
 
 namespace dropmask {
 namespace avx512 {
@@ -99,56 +103,80 @@ static inline void keep_bytes(const uint16_t* h, size_t k, uint32_t threshold, u
   for (; j < k; ++j) o[j] = h[j] >= threshold;
 }
 static inline VecF vec_sqrt(VecF x) { return (VecF)_mm512_sqrt_ps((__m512)x); }
-// 8 x 32 FMA tile: 16 accumulators in zmm registers, B panel rows loaded once per k (8 rows
-// divide the usual batch sizes, so edge tiles waste no FMAs).
+static inline VecF vec_fma(VecF a, VecF b, VecF c) { return (VecF)_mm512_fmadd_ps((__m512)a, (__m512)b, (__m512)c); }
+
+// 12 x 32 FMA tile (MLAS's AVX-512 shape): 24 zmm accumulators, two B vectors and one broadcast
+// of A per FMA pair, so loads stay well under the FMA rate on every AVX-512 core (Intel's two
+// 512-bit FMA ports and AMD's double-pumped ones). R < 12 rows instantiate their own copy.
 struct MicroKernel {
-  static constexpr size_t MR = 8, NR = 32;
+  static constexpr size_t MR = 12, NR = 32;
+  template <size_t R>
   static inline void tile(size_t kc, const float* a, const float* b, float* t) {
-    __m512 c[MR][2];
-    for (size_t r = 0; r < MR; ++r) c[r][0] = c[r][1] = _mm512_setzero_ps();
+    __m512 c0[R], c1[R];
+    for (size_t r = 0; r < R; ++r) c0[r] = c1[r] = _mm512_setzero_ps();
     for (size_t p = 0; p < kc; ++p) {
       const __m512 b0 = _mm512_loadu_ps(b + p * NR), b1 = _mm512_loadu_ps(b + p * NR + 16);
-      for (size_t r = 0; r < MR; ++r) {
-        const __m512 av = _mm512_set1_ps(a[p * MR + r]);
-        c[r][0] = _mm512_fmadd_ps(av, b0, c[r][0]);
-        c[r][1] = _mm512_fmadd_ps(av, b1, c[r][1]);
+      for (size_t r = 0; r < R; ++r) {
+        const __m512 av = _mm512_set1_ps(a[p * R + r]);
+        c0[r] = _mm512_fmadd_ps(av, b0, c0[r]);
+        c1[r] = _mm512_fmadd_ps(av, b1, c1[r]);
       }
     }
-    for (size_t r = 0; r < MR; ++r) {
-      _mm512_storeu_ps(t + r * NR, c[r][0]);
-      _mm512_storeu_ps(t + r * NR + 16, c[r][1]);
+    for (size_t r = 0; r < R; ++r) {
+      _mm512_storeu_ps(t + r * NR, c0[r]);
+      _mm512_storeu_ps(t + r * NR + 16, c1[r]);
     }
   }
 };
 
+// r[c] = column c of the 16 x 16 block whose rows are r[0 .. 15] (64 in-register shuffles).
+static inline void transpose16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 8; ++i) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  __m512d u[16];  // u[4 i + q], lane L: column 4 L + q, rows 4 i .. 4 i + 3
+  for (int i = 0; i < 4; ++i) {
+    const __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 2]);
+    const __m512d c = _mm512_castps_pd(t[4 * i + 1]), d = _mm512_castps_pd(t[4 * i + 3]);
+    u[4 * i] = _mm512_unpacklo_pd(a, b), u[4 * i + 1] = _mm512_unpackhi_pd(a, b);
+    u[4 * i + 2] = _mm512_unpacklo_pd(c, d), u[4 * i + 3] = _mm512_unpackhi_pd(c, d);
+  }
+  for (int q = 0; q < 4; ++q) {
+    const __m512 a = _mm512_castpd_ps(u[q]), b = _mm512_castpd_ps(u[4 + q]);
+    const __m512 c = _mm512_castpd_ps(u[8 + q]), d = _mm512_castpd_ps(u[12 + q]);
+    const __m512 v0 = _mm512_shuffle_f32x4(a, b, 0x44), v1 = _mm512_shuffle_f32x4(a, b, 0xEE);
+    const __m512 w0 = _mm512_shuffle_f32x4(c, d, 0x44), w1 = _mm512_shuffle_f32x4(c, d, 0xEE);
+    r[q] = _mm512_shuffle_f32x4(v0, w0, 0x88), r[4 + q] = _mm512_shuffle_f32x4(v0, w0, 0xDD);
+    r[8 + q] = _mm512_shuffle_f32x4(v1, w1, 0x88), r[12 + q] = _mm512_shuffle_f32x4(v1, w1, 0xDD);
+  }
+}
+
+static inline uint32_t keep_bits_at(const uint32_t* keep, size_t e, size_t count);
+static inline float masked_b(const MatmulArgs& g, size_t idx);
+
 // Packs rows row0 .. row0 + 31 of b (stored n x k), columns p0 .. p0 + kc - 1, into the k-major
-// panel o[p * 32 + c] with two 16-lane gathers per p instead of 32 scalar moves; with keep bits,
-// their 32 bits are gathered too and applied as keep ? v * scale : 0, exactly as masked_b does.
-static inline bool pack_rows_fast(const MatmulArgs& g, size_t row0, size_t p0, size_t kc, float* o) {
-  if ((double)g.n * (double)g.k >= 2147483648.0) return false;  // 32-bit gather indices
-  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512i idx0 = _mm512_mullo_epi32(lane, _mm512_set1_epi32((int)g.k));
-  const __m512i idx1 = _mm512_add_epi32(idx0, _mm512_set1_epi32((int)(16 * g.k)));
-  const float* base = g.b + row0 * g.k + p0;
-  if (!g.b_keep) {
-    for (size_t p = 0; p < kc; ++p) {
-      _mm512_storeu_ps(o + p * 32, _mm512_i32gather_ps(idx0, base + p, 4));
-      _mm512_storeu_ps(o + p * 32 + 16, _mm512_i32gather_ps(idx1, base + p, 4));
-    }
-    return true;
-  }
+// panel o[p * 32 + c] by 16 x 16 in-register transposes (no gathers: they are slow on AMD and
+// not fast on Intel); keep bits mask each row's 16 values as they are loaded
+// (keep ? v * scale : 0, exactly as masked_b).
+static inline bool pack_bt_fast(const MatmulArgs& g, size_t row0, size_t p0, size_t kc, float* o) {
   const __m512 scale = _mm512_set1_ps(g.b_scale);
-  const __m512i one = _mm512_set1_epi32(1), low5 = _mm512_set1_epi32(31);
-  const int e0 = (int)(row0 * g.k + p0);
-  for (size_t p = 0; p < kc; ++p) {
-    for (int h = 0; h < 2; ++h) {
-      const __m512i idx = h ? idx1 : idx0;
-      const __m512i e = _mm512_add_epi32(idx, _mm512_set1_epi32(e0 + (int)p));
-      const __m512i words = _mm512_i32gather_epi32(_mm512_srli_epi32(e, 5), (const void*)g.b_keep, 4);
-      const __mmask16 keep = _mm512_test_epi32_mask(_mm512_srlv_epi32(words, _mm512_and_si512(e, low5)), one);
-      _mm512_storeu_ps(o + p * 32 + 16 * h, _mm512_maskz_mul_ps(keep, _mm512_i32gather_ps(idx, base + p, 4), scale));
+  size_t p = 0;
+  for (; p + 16 <= kc; p += 16) {
+    for (size_t h = 0; h < 2; ++h) {
+      __m512 r[16];
+      for (size_t i = 0; i < 16; ++i) {
+        const size_t e = (row0 + 16 * h + i) * g.k + p0 + p;
+        r[i] = _mm512_loadu_ps(g.b + e);
+        if (g.b_keep) r[i] = _mm512_maskz_mul_ps((__mmask16)keep_bits_at(g.b_keep, e, 16), r[i], scale);
+      }
+      transpose16(r);
+      for (size_t q = 0; q < 16; ++q) _mm512_storeu_ps(o + (p + q) * 32 + 16 * h, r[q]);
     }
   }
+  for (; p < kc; ++p)
+    for (size_t c = 0; c < 32; ++c) o[p * 32 + c] = masked_b(g, (row0 + c) * g.k + p0 + p);
   return true;
 }
 #include "kernels.inc"

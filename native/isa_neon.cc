@@ -1,7 +1,11 @@
 // NEON kernels (AArch64): 4 Philox blocks per vector, vst4q writes them in stream order.
 #include <arm_neon.h>
 
+#include <atomic>
+
+#include "caches.h"
 #include "kernels.h"
+#include "parallel.h"
 
 namespace dropmask {
 namespace neon {
@@ -54,6 +58,8 @@ struct PhiloxLanes {
 
 #include "keep_bits_scalar.inc"
 static inline VecF vec_sqrt(VecF x) { return (VecF)vsqrtq_f32((float32x4_t)x); }
+constexpr size_t kTileRows = 8;  // rows of the portable GEMM tile (matmul_vec.inc)
+static inline VecF vec_fma(VecF a, VecF b, VecF c) { return (VecF)vfmaq_f32((float32x4_t)c, (float32x4_t)a, (float32x4_t)b); }
 #include "matmul_vec.inc"
 
 #include "kernels.inc"

@@ -1,5 +1,9 @@
 // Portable kernels for targets without a SIMD path (the compiler may still vectorise loops).
+#include <atomic>
+
+#include "caches.h"
 #include "kernels.h"
+#include "parallel.h"
 
 namespace dropmask {
 namespace scalar {
@@ -22,6 +26,8 @@ static inline VecF vec_sqrt(VecF x) {
   for (size_t l = 0; l < kLanesF; ++l) x[l] = __builtin_sqrtf(x[l]);
   return x;
 }
+constexpr size_t kTileRows = 4;  // rows of the portable GEMM tile (matmul_vec.inc)
+static inline VecF vec_fma(VecF a, VecF b, VecF c) { return a * b + c; }
 #include "matmul_vec.inc"
 
 #include "kernels.inc"

@@ -1,7 +1,11 @@
 // SSE2 kernels: the x86-64 baseline, for CPUs without AVX2.
 #include <emmintrin.h>
 
+#include <atomic>
+
+#include "caches.h"
 #include "kernels.h"
+#include "parallel.h"
 
 namespace dropmask {
 namespace sse2 {
@@ -76,6 +80,8 @@ static inline void stream_fence() { _mm_sfence(); }
 
 #include "keep_bits_scalar.inc"
 static inline VecF vec_sqrt(VecF x) { return (VecF)_mm_sqrt_ps((__m128)x); }
+constexpr size_t kTileRows = 4;  // rows of the portable GEMM tile (matmul_vec.inc)
+static inline VecF vec_fma(VecF a, VecF b, VecF c) { return a * b + c; }
 #include "matmul_vec.inc"
 
 #include "kernels.inc"

@@ -44,7 +44,7 @@
 // A row gives the C++ signature and the JS arguments in the order the binding reads them.
 #define DROPMASK_ARRAY_KERNELS(X)                                                                                            \
   X(matmul, matmul, matmul,                                                                                                  \
-    (bool(const MatmulArgs& args)),                                                                                          \
+    (bool(const MatmulArgs& args, unsigned threads)),                                                                        \
     ("c", "a", "b", "bias", "m", "n", "k", "transA", "transB", "accumulate", "bKeep", "bScale"))                             \
   X(masked_gemv, maskedGemv, gemv,                                                                                           \
     (void(const GemvArgs& g, size_t row_begin, size_t row_end)),                                                             \

@@ -2,6 +2,7 @@
 // (counter, element index), so a call over [0, n) equals calls over [b, e) at the counter
 // advanced by the words of [0, b): the result never depends on the thread count.
 #pragma once
+#include <atomic>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -48,6 +49,31 @@ void parallel_ranges(size_t n, size_t unit, unsigned threads, size_t min_per_thr
     if (!spawned) f(begin, end);
     begin = end;
   }
+  for (std::thread& th : pool) th.join();
+}
+
+// Calls f(chunk, worker) for every chunk in [0, chunks) on up to `threads` workers (threads - 1
+// new threads and this one, `worker` in [0, threads)), each taking the next chunk as it finishes
+// one: a worker the OS leaves waiting delays the call by one chunk, not by a fixed share. For
+// work whose result does not depend on which worker runs a chunk.
+template <class F>
+void parallel_chunks(size_t chunks, unsigned threads, F&& f) {
+  size_t t = threads < 1 ? 1 : threads;
+  if (t > chunks) t = chunks ? chunks : 1;
+  std::atomic<size_t> next{0};
+  auto work = [&](unsigned worker) {
+    for (size_t c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) f(c, worker);
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(t - 1);
+  for (unsigned i = 1; i < t; ++i) {
+    try {
+      pool.emplace_back(work, i);
+    } catch (const std::system_error&) {
+      break;  // fewer workers: the others take their chunks
+    }
+  }
+  work(0);
   for (std::thread& th : pool) th.join();
 }
 

@@ -1,7 +1,6 @@
 // The bindings of the products: matmul, its off-thread form matmulAsync, and DropConnect's
-// per-example maskedGemv, arguments in the order of their rows in kernel_table.h. Products split
-// by rows of the result across threads; each row is computed by one thread only, so the thread
-// count never changes the bits.
+// per-example maskedGemv, arguments in the order of their rows in kernel_table.h. Each element of
+// a product is computed by one thread only, so the thread count never changes the bits.
 #include <atomic>
 #include <cmath>
 #include <memory>
@@ -59,20 +58,10 @@ MatmulArgs matmul_args(const MatmulOperands& g, float* c, const float* a, const 
   return args;
 }
 
-// One product with the rows of C split across threads (each packs its own panels, so every
-// thread count gives the same bits). op(A) rows must be contiguous: transposed A stays serial.
-bool matmul_rows(const Kernels* kernels, unsigned threads, const MatmulArgs& args) {
-  std::atomic<bool> ok{true};
-  const size_t rows_min = args.trans_a ? args.m : (kMinPerThread / (args.n * args.k + 1)) + 8;
-  parallel_ranges(args.m, 8, args.trans_a ? 1 : threads, rows_min, [&](size_t b, size_t e) {
-    MatmulArgs part = args;
-    part.c = args.c + b * args.n;
-    part.a = args.a + b * args.k;
-    part.m = e - b;
-    if (!kernels->matmul(part)) ok.store(false);
-  });
-  return ok.load();
-}
+// One product on up to `threads` threads: the kernel splits it in whole register tiles (columns
+// of C, or rows when A is far taller than B is wide), each element computed by one thread with the
+// same blocking, so every thread count gives the same bits.
+bool matmul_rows(const Kernels* kernels, unsigned threads, const MatmulArgs& args) { return kernels->matmul(args, threads); }
 
 }  // namespace
 
