@@ -22,7 +22,16 @@ interface Case {
 }
 
 /** Worst |error| / Σ|terms| against float64, with the keep bits and scale applied to b. */
-function worstError(out: Float32Array, c0: Float32Array | null, a: Float32Array, b: Float32Array, bias: Float32Array | null, { m, n, k, ta, tb }: Case, keep?: Uint32Array, scale = 1): number {
+function worstError(
+  out: Float32Array,
+  c0: Float32Array | null,
+  a: Float32Array,
+  b: Float32Array,
+  bias: Float32Array | null,
+  { m, n, k, ta, tb }: Case,
+  keep?: Uint32Array,
+  scale = 1,
+): number {
   let worst = 0;
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
@@ -62,8 +71,12 @@ describe.each(variants())('gemm paths on $label', (v) => {
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
         const shape = { m, n, k, ta, tb };
-        const a = rand(m * k, m + 11), b = rand(k * n, n + 12), bias = rand(n, 13), c = rand(m * n, 14);
-        const keep = keepBits(k * n, k), scale = Math.fround(1 / 0.6);
+        const a = rand(m * k, m + 11),
+          b = rand(k * n, n + 12),
+          bias = rand(n, 13),
+          c = rand(m * n, 14);
+        const keep = keepBits(k * n, k),
+          scale = Math.fround(1 / 0.6);
         const plain = c.slice();
         v.run(() => backend(v.name).matmul(plain, a, b, bias, m, n, k, ta, tb, true));
         expect(worstError(plain, c, a, b, bias, shape)).toBeLessThan(2 ** -20);
@@ -80,7 +93,8 @@ describe.each(variants())('gemm paths on $label', (v) => {
   });
 
   test('a product with rows of k = 0 is bias (+ C); m or n = 0 writes nothing', () => {
-    const c = rand(6, 1), bias = Float32Array.of(1, 2, 3);
+    const c = rand(6, 1),
+      bias = Float32Array.of(1, 2, 3);
     const out = c.slice();
     v.run(() => backend(v.name).matmul(out, new Float32Array(0), new Float32Array(0), bias, 2, 3, 0, false, true, true));
     for (let i = 0; i < 6; i++) expect(out[i]).toBe(Math.fround(c[i] + bias[i % 3]));
@@ -95,32 +109,36 @@ describeNative('gemm threads', () => {
   const initial = getThreads();
   afterAll(() => setThreads(initial));
 
-  test.each(compiled().filter((v) => v.name === 'native').map((v) => [v.label, v] as const))(
-    'every path gives the same bits on 1, 2, 3 and 4 threads (%s)',
-    (_label, v) => {
-      for (const [m, n, k] of [
-        [4, 300, 700],
-        [16, 260, 1500],
-        [64, 257, 300],
-        [300, 100, 600],
-        [97, 33, 40],
+  test.each(
+    compiled()
+      .filter((v) => v.name === 'native')
+      .map((v) => [v.label, v] as const),
+  )('every path gives the same bits on 1, 2, 3 and 4 threads (%s)', (_label, v) => {
+    for (const [m, n, k] of [
+      [4, 300, 700],
+      [16, 260, 1500],
+      [64, 257, 300],
+      [300, 100, 600],
+      [97, 33, 40],
+    ]) {
+      for (const [ta, tb] of [
+        [false, true],
+        [false, false],
+        [true, false],
       ]) {
-        for (const [ta, tb] of [
-          [false, true],
-          [false, false],
-          [true, false],
-        ]) {
-          const a = rand(m * k, 1), b = rand(k * n, 2), bias = rand(n, 3), keep = keepBits(k * n, 4);
-          const run = (t: number): Float32Array => {
-            setThreads(t);
-            const out = new Float32Array(m * n);
-            v.run(() => backend('native').matmul(out, a, b, bias, m, n, k, ta, tb, false, keep, 1.5));
-            return out;
-          };
-          const one = run(1);
-          for (const t of [2, 3, 4]) expect(bytes(run(t)).equals(bytes(one))).toBe(true);
-        }
+        const a = rand(m * k, 1),
+          b = rand(k * n, 2),
+          bias = rand(n, 3),
+          keep = keepBits(k * n, 4);
+        const run = (t: number): Float32Array => {
+          setThreads(t);
+          const out = new Float32Array(m * n);
+          v.run(() => backend('native').matmul(out, a, b, bias, m, n, k, ta, tb, false, keep, 1.5));
+          return out;
+        };
+        const one = run(1);
+        for (const t of [2, 3, 4]) expect(bytes(run(t)).equals(bytes(one))).toBe(true);
       }
-    },
-  );
+    }
+  });
 });
