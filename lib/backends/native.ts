@@ -138,6 +138,8 @@ export function loadNativeBackend(): NativeBackend {
     addScaledRows: (out, x, branch, factors, rowLength) => addon.addScaledRows(out, x, branch, factors, rowLength),
     maskedGemv: (y, x, W, biases, batch, rows, din, keep, keepStride, scale) =>
       addon.maskedGemv(y, x, W, biases, batch, rows, din, keep, keepStride, scale),
+    dropConnectGemv: (y, x, W, biases, batch, rows, din, c, segmentWords, threshold, scale) =>
+      addon.dropConnectGemv(y, x, W, biases, batch, rows, din, pin(c), segmentWords, threshold, scale),
   };
   return backend;
 }
