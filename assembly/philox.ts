@@ -23,8 +23,23 @@ let blockLo: u32 = 0;
 let blockHi: u32 = 0;
 let phase: u32 = 0;
 
+// The counter setCounter last gave, for kernels that seek within their call (seekWords).
+let baseLo: u32 = 0;
+let baseHi: u32 = 0;
+let basePhase: u32 = 0;
+
 export function setCounter(k0: u32, k1: u32, s0: u32, s1: u32, b0: u32, b1: u32, ph: u32): void {
   key0 = k0; key1 = k1; stream0 = s0; stream1 = s1; blockLo = b0; blockHi = b1; phase = ph & 3;
+  baseLo = b0; baseHi = b1; basePhase = ph & 3;
+}
+
+// Moves the stream to `words` words after the counter setCounter gave (block counter mod 2^64).
+export function seekWords(words: u64): void {
+  const pos = <u64>basePhase + words;
+  const block = ((<u64>baseHi << 32) | <u64>baseLo) + (pos >> 2);
+  blockLo = <u32>block;
+  blockHi = <u32>(block >> 32);
+  phase = <u32>(pos & 3);
 }
 
 // Eight blocks (block lo, hi) .. +7 in stream order at out: two vectors of four, interleaved for ILP.

@@ -179,6 +179,76 @@ static inline bool pack_bt_fast(const MatmulArgs& g, size_t row0, size_t p0, siz
     for (size_t c = 0; c < 32; ++c) o[p * 32 + c] = masked_b(g, (row0 + c) * g.k + p0 + p);
   return true;
 }
+// gemv.inc's drawn_dots: R rows of W by E examples, each 32 decisions one compare into a mask
+// register that gates two FMAs directly; each W vector is loaded once for the E examples and each
+// x vector once for the R rows. Every (row, example) has its own two accumulators and the same
+// operation sequence whatever R and E are, so a sum never depends on its tile.
+template <size_t R, size_t E>
+static inline void drawn_tile(const float* w, size_t ldw, const float* x, size_t ldx, const uint16_t* const* h, size_t ldh,
+                              size_t n, uint32_t threshold, float sums[2][4]) {
+  const __m512i t = _mm512_set1_epi16((short)threshold);
+  const __m256i t16 = _mm256_set1_epi16((short)threshold);
+  __m512 acc[R][E][2];
+  for (size_t r = 0; r < R; ++r)
+    for (size_t e = 0; e < E; ++e) acc[r][e][0] = acc[r][e][1] = _mm512_setzero_ps();
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m512 w0[R], w1[R];
+    for (size_t r = 0; r < R; ++r) w0[r] = _mm512_loadu_ps(w + r * ldw + i), w1[r] = _mm512_loadu_ps(w + r * ldw + i + 16);
+    for (size_t e = 0; e < E; ++e) {
+      __m512 x0 = _mm512_loadu_ps(x + e * ldx + i), x1 = _mm512_loadu_ps(x + e * ldx + i + 16);
+      __asm__("" : "+v"(x0), "+v"(x1));  // in registers: one load serves every row (the compiler would fold one per FMA)
+      for (size_t r = 0; r < R; ++r) {
+        // two 16-lane compares give the two masks directly (no mask-register shift)
+        const uint16_t* hr = h[e] + r * ldh + i;
+        const __mmask16 k0 = _mm256_cmpge_epu16_mask(_mm256_loadu_si256((const __m256i*)hr), t16);
+        const __mmask16 k1 = _mm256_cmpge_epu16_mask(_mm256_loadu_si256((const __m256i*)(hr + 16)), t16);
+        acc[r][e][0] = _mm512_mask3_fmadd_ps(w0[r], x0, acc[r][e][0], k0);
+        acc[r][e][1] = _mm512_mask3_fmadd_ps(w1[r], x1, acc[r][e][1], k1);
+      }
+    }
+  }
+  if (i < n) {  // the last n - i < 32: masked loads never touch past the row
+    const __mmask32 rest = (__mmask32)((1ull << (n - i)) - 1);
+    for (size_t r = 0; r < R; ++r) {
+      for (size_t e = 0; e < E; ++e) {
+        const __mmask32 k = _mm512_mask_cmpge_epu16_mask(rest, _mm512_maskz_loadu_epi16(rest, h[e] + r * ldh + i), t);
+        const __mmask16 k0 = (__mmask16)k, k1 = (__mmask16)(k >> 16);
+        const float *wr = w + r * ldw + i, *xe = x + e * ldx + i;
+        acc[r][e][0] = _mm512_mask3_fmadd_ps(_mm512_maskz_loadu_ps(k0, wr), _mm512_maskz_loadu_ps(k0, xe), acc[r][e][0], k0);
+        acc[r][e][1] =
+            _mm512_mask3_fmadd_ps(_mm512_maskz_loadu_ps(k1, wr + 16), _mm512_maskz_loadu_ps(k1, xe + 16), acc[r][e][1], k1);
+      }
+    }
+  }
+  for (size_t r = 0; r < R; ++r)
+    for (size_t e = 0; e < E; ++e) sums[r][e] = _mm512_reduce_add_ps(_mm512_add_ps(acc[r][e][0], acc[r][e][1]));
+}
+
+template <size_t R>
+static inline void drawn_tile_examples(size_t ex, const float* w, size_t ldw, const float* x, size_t ldx,
+                                       const uint16_t* const* h, size_t ldh, size_t n, uint32_t threshold, float sums[2][4]) {
+  switch (ex) {
+    case 1:
+      return drawn_tile<R, 1>(w, ldw, x, ldx, h, ldh, n, threshold, sums);
+    case 2:
+      return drawn_tile<R, 2>(w, ldw, x, ldx, h, ldh, n, threshold, sums);
+    case 3:
+      return drawn_tile<R, 3>(w, ldw, x, ldx, h, ldh, n, threshold, sums);
+    default:
+      return drawn_tile<R, 4>(w, ldw, x, ldx, h, ldh, n, threshold, sums);
+  }
+}
+
+#define DROPMASK_DRAWN_DOTS 1
+static inline void drawn_dots_isa(const float* w, size_t ldw, const float* x, size_t ldx, const uint16_t* const* h, size_t ldh,
+                                  size_t rows, size_t ex, size_t n, uint32_t threshold, float sums[2][4]) {
+  if (rows == 2)
+    drawn_tile_examples<2>(ex, w, ldw, x, ldx, h, ldh, n, threshold, sums);
+  else
+    drawn_tile_examples<1>(ex, w, ldw, x, ldx, h, ldh, n, threshold, sums);
+}
+
 #include "kernels.inc"
 
 }  // namespace avx512

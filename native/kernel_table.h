@@ -49,6 +49,9 @@
   X(masked_gemv, maskedGemv, gemv,                                                                                           \
     (void(const GemvArgs& g, size_t row_begin, size_t row_end)),                                                             \
     ("y", "x", "W", "biases", "batch", "rows", "din", "keep", "keepStride", "scale"))                                        \
+  X(drop_connect_gemv, dropConnectGemv, gemv,                                                                               \
+    (void(const GemvArgs& g, const Counter& c, uint64_t segment_words, uint32_t threshold, size_t row_begin, size_t row_end)), \
+    ("y", "x", "W", "biases", "batch", "rows", "din", "counter", "segmentWords", "threshold", "scale"))                        \
   X(max_pool, maxPool, conv,                                                                                                 \
     (void(const PoolArgs& g, float* out, const float* x, const uint32_t* keep, float scale, int32_t* argmax)),               \
     ("out", "x", "keep", "n", "c", "h", "w", "kh", "kw", "sh", "sw", "channelsLast", "scale", "argmax"))                     \

@@ -137,6 +137,10 @@ export const STREAM_KERNELS = {
 export const ARRAY_KERNELS = {
   matmul: { family: 'matmul', args: ['c', 'a', 'b', 'bias', 'm', 'n', 'k', 'transA', 'transB', 'accumulate', 'bKeep', 'bScale'] },
   maskedGemv: { family: 'gemv', args: ['y', 'x', 'W', 'biases', 'batch', 'rows', 'din', 'keep', 'keepStride', 'scale'] },
+  dropConnectGemv: {
+    family: 'gemv',
+    args: ['y', 'x', 'W', 'biases', 'batch', 'rows', 'din', 'counter', 'segmentWords', 'threshold', 'scale'],
+  },
   maxPool: {
     family: 'conv',
     args: ['out', 'x', 'keep', 'g', 'scale', 'argmax'],
@@ -227,6 +231,28 @@ export interface ArrayKernels {
     din: number,
     keep: Uint32Array,
     keepStride: number,
+    scale: number,
+  ): void;
+
+  /**
+   * maskedGemv with the keep decisions drawn inside the product instead of read from bits: example
+   * b's weight mask is the Bernoulli decisions at `counter` advanced by b · segmentWords words
+   * (segmentWords >= ceil(rows·din / 2)), weight (j, i) deciding on 16-bit half j·din + i, kept iff
+   * it is >= threshold — bit for bit bernoulliBits at that offset. y[b, j] = biases[b, j] +
+   * scale · Σ_i keep · W[j, i] · x[b, i]; like matmul, the sums are not bit-identical across
+   * backends, the decisions are. Nothing is written but y.
+   */
+  dropConnectGemv(
+    y: Float32Array,
+    x: Float32Array,
+    W: Float32Array,
+    biases: Float32Array | null,
+    batch: number,
+    rows: number,
+    din: number,
+    counter: Uint32Array,
+    segmentWords: number,
+    threshold: number,
     scale: number,
   ): void;
 

@@ -36,7 +36,14 @@ function adapt(addon: Addon, kind: KernelName, pin: (c: Uint32Array) => Uint32Ar
         : (a0, a1, c, a3, a4) => binding.call(addon, a0, a1, pin(c as Uint32Array), a3, a4);
   } else {
     const nativeArgs = (spec as ArrayKernelSpec).nativeArgs;
-    if (nativeArgs === undefined) {
+    const counterAt = spec.args.indexOf('counter');
+    if (nativeArgs === undefined && counterAt >= 0) {
+      // an array kernel that draws inside (fused products): its counter is pinned too
+      kernel = (...a) => {
+        a[counterAt] = pin(a[counterAt] as Uint32Array);
+        return binding.apply(addon, a);
+      };
+    } else if (nativeArgs === undefined) {
       kernel = (...a) => binding.apply(addon, a);
     } else {
       const g = spec.args.indexOf('g');

@@ -141,5 +141,45 @@ Napi::Value maskedGemv(const Context& ctx, const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// dropConnectGemv(y, x, W, biases | null, batch, rows, din, counter, segmentWords, threshold, scale):
+// maskedGemv with example b's keep decisions drawn inside the kernel at counter + b · segmentWords
+// words. Rows are taken by the threads in chunks as they finish; each row of every example is
+// computed by one thread, so the count never changes bits.
+Napi::Value dropConnectGemv(const Context& ctx, const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const View<float> y = typed_array<float>(info, 0, napi_float32_array, "y", "Float32Array");
+  const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
+  const View<float> w = typed_array<float>(info, 2, napi_float32_array, "W", "Float32Array");
+  bool has_bias = false;
+  const View<float> bias = optional_array<float>(info, 3, napi_float32_array, "biases", "Float32Array", has_bias);
+  const size_t batch = count_arg(info, 4, "batch"), rows = count_arg(info, 5, "rows"), din = count_arg(info, 6, "din");
+  const Counter counter = counter_arg(info, 7);
+  const size_t segment = count_arg(info, 8, "segmentWords");
+  const uint32_t threshold = threshold_arg(info, 9);
+  const float scale = float_arg(info, 10, "scale");
+  const double by = (double)batch * (double)rows, bx = (double)batch * (double)din, wr = (double)rows * (double)din;
+  if ((double)y.length != by) throw_range(env, "Expected y.length === batch * rows");
+  if ((double)x.length != bx) throw_range(env, "Expected x.length === batch * din");
+  if ((double)w.length != wr) throw_range(env, "Expected W.length === rows * din");
+  if (has_bias && (double)bias.length != by) throw_range(env, "Expected biases.length === batch * rows");
+  if ((double)segment < std::ceil(wr / 2)) throw_range(env, "Expected segmentWords >= ceil(rows * din / 2)");
+  if (overlaps(y, x) || overlaps(y, w) || (has_bias && overlaps(y, bias)))
+    throw_range(env, "Expected y not to overlap its inputs");
+  const GemvArgs g{y.data, x.data, w.data, has_bias ? bias.data : nullptr, batch, rows, din, nullptr, 0, scale};
+  const Kernels* k = ctx.kernels;
+  // Chunks of rows: enough per thread that a paused thread hands its share on, none tiny.
+  const double work = (double)batch * (double)din + 1;
+  size_t per = (size_t)std::ceil((double)kMinPerThread / work);
+  const size_t share = (rows + 4 * (size_t)ctx.threads - 1) / (4 * (size_t)ctx.threads);
+  if (per < share) per = share;
+  if (per < 1) per = 1;
+  const size_t chunks = rows == 0 ? 0 : (rows + per - 1) / per;
+  parallel_chunks(chunks, chunks > 1 ? ctx.threads : 1, [&](size_t chunk, unsigned) {
+    const size_t b = chunk * per, e = b + per < rows ? b + per : rows;
+    k->drop_connect_gemv(g, counter, segment, threshold, b, e);
+  });
+  return env.Undefined();
+}
+
 }  // namespace bindings
 }  // namespace dropmask

@@ -21,6 +21,7 @@ function streamKernel(k: StreamExports, arena: Arena, kind: StreamKernelName): (
   // at most two scalars: a wasm export ignores arguments past its own, so both always go
   const [s0At, s1At] = spec.scalars.map(at);
   const { inPtr, outPtr } = arena;
+  const bits = spec.out === 'bits';
   const kernel = (...args: unknown[]): void => {
     const out = args[outAt] as Float32Array | Uint8Array | Uint32Array;
     const x = xAt >= 0 ? (args[xAt] as Float32Array) : null;
@@ -34,20 +35,10 @@ function streamKernel(k: StreamExports, arena: Arena, kind: StreamKernelName): (
       } else {
         call(outPtr, n, s0, s1);
       }
-      switch (spec.out) {
-        case 'f32':
-          out.set(arena.f32(outPtr, n), first);
-          break;
-        case 'u8':
-          out.set(arena.u8(outPtr, n), first);
-          break;
-        case 'u32':
-          out.set(arena.u32(outPtr, n), first);
-          break;
-        case 'bits':
-          out.set(arena.u32(outPtr, Math.ceil(n / 32)), first / 32);
-          break;
-      }
+      out.set(
+        arena[bits ? 'u32' : (spec.out as 'f32' | 'u8' | 'u32')](outPtr, bits ? Math.ceil(n / 32) : n),
+        bits ? first / 32 : first,
+      );
     });
   };
   // the Backend method's arity, as the other backends declare it (the contract test compares it)

@@ -119,9 +119,8 @@ export function dropConnect(
     if (bias && bm) backend.dropout(bm, bias, advanceCounter(pl.counter, pl.weightWords), pl.t, pl.scale);
     backend.matmul(y, x, W, bm, batch, dout, din, false, true, false, keep, pl.scale);
   } else {
-    // Per example: every example's keep bits drawn whole (threaded on native), then one masked
-    // product kernel that reads the bits as it goes (W in row blocks that stay in cache); examples
-    // in groups so the bits stay within 32 MiB.
+    // Per example: one kernel draws every example's weight decisions inside the product (no keep
+    // bits written and read back), with W in row blocks that stay in cache for all examples.
     const biases = bias ? scratch('dropConnect.biases', batch * dout) : null;
     if (bias && biases) {
       for (let b = 0; b < batch; b++) {
@@ -129,32 +128,7 @@ export function dropConnect(
         backend.dropout(biases.subarray(b * dout, (b + 1) * dout), bias, advanceCounter(pl.counter, at), pl.t, pl.scale);
       }
     }
-    const segWords = Math.ceil(W.length / 32);
-    const group = Math.max(1, Math.min(batch, Math.floor((1 << 23) / Math.max(1, segWords))));
-    const keep = new Uint32Array(group * segWords);
-    for (let b0 = 0; b0 < batch; b0 += group) {
-      const n = Math.min(group, batch - b0);
-      for (let b = 0; b < n; b++) {
-        backend.bernoulliBits(
-          keep.subarray(b * segWords, (b + 1) * segWords),
-          W.length,
-          advanceCounter(pl.counter, (b0 + b) * pl.weightWords),
-          pl.t,
-        );
-      }
-      backend.maskedGemv(
-        y.subarray(b0 * dout, (b0 + n) * dout),
-        x.subarray(b0 * din, (b0 + n) * din),
-        W,
-        biases ? biases.subarray(b0 * dout, (b0 + n) * dout) : null,
-        n,
-        dout,
-        din,
-        keep,
-        segWords,
-        pl.scale,
-      );
-    }
+    backend.dropConnectGemv(y, x, W, biases, batch, dout, din, pl.counter, pl.weightWords, pl.t, pl.scale);
   }
   pl.commit(pl.words);
   return y;
