@@ -12,8 +12,7 @@ export type Build = (drop: Dropout, seed: number) => tf.Sequential;
 export type Dropout = (rate: number, noiseShape: (number | null)[] | undefined, seed: number) => tf.layers.Layer;
 const dropmaskDropout: Dropout = (rate, noiseShape, seed) => layers.dropout({ rate, noiseShape, seed });
 // tf.layers' dropout without a seed: with one it would draw the same mask on every call
-const tfDropout: Dropout = (rate, noiseShape) =>
-  tf.layers.dropout({ rate, noiseShape: noiseShape as number[] | undefined });
+const tfDropout: Dropout = (rate, noiseShape) => tf.layers.dropout({ rate, noiseShape: noiseShape as number[] | undefined });
 
 const init = (seed: number) => tf.initializers.glorotUniform({ seed });
 
