@@ -41,7 +41,7 @@ export interface McPredictOptions {
 
 /** What `mcPredict` returns, as float32 tensors. */
 export interface McPredictResult {
-  /** Every pass's outputs [passes, examples, outputs] (logits for classification). */
+  /** Every pass's outputs [passes, examples, outputs]; for classification the logits (log p when the model outputs probabilities). */
   passes: tf.Tensor;
   /** Mean softmax probability (classification) or mean output (regression) [examples, outputs]. */
   mean: tf.Tensor;
@@ -178,7 +178,7 @@ export function mcPredict(model: tfl.LayersModel, x: tf.Tensor, options: McPredi
     current = pass.generator;
     return withMcPass(pass.generator, () =>
       tf.tidy(() => {
-        const xt = tf.tensor(input, [(input.length / xs.length) * examples, ...featureShape], 'float32');
+        const xt = tf.tensor(input, [input.length / (xs.length / examples), ...featureShape], 'float32');
         let y = model.predict(xt, { batchSize }) as tf.Tensor;
         // logits for dropmask's softmax statistics: log p gives back p exactly
         if (task === 'classification' && outputs === 'probabilities') y = tf.log(y);

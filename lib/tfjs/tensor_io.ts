@@ -42,8 +42,8 @@ function registered(name: string): Backend | undefined {
 
 /** The backend that holds t's data (tfjs moves data between backends lazily, so not always the current one). */
 function owner(t: Tensor): Backend {
-  const info = (tf.engine().state.tensorInfo as WeakMap<object, { backend: Backend }>).get(t.dataId);
-  return info ? info.backend : tf.backend();
+  const state = (tf.engine() as unknown as { state?: { tensorInfo?: WeakMap<object, { backend: Backend }> } }).state;
+  return state?.tensorInfo?.get(t.dataId)?.backend ?? tf.backend();
 }
 
 /**

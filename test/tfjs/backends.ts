@@ -3,7 +3,6 @@
 // kernels under another name so that dropmask/tfjs takes its download/upload path.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as path from 'path';
 
 export { tf };
@@ -15,20 +14,23 @@ export type TfBackend = (typeof BACKENDS)[number] | 'device';
 const wasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), path.sep);
 let registered = false;
 
-function registerOnce(): void {
+/** Registers the wasm module's path and the 'device' backend: a second instance of the cpu backend's class. */
+async function registerOnce(): Promise<void> {
   if (registered) return;
   registered = true;
   setWasmPaths(wasmDir);
-  tf.registerBackend('device', () => new MathBackendCPU(), 0);
+  await tf.setBackend('cpu');
+  const Cpu = tf.findBackend('cpu').constructor as new () => ReturnType<typeof tf.findBackend>;
+  tf.registerBackend('device', () => new Cpu(), 0);
   for (const kernel of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...kernel, backendName: 'device' });
 }
 
 /** Makes `name` tfjs' backend (the tfjs-node advertisement on the first cpu tensor is silenced). */
 export async function useBackend(name: TfBackend): Promise<void> {
-  registerOnce();
   const warn = console.warn;
   console.warn = () => undefined;
   try {
+    await registerOnce();
     if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} did not initialise`);
     await tf.ready();
     tf.tidy(() => tf.zeros([1]).dataSync());
