@@ -48,7 +48,9 @@ describe.each(variants())('dropConnectGemv on $label', (v) => {
     [2, 3, 8300, 1],
     [4, 64, 1024, 3],
   ])('batch, rows, din = %p, %p, %p (phase %p): within tolerance of js and of maskedGemv', (batch, rows, din, phase) => {
-    const x = rand(batch * din, din), W = rand(rows * din, rows), biases = rand(batch * rows, 3);
+    const x = rand(batch * din, din),
+      W = rand(rows * din, rows),
+      biases = rand(batch * rows, 3);
     const counter = counterAt(9, phase);
     const seg = Math.ceil((rows * din) / 2);
     for (const [threshold, scale] of [
@@ -57,12 +59,15 @@ describe.each(variants())('dropConnectGemv on $label', (v) => {
       [0, 1],
       [65536, 1],
     ]) {
-      const want = new Float32Array(batch * rows), got = new Float32Array(batch * rows);
+      const want = new Float32Array(batch * rows),
+        got = new Float32Array(batch * rows);
       js.dropConnectGemv(want, x, W, biases, batch, rows, din, counter, seg, threshold, scale);
       v.run(() => backend(v.name).dropConnectGemv(got, x, W, biases, batch, rows, din, counter, seg, threshold, scale));
       // the same decisions through bits: maskedGemv over bernoulliBits' output
-      const words = Math.ceil((rows * din) / 32), keep = new Uint32Array(batch * words);
-      for (let b = 0; b < batch; b++) js.bernoulliBits(keep.subarray(b * words), rows * din, advanceCounter(counter, b * seg), threshold);
+      const words = Math.ceil((rows * din) / 32),
+        keep = new Uint32Array(batch * words);
+      for (let b = 0; b < batch; b++)
+        js.bernoulliBits(keep.subarray(b * words), rows * din, advanceCounter(counter, b * seg), threshold);
       const viaBits = new Float32Array(batch * rows);
       js.maskedGemv(viaBits, x, W, biases, batch, rows, din, keep, words, scale);
       for (let b = 0; b < batch; b++) {
@@ -80,7 +85,21 @@ describe.each(variants())('dropConnectGemv on $label', (v) => {
 
   test('no biases, empty batch or rows write nothing else', () => {
     const y = new Float32Array(6).fill(7);
-    v.run(() => backend(v.name).dropConnectGemv(y.subarray(0, 0), new Float32Array(0), rand(6, 1), null, 0, 2, 3, counterAt(1, 0), 3, 100, 1));
+    v.run(() =>
+      backend(v.name).dropConnectGemv(
+        y.subarray(0, 0),
+        new Float32Array(0),
+        rand(6, 1),
+        null,
+        0,
+        2,
+        3,
+        counterAt(1, 0),
+        3,
+        100,
+        1,
+      ),
+    );
     expect(Array.from(y)).toEqual([7, 7, 7, 7, 7, 7]);
     v.run(() => backend(v.name).dropConnectGemv(y, rand(4, 2), rand(6, 1), null, 2, 3, 2, counterAt(1, 0), 3, 0, 1));
     const want = new Float32Array(6);
@@ -101,7 +120,9 @@ describeNative('dropConnectGemv on native', () => {
       [6, 301, 97],
       [3, 40, 9000],
     ]) {
-      const x = rand(batch * din, 1), W = rand(rows * din, 2), biases = rand(batch * rows, 3);
+      const x = rand(batch * din, 1),
+        W = rand(rows * din, 2),
+        biases = rand(batch * rows, 3);
       const run = (t: number): Float32Array => {
         setThreads(t);
         const y = new Float32Array(batch * rows);
@@ -114,7 +135,9 @@ describeNative('dropConnectGemv on native', () => {
   });
 
   test('the binding checks every length before touching memory', () => {
-    const x = new Float32Array(8), W = new Float32Array(12), c = counterAt(1, 0);
+    const x = new Float32Array(8),
+      W = new Float32Array(12),
+      c = counterAt(1, 0);
     const call = (y: Float32Array, xs: Float32Array, w: Float32Array, biases: Float32Array | null, seg = 6) =>
       native.dropConnectGemv(y, xs, w, biases, 2, 3, 4, c, seg, 100, 1);
     expect(() => call(new Float32Array(6), x, W, null)).not.toThrow();

@@ -54,7 +54,12 @@ test.each([
   ],
   ['ops.dropout on an array', () => ops.dropout([1, 2] as never, { p: 0.5 }), TypeError, /for x/],
   ['ops.dropout p 2', () => ops.dropout(x(), { p: 2 }), RangeError, /for p/],
-  ['ops.dropout noiseShape of the wrong rank', () => ops.dropout(x(), { p: 0.5, noiseShape: [1, 1, 1, 1, 1, 1] }), RangeError, /noiseShape/],
+  [
+    'ops.dropout noiseShape of the wrong rank',
+    () => ops.dropout(x(), { p: 0.5, noiseShape: [1, 1, 1, 1, 1, 1] }),
+    RangeError,
+    /noiseShape/,
+  ],
   ["ops.dropout mode 'test'", () => ops.dropout(x(), { p: 0.5, mode: 'test' as never }), RangeError, /mode/],
   [
     'ops.dropout generator and seed',
