@@ -1,13 +1,18 @@
-// Peers: the same workloads with @tensorflow/tfjs (cpu backend), @tensorflow/tfjs-backend-wasm
-// and plain-JavaScript generators (Math.random, seedrandom, pure-rand), in one run, as elements
-// per second and as dropmask's ratio over each peer. Writes rows to bench-out/results.json, a
+// Peers: the same workloads with onnxruntime-node (CPU) and onnxruntime-web (WebAssembly SIMD),
+// each a one-node model built in bench/onnx.mjs (RandomUniform, RandomNormal, Dropout in training
+// mode, Gemm with W as an initializer) on one intra-op thread with spinning off, @tensorflow/tfjs
+// (cpu backend), @tensorflow/tfjs-backend-wasm and plain-JavaScript generators (Math.random,
+// seedrandom, pure-rand), in one run, as elements per second and as dropmask's ratio over each
+// peer. tfjs results are read with dataSync() outside tf.tidy (tidy would walk a returned typed
+// array element by element) and disposed. Writes rows to bench-out/results.json, a
 // markdown table to bench-out/peers.md and a chart to bench-out/peers.svg. A peer that cannot load
 // is skipped with its reason. `node bench/peers.mjs --quick` runs tiny sizes (the CI test).
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { seconds } from './timing.mjs';
+import { interleaved, seconds } from './timing.mjs';
+import { dropoutModel, gemmModel, loadOrtNode, loadOrtWeb, ortOptions, randomModel } from './onnx.mjs';
 import dropmask from '../dist/index.js';
 import { OUT_DIR, saveRows } from './results.mjs';
 
@@ -77,13 +82,39 @@ function jsPeers(n) {
   return workloads;
 }
 
+/** Runs a tfjs op outside tidy's bookkeeping of the result: the tensor is read, then disposed. */
+const tfRead = (tf, op) => () => {
+  const t = tf.tidy(op);
+  t.dataSync();
+  t.dispose();
+};
+
 function tfWorkloads(tf, n) {
   return {
-    uniform: () => tf.tidy(() => tf.randomUniform([n]).dataSync()),
-    normal: () => tf.tidy(() => tf.randomNormal([n]).dataSync()),
-    'bernoulli mask': () => tf.tidy(() => tf.randomUniform([n]).greaterEqual(0.5).cast('float32').mul(2).dataSync()),
-    dropout: (xt) => () => tf.tidy(() => tf.dropout(xt, 0.5).dataSync()),
-    matmul: (at, wt) => () => tf.tidy(() => tf.matMul(at, wt, false, true).dataSync()),
+    uniform: tfRead(tf, () => tf.randomUniform([n])),
+    normal: tfRead(tf, () => tf.randomNormal([n])),
+    'bernoulli mask': tfRead(tf, () => tf.randomUniform([n]).greaterEqual(0.5).cast('float32').mul(2)),
+    dropout: (xt) => tfRead(tf, () => tf.dropout(xt, 0.5)),
+    matmul: (at, wt) => tfRead(tf, () => tf.matMul(at, wt, false, true)),
+  };
+}
+
+/** onnxruntime sessions for the peer workloads; each returns a function that runs once (async). */
+async function ortWorkloads(ort, n, x, a, w, B, D, options) {
+  const make = (model) => ort.InferenceSession.create(model, options);
+  const [uniform, normal, dropout, gemm] = await Promise.all([
+    make(randomModel('RandomUniform', n)),
+    make(randomModel('RandomNormal', n)),
+    make(dropoutModel(n, 0.5)),
+    make(gemmModel(B, D, D, { weights: w })),
+  ]);
+  const X = new ort.Tensor('float32', x, [n]),
+    A = new ort.Tensor('float32', a, [B, D]);
+  return {
+    uniform: () => uniform.run({}),
+    normal: () => normal.run({}),
+    dropout: () => dropout.run({ X }),
+    matmul: () => gemm.run({ A }),
   };
 }
 
@@ -121,6 +152,22 @@ export async function peersBench(row, quick = false) {
     put('bernoulli mask', name, n / seconds(w['bernoulli mask'], it));
     put('dropout', name, n / seconds(w.dropout(x), it));
   }
+  const ortPeers = [
+    ['onnxruntime-node', loadOrtNode(), ortOptions(1)],
+    ['onnxruntime-web (wasm)', await loadOrtWeb(), {}],
+  ];
+  for (const [name, { ort, error }, options] of ortPeers) {
+    if (error) {
+      skipped[name] = error;
+      continue;
+    }
+    const wl = await ortWorkloads(ort, n, x, a, w, B, D, options);
+    const t = async (fn) => (await interleaved({ fn }, { rounds: it, warmup: 1 })).fn;
+    put('uniform', name, n / (await t(wl.uniform)));
+    put('normal', name, n / (await t(wl.normal)));
+    put('dropout', name, n / (await t(wl.dropout)));
+    put('matmul', name, flop / (await t(wl.matmul)) / 1e9);
+  }
   for (const backend of ['cpu', 'wasm']) {
     const name = `tfjs ${backend}`;
     const { tf, error } = await loadTf(backend);
@@ -152,7 +199,7 @@ function report(rates, n, B, D) {
   const impls = [...new Set(Object.values(rates).flatMap((r) => Object.keys(r)))];
   const ours = impls.find((i) => i === 'dropmask native') ?? impls.find((i) => i.startsWith('dropmask'));
   const lines = [
-    `Workloads: uniform, normal, Bernoulli float32 mask and dropout on n = ${n} float32 (elements/s); matmul x [${B}×${D}] · Wᵀ [${D}×${D}] (GFLOP/s). One thread. Brackets: ${ours}'s ratio over that implementation.`,
+    `Workloads: uniform, normal, Bernoulli float32 mask and dropout on n = ${n} float32 (elements/s); matmul x [${B}×${D}] · Wᵀ [${D}×${D}] (GFLOP/s; onnxruntime with W as an initializer, packed once). One thread. Brackets: ${ours}'s ratio over that implementation.`,
     '',
     `| implementation | ${Object.keys(rates).join(' | ')} |`,
     `|---|${Object.keys(rates)
@@ -223,4 +270,5 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const rows = [];
   await peersBench((kernel, backend, n, unit, value) => rows.push({ kernel, backend, threads: 1, n, unit, value }), quick);
   if (!quick) console.log(`rows written to ${saveRows(rows)}`);
+  process.exit(0); // onnxruntime-web's module keeps the event loop alive
 }

@@ -1,8 +1,11 @@
 // npm run bench: every kernel on every backend, as elements per second and as ratios measured in
-// the same run: against the js reference, a memory roofline (Float32Array.prototype.fill with a
-// non-zero value on the same size) and a plain Math.random loop. Timing by tinybench (median).
+// the same run: against the js reference, two memory rooflines on the same size
+// (Float32Array.prototype.fill with a non-zero value: write only; Float32Array.prototype.set from
+// another array: read and write, what out-of-place dropout does) and a plain Math.random loop.
+// Timing by tinybench (median); the headline ratios interleave their contenders (timing.mjs).
 import os from 'node:os';
-import { seconds } from './timing.mjs';
+import { readFileSync } from 'node:fs';
+import { interleaved, seconds } from './timing.mjs';
 import dropmask from '../dist/index.js';
 import { saveRows } from './results.mjs';
 import { denseBench } from './dense.mjs';
@@ -45,6 +48,7 @@ function kernels(n) {
     'bernoulli uint8': (backend) => () => bernoulliMask(u8, { p: 0.5, seed: 1, backend }),
     'bernoulli bits': (backend) => () => bernoulliMask(bits, { p: 0.5, seed: 1, backend }),
     'dropout (in place)': (backend) => () => dropout(x, { p: 0.5, seed: 1, out: x, backend }),
+    'dropout (out of place)': (backend) => () => dropout(x, { p: 0.5, seed: 1, out: f32, backend }),
     gaussianNoise: (backend) => () => gaussianNoise(x, { std: 0.5, seed: 1, out: x, backend }),
   };
 }
@@ -56,15 +60,31 @@ const fmt = (v) =>
 
 const info = backendInfo();
 const native = availableBackends().includes('native') ? loadBackend('native') : undefined;
-console.log(`dropmask bench — ${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, node ${process.version}`);
+/** The data caches of cpu0 as Linux reports them (the sizes the native GEMM blocks for), or ''. */
+function caches() {
+  const levels = [];
+  for (let i = 0; i < 8; i++) {
+    try {
+      const at = (f) => readFileSync(`/sys/devices/system/cpu/cpu0/cache/index${i}/${f}`, 'utf8').trim();
+      if (at('type') !== 'Instruction') levels.push(`L${at('level')} ${at('size')}`);
+    } catch {
+      break;
+    }
+  }
+  return levels.length ? `; caches ${levels.join(', ')}` : '';
+}
+console.log(`dropmask bench — ${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores${caches()}, node ${process.version}`);
 console.log(
   `default backend: ${info.name} (${info.simd}); available: ${availableBackends().join(', ')}${native ? `; native SIMD levels: ${native.simdLevels.join(', ')}` : ''}\n`,
 );
 
 // Reference rows, measured in the same run.
-const fillBuf = new Float32Array(LARGE);
+const fillBuf = new Float32Array(LARGE),
+  setSrc = normal(LARGE, { seed: 9 });
 const roofline = LARGE / timeIt(() => fillBuf.fill(1.5), LARGE);
+const setRoofline = LARGE / timeIt(() => fillBuf.set(setSrc), LARGE);
 row('fill roofline', 'js', LARGE, 'elem/s', roofline);
+row('set roofline', 'js', LARGE, 'elem/s', setRoofline);
 const mr = new Float32Array(JS_LARGE);
 const mathRandom =
   JS_LARGE /
@@ -72,7 +92,9 @@ const mathRandom =
     for (let i = 0; i < mr.length; i++) mr[i] = Math.random();
   }, JS_LARGE);
 row('Math.random loop', 'js', JS_LARGE, 'elem/s', mathRandom);
-console.log(`memory roofline (fill, n = 2^24): ${fmt(roofline)}elem/s   Math.random loop: ${fmt(mathRandom)}elem/s\n`);
+console.log(
+  `memory rooflines, n = 2^24: fill ${fmt(roofline)}elem/s (write only), set ${fmt(setRoofline)}elem/s (read + write)   Math.random loop: ${fmt(mathRandom)}elem/s\n`,
+);
 
 const backends = availableBackends();
 if (native) setThreads(1);
@@ -90,13 +112,37 @@ for (const name of Object.keys(large)) {
       backend: backend === 'native' ? `native (${native.simd})` : backend,
       'elem/s': fmt(rate),
       '× js': (rate / jsRate).toFixed(1),
-      '× roofline': (rate / roofline).toFixed(2),
+      '× fill': (rate / roofline).toFixed(2),
+      '× set': (rate / setRoofline).toFixed(2),
       '× Math.random': (rate / mathRandom).toFixed(1),
     });
   }
 }
 console.log(`n = 2^24 (js reference at 2^20), one thread`);
 console.table(table);
+
+if (native) {
+  // The memory-bound kernels against their rooflines, each pair in the same interleaved rounds.
+  const x = normal(LARGE, { seed: 1 }),
+    out = new Float32Array(LARGE),
+    mask = new Float32Array(LARGE);
+  const t = await interleaved(
+    {
+      dropout: () => dropout(x, { p: 0.5, seed: 1, out, backend: 'native' }),
+      set: () => out.set(x),
+      mask: () => bernoulliMask(mask, { p: 0.5, seed: 1, backend: 'native' }),
+      fill: () => mask.fill(1.5),
+    },
+    { rounds: 9 },
+  );
+  const headline = [
+    { ratio: 'out-of-place dropout ÷ Float32Array.prototype.set (same arrays)', value: t.set / t.dropout, target: '≥ 0.8' },
+    { ratio: 'float32 mask ÷ Float32Array.prototype.fill', value: t.fill / t.mask, target: '≥ 0.8' },
+  ];
+  for (const h of headline) row(`ratio: ${h.ratio}`, 'native', LARGE, 'ratio', h.value);
+  console.log(`native (${native.simd}), one thread, n = 2^24, interleaved rounds`);
+  console.table(headline.map((h) => ({ ...h, value: h.value.toFixed(2) })));
+}
 
 const overhead = [];
 for (const n of SMALL) {
@@ -116,7 +162,14 @@ if (native) {
   // Threads split a call by stream offsets, so every count gives the same bits; float32 outputs
   // are written with non-temporal stores, which is why even they can scale past one core here.
   const scaling = [];
-  for (const name of ['bernoulli bits', 'bernoulli float32', 'normal', 'gaussianNoise', 'dropout (in place)']) {
+  for (const name of [
+    'bernoulli bits',
+    'bernoulli float32',
+    'normal',
+    'gaussianNoise',
+    'dropout (in place)',
+    'dropout (out of place)',
+  ]) {
     const rates = [1, 2].map((t) => {
       setThreads(t);
       const rate = LARGE / timeIt(large[name]('native'), LARGE);
@@ -140,3 +193,4 @@ rnnBench((kernel, backend, n, unit, value) => row(kernel, backend, n, unit, valu
 await peersBench((kernel, backend, n, unit, value) => row(kernel, backend, n, unit, value, 1));
 await tfjsBench((kernel, backend, n, unit, value) => row(kernel, backend, n, unit, value, 1));
 console.log(`rows written to ${saveRows(rows)}`);
+process.exit(0); // onnxruntime-web's module keeps the event loop alive

@@ -1,6 +1,7 @@
 // scripts/check-arm64.sh runs this under qemu: the arm64 kernels (NEON and portable) print the
 // Random123 known answers and FNV-1a hashes of normal / uint8 / bits output, and one hash of every
-// feature-map kernel's output on inputs made from them, for the script to compare.
+// feature-map kernel's output on inputs made from them, for the script to compare, and whether the
+// products (matmul, dropConnectGemv) pass their checks.
 #include <cstdio>
 #include <cstring>
 
@@ -65,6 +66,63 @@ static uint32_t conv_hash(const Kernels* k, const float* f, const uint8_t* m, co
   k->add_scaled_rows(y, f, f + 1, factors, N, len / N);
   return fnv_bytes(h, y, len * 4);
 }
+// The products on this table: matmul for every layout, with keep bits, bias and accumulate,
+// across the packed and dot-product paths and more than one packed depth block, against a double
+// reference within 2^-20 of Σ|terms| (products are not bit-identical across backends); and
+// dropConnectGemv's decisions, read back exactly through one-hot inputs, against bernoulli_bits.
+static const char* gemm_check(const Kernels* k) {
+  static float a[300 * 1100], b[1100 * 80], c[300 * 80], c0[300 * 80], bias[80];
+  static uint32_t keep[(1100 * 80 + 31) / 32];
+  uint32_t s = 12345;
+  auto next = [&s] { return (float)((s = s * 1103515245u + 12345u) >> 8) / 16777216.0f - 0.5f; };
+  for (float& v : a) v = next();
+  for (float& v : b) v = next();
+  for (float& v : bias) v = next();
+  for (uint32_t& w : keep) w = (s = s * 1103515245u + 12345u);
+  const size_t shapes[][3] = {{1, 37, 1100}, {3, 70, 129}, {25, 80, 1100}, {131, 35, 70}, {300, 80, 40}};
+  for (const auto& sh : shapes) {
+    const size_t m = sh[0], n = sh[1], kk = sh[2];
+    for (int layout = 0; layout < 4; ++layout) {
+      const bool ta = layout & 1, tb = layout & 2;
+      for (size_t i = 0; i < m * n; ++i) c[i] = c0[i] = next();
+      const MatmulArgs g{c, a, b, bias, m, n, kk, ta, tb, true, keep, 1.5f};
+      if (!k->matmul(g, 2)) return "matmul out of memory";
+      for (size_t i = 0; i < m; ++i) {
+        for (size_t j = 0; j < n; ++j) {
+          double sum = (double)c0[i * n + j] + bias[j], abs = __builtin_fabs(sum);
+          for (size_t p = 0; p < kk; ++p) {
+            const size_t e = tb ? j * kk + p : p * n + j;
+            const float bv = (keep[e >> 5] >> (e & 31)) & 1u ? b[e] * 1.5f : 0.0f;
+            const double t = (double)(ta ? a[p * m + i] : a[i * kk + p]) * bv;
+            sum += t, abs += __builtin_fabs(t);
+          }
+          if (__builtin_fabs(c[i * n + j] - sum) > abs * (1.0 / 1048576) + 1e-30) return "matmul outside tolerance";
+        }
+      }
+    }
+  }
+  // one-hot x: y[b, j] = keep(b, j, b) for W of ones, at a counter with phase 3 and odd din
+  const size_t rows = 9, din = 33, seg = (rows * din + 1) / 2 + 3;
+  static float x[din * din], w[rows * din], y[din * rows];
+  for (size_t i = 0; i < din * din; ++i) x[i] = i % (din + 1) == 0 ? 1.0f : 0.0f;
+  for (float& v : w) v = 1.0f;
+  const Counter base{17, 0, 3, 0, 5, 3};
+  const GemvArgs gv{y, x, w, nullptr, din, rows, din, nullptr, 0, 1.0f};
+  k->drop_connect_gemv(gv, base, seg, 30000, 0, rows);
+  for (size_t e = 0; e < din; ++e) {
+    uint64_t pos = base.phase + (uint64_t)e * seg;
+    const Counter ce{base.k0, base.k1, base.s0, base.s1, base.block + (pos >> 2), (uint32_t)(pos & 3)};
+    uint32_t bits[(rows * din + 31) / 32];
+    k->bernoulli_bits(bits, rows * din, ce, 30000);
+    for (size_t j = 0; j < rows; ++j) {
+      const size_t at = j * din + e;
+      if (y[e * rows + j] != (float)((bits[at >> 5] >> (at & 31)) & 1u))
+        return "dropConnectGemv decisions differ from bernoulli_bits";
+    }
+  }
+  return nullptr;
+}
+
 int main() {
   const Kernels* ks[2] = {&neon::kKernels, &scalar::kKernels};
   for (const Kernels* k : ks) {
@@ -97,5 +155,7 @@ int main() {
     for (size_t i = 0; i < 3126; ++i) hb = (hb ^ bits[i]) * 16777619u;
     printf("%s normal fnv %08x  u8 fnv %08x  bits fnv %08x\n", k->simd, h, hm, hb);
     printf("%s conv fnv %08x\n", k->simd, conv_hash(k, f, m, bits));
+    const char* gemm = gemm_check(k);
+    printf("%s gemm %s\n", k->simd, gemm ? gemm : "ok");
   }
 }
