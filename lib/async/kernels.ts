@@ -122,7 +122,7 @@ export function bernoulliMaskAsync(n: number, options: BernoulliMaskOptions): Pr
  */
 export function dropoutAsync(x: Float32Array, options: DropoutOptions): Promise<Float32Array> {
   const opts = checkOptions('options', options);
-  checkArray('x', x, Float32Array);
+  x = checkArray('x', x, Float32Array);
   const t = dropThreshold(opts.p as number);
   const shape = checkShape('shape', opts.shape, x.length);
   const mode = checkMode(opts.mode);
@@ -140,7 +140,7 @@ export function dropoutAsync(x: Float32Array, options: DropoutOptions): Promise<
 /** Promise form of `gaussianNoise(x, {std})`. */
 export function gaussianNoiseAsync(x: Float32Array, options: GaussianNoiseOptions): Promise<Float32Array> {
   const opts = checkOptions('options', options);
-  checkArray('x', x, Float32Array);
+  x = checkArray('x', x, Float32Array);
   const std = checkFloat32('std', opts.std, 0);
   const mode = checkMode(opts.mode);
   if (mode === 'eval') return Promise.resolve().then(() => gaussianNoise(x, options));

@@ -2,7 +2,7 @@
 // t = round(p * 65536). The effective drop probability is t / 65536 and the inverted scale
 // 65536 / (65536 - t), so E[mask] = 1 exactly.
 import { streamWords } from '../backends/interface';
-import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, typeError } from './errors';
+import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, typeError, viewTagOf } from './errors';
 import { StreamOptions, resolveDraw } from './options';
 import { target } from './random';
 
@@ -36,8 +36,11 @@ export function maskScale(p: number): number {
   return t === 65536 ? 0 : Math.fround(65536 / (65536 - t));
 }
 
-const LAYOUT_OF = (out: unknown): MaskLayout | undefined =>
-  out instanceof Float32Array ? 'float32' : out instanceof Uint8Array ? 'uint8' : out instanceof Uint32Array ? 'bits' : undefined;
+const LAYOUTS: Record<string, MaskLayout> = { Float32Array: 'float32', Uint8Array: 'uint8', Uint32Array: 'bits' };
+const LAYOUT_OF = (out: unknown): MaskLayout | undefined => {
+  const tag = viewTagOf(out);
+  return tag === undefined ? undefined : LAYOUTS[tag];
+};
 
 /**
  * A Bernoulli keep mask of n elements with drop probability p, in the chosen layout.

@@ -8,10 +8,19 @@ export function describe(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n (bigint)`;
   if (typeof value === 'number' || typeof value === 'boolean') return `${value} (${typeof value})`;
   if (typeof value === 'string') return `${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)} (string)`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as { length?: number }).length ?? value.byteLength})`;
-  if (Array.isArray(value)) return `Array(${value.length})`;
+  if (typeof value === 'symbol') return 'a symbol';
   if (typeof value === 'function') return 'a function';
-  return `${(value as object).constructor?.name ?? 'Object'} (object)`;
+  // Only internal slots and guarded reads: describing a value must not run the caller's code.
+  const tag = viewTag.call(value);
+  if (tag !== undefined) return `${tag as string}(${viewLength.call(value) as number})`;
+  if (ArrayBuffer.isView(value)) return 'DataView';
+  try {
+    if (Array.isArray(value)) return `Array(${value.length})`;
+    const ctor = Object.getPrototypeOf(value)?.constructor as { name?: unknown } | undefined;
+    return `${typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'Object'} (object)`;
+  } catch {
+    return 'an object';
+  }
 }
 
 export function typeError(name: string, expected: string, value: unknown): TypeError {
@@ -25,10 +34,32 @@ export function rangeError(name: string, expected: string, value: unknown): Rang
 /** The largest element count any function accepts (the typed-array length limit of 32-bit engines). */
 export const MAX_LENGTH = 2 ** 32 - 1;
 
+// The intrinsic %TypedArray% and ArrayBuffer accessors, captured at load: they read a view's
+// internal slots, so a subclass, an own property or a Proxy cannot lie about what a call reads
+// and writes. `Symbol.toStringTag`'s getter returns undefined for anything that is not a typed
+// array (a Proxy included) and the element type's name for every real one, subclass or not.
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const accessor = (proto: object, key: PropertyKey): ((this: unknown) => unknown) =>
+  Object.getOwnPropertyDescriptor(proto, key)!.get as (this: unknown) => unknown;
+const viewTag = accessor(TypedArrayPrototype, Symbol.toStringTag);
+const viewLength = accessor(TypedArrayPrototype, 'length');
+const viewByteOffset = accessor(TypedArrayPrototype, 'byteOffset');
+const viewBuffer = accessor(TypedArrayPrototype, 'buffer');
+const bufferByteLength = accessor(ArrayBuffer.prototype, 'byteLength');
+const bufferResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get;
+const sharedGrowable =
+  typeof SharedArrayBuffer === 'function'
+    ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'growable')?.get
+    : undefined;
+const isShared = (buffer: ArrayBufferLike): boolean =>
+  typeof SharedArrayBuffer === 'function' && Object.prototype.toString.call(buffer) === '[object SharedArrayBuffer]';
+
+/** The names the library reads or calls on a typed array: an own property by one of them shadows the intrinsic. */
+const SHADOWABLE = ['length', 'buffer', 'byteOffset', 'byteLength', 'set', 'subarray', 'fill', 'slice', 'constructor'];
+
 function isDetached(buffer: ArrayBufferLike): boolean {
-  if (buffer.byteLength !== 0) return false;
-  const flag = (buffer as { detached?: boolean }).detached;
-  if (typeof flag === 'boolean') return flag;
+  if (isShared(buffer)) return false;
+  if (bufferByteLength.call(buffer) !== 0) return false;
   try {
     new Uint8Array(buffer as ArrayBuffer);
     return false;
@@ -37,14 +68,39 @@ function isDetached(buffer: ArrayBufferLike): boolean {
   }
 }
 
+/** True when the buffer can change size, so a length-tracking view over it can too. */
+function canResize(buffer: ArrayBufferLike): boolean {
+  if (isShared(buffer)) return sharedGrowable !== undefined && sharedGrowable.call(buffer) === true;
+  return bufferResizable !== undefined && bufferResizable.call(buffer) === true;
+}
+
 type TypedArrayCtor<T> = { new (n: number): T; name: string };
 
-/** Checks that `value` is an instance of `ctor` whose buffer is usable. */
+/** A typed array's element type name ('Float32Array', …) from its internal slot, or undefined for anything else. */
+export const viewTagOf = (value: unknown): string | undefined => viewTag.call(value) as string | undefined;
+
+/** A view's element count, read from its internal slot (0 once detached). */
+export const viewLengthOf = (view: ArrayBufferView): number => viewLength.call(view) as number;
+
+/**
+ * Checks that `value` is a typed array of `ctor`'s element type with a usable buffer, and returns
+ * the view every later read and write goes through: `value` itself when it is a plain array of
+ * that type, otherwise (a subclass, an array from another realm, an own property shadowing
+ * `length`, `set`… or a view over a resizable buffer) a plain fixed-length view of the same memory,
+ * so nothing the caller defined runs or changes size during the call.
+ */
 export function checkArray<T extends ArrayBufferView>(name: string, value: unknown, ctor: TypedArrayCtor<T>): T {
-  if (!(value instanceof (ctor as unknown as abstract new (...args: never[]) => unknown)))
-    throw typeError(name, `a ${ctor.name}`, value);
-  if (isDetached((value as T).buffer)) throw new TypeError(`Expected a ${ctor.name} for ${name} but its buffer is detached`);
-  return value as T;
+  if (viewTag.call(value) !== ctor.name) throw typeError(name, `a ${ctor.name}`, value);
+  const buffer = viewBuffer.call(value) as ArrayBufferLike;
+  if (isDetached(buffer)) throw new TypeError(`Expected a ${ctor.name} for ${name} but its buffer is detached`);
+  const view = value as T;
+  const plain =
+    Object.getPrototypeOf(view) === ctor.prototype &&
+    !SHADOWABLE.some((key) => Object.prototype.hasOwnProperty.call(view, key)) &&
+    !canResize(buffer);
+  if (plain) return view;
+  const Ctor = ctor as unknown as new (b: ArrayBufferLike, offset: number, length: number) => T;
+  return new Ctor(buffer, viewByteOffset.call(view) as number, viewLength.call(view) as number);
 }
 
 /** A non-negative integer count, such as the n of `uniform(n)`. */
@@ -70,12 +126,54 @@ export function checkProbability(name: string, value: unknown): number {
   return checkNumber(name, value, 0, 1);
 }
 
+/** Arrays in options (shapes, lists of ids) up to this length are copied into the snapshot. */
+const SNAPSHOT_ARRAY_LIMIT = 4096;
+
+function snapshotValue(v: unknown, depth: number): unknown {
+  if (Array.isArray(v)) {
+    const n = v.length;
+    if (!(n <= SNAPSHOT_ARRAY_LIMIT)) return v;
+    const copy: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) copy[i] = v[i];
+    return copy;
+  }
+  // Nested option groups (lstm's `dropout`, say) are plain objects: snapshot them too.
+  if (depth > 0 && v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+    const proto = Object.getPrototypeOf(v);
+    if (proto === Object.prototype || proto === null) return snapshotObject(v as Record<string, unknown>, depth - 1);
+  }
+  return v;
+}
+
+function snapshotObject(source: Record<string, unknown>, depth: number): Record<string, unknown> {
+  // No prototype: an option the caller left out reads as undefined even if Object.prototype is polluted.
+  const snapshot = Object.create(null) as Record<string, unknown>;
+  const seen = new Set<string>();
+  // A Proxy can make the chain endless; no options object is this deep.
+  let level = 0;
+  for (let o: object | null = source; o !== null && o !== Object.prototype && level < 32; o = Object.getPrototypeOf(o), level++) {
+    for (const key of Object.getOwnPropertyNames(o)) {
+      if (seen.has(key) || key === '__proto__' || (key === 'constructor' && o !== source)) continue;
+      seen.add(key);
+      snapshot[key] = snapshotValue(source[key], depth);
+    }
+  }
+  return snapshot;
+}
+
+/**
+ * Checks an options object and returns a snapshot of it: every option read exactly once, before
+ * any other argument is checked, so a getter cannot change an input after its check. A plain
+ * object contributes its own properties (so a polluted Object.prototype never does); any other
+ * object (a class instance, Object.create(defaults), a Proxy) its own and inherited ones up to
+ * Object.prototype. Short arrays (shapes) are copied, typed arrays are kept as they are.
+ */
 export function checkOptions(name: string, value: unknown): Record<string, unknown> {
-  if (value === undefined) return {};
+  if (value === undefined) return Object.create(null) as Record<string, unknown>;
   if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) {
     throw typeError(name, 'an options object', value);
   }
-  return value as Record<string, unknown>;
+  return snapshotObject(value as Record<string, unknown>, 2);
 }
 
 export function checkOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
@@ -123,3 +221,10 @@ export function checkFloat32(name: string, value: unknown, min = -Infinity): num
   if (!Number.isFinite(Math.fround(v))) throw rangeError(name, 'a number within the float32 range (|v| < 3.4028235e38)', value);
   return v;
 }
+
+/**
+ * A checked options snapshot with some options replaced, still without a prototype (a spread
+ * `{ ...opts }` would make absent options read from Object.prototype again).
+ */
+export const withOptions = (opts: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> =>
+  Object.assign(Object.create(null) as Record<string, unknown>, opts, overrides);

@@ -1,7 +1,7 @@
 // A Generator is a position {seed, stream, offset} in the random stream that moves forward by
 // the words each call consumes, so consecutive calls never reuse randomness.
 import { philoxBlock } from './philox';
-import { checkOptions, typeError } from './errors';
+import { checkOptions, rangeError, typeError } from './errors';
 import { OFFSET_LIMIT, UInt64Like, packCounter, toOffset, toSeed, toStream, toUInt } from './stream';
 
 /** A generator's state as plain JSON: decimal strings, since JSON has no 64-bit integers. */
@@ -26,10 +26,25 @@ export interface GeneratorOptions {
   offset?: UInt64Like;
 }
 
+// Read through the private fields, so neither a subclass overriding the getters nor a Proxy
+// (which has no private fields) can make a call draw at a position other than the generator's.
+let isGeneratorImpl: (value: unknown) => value is Generator;
+let positionImpl: (g: Generator) => StreamPosition;
+let advanceImpl: (g: Generator, words: number) => void;
+
 export class Generator {
   #seed: bigint;
   #stream: bigint;
   #offset: bigint;
+
+  static {
+    isGeneratorImpl = (value: unknown): value is Generator => typeof value === 'object' && value !== null && #seed in value;
+    positionImpl = (g) => ({ seed: g.#seed, stream: g.#stream, offset: g.#offset });
+    advanceImpl = (g, words) => {
+      const next = g.#offset + BigInt(words);
+      g.#offset = next >= OFFSET_LIMIT ? next % OFFSET_LIMIT : next;
+    };
+  }
 
   /**
    * @param seed - the Philox key: a safe-integer number or a bigint below 2^64.
@@ -98,6 +113,9 @@ export class Generator {
   /** Restores a generator from `toJSON()` output (or its JSON text). */
   static fromJSON(state: GeneratorState | string): Generator {
     let s: unknown = state;
+    // Three 20-digit numbers and their names fit in far less; a longer text is not a state, and
+    // parsing a huge digit string as a bigint takes quadratic time.
+    if (typeof s === 'string' && s.length > 4096) throw rangeError('state', 'generator JSON of at most 4096 characters', state);
     if (typeof s === 'string') {
       try {
         s = JSON.parse(s);
@@ -107,7 +125,11 @@ export class Generator {
     }
     const o = checkOptions('state', s);
     const big = (name: string, v: unknown): bigint => {
-      if (typeof v === 'string' && /^[0-9]+$/.test(v)) return BigInt(v);
+      if (typeof v === 'string' && /^[0-9]+$/.test(v)) {
+        const digits = v.replace(/^0+(?=.)/, '');
+        if (digits.length > 20) throw rangeError(`state.${name}`, 'a decimal string below 2^66', v);
+        return BigInt(digits);
+      }
       if (typeof v === 'number' || typeof v === 'bigint') return toUInt(`state.${name}`, v, OFFSET_LIMIT);
       throw typeError(`state.${name}`, 'a decimal string', v);
     };
@@ -117,6 +139,15 @@ export class Generator {
     });
   }
 }
+
+/** True for a real Generator (subclasses included), false for anything else, a Proxy of one included. */
+export const isGenerator = (value: unknown): value is Generator => isGeneratorImpl(value);
+
+/** A generator's position, from its private fields. */
+export const generatorPosition = (g: Generator): StreamPosition => positionImpl(g);
+
+/** Advances a generator by `words` (a non-negative safe integer) without calling anything it may override. */
+export const advanceGenerator = (g: Generator, words: number): void => advanceImpl(g, words);
 
 let fallback: Generator | undefined;
 

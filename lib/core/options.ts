@@ -1,7 +1,7 @@
 // Options every random call shares: where in the stream it draws, and which backend runs it.
 import type { Backend, BackendName } from '../backends/interface';
 import { typeError } from './errors';
-import { Generator, defaultGenerator, isBusy } from './generator';
+import { Generator, advanceGenerator, defaultGenerator, generatorPosition, isBusy, isGenerator } from './generator';
 import { getBackend } from '../backends/select';
 import { UInt64Like, offsetWords, u64Words } from './stream';
 
@@ -38,7 +38,7 @@ export interface Draw {
 export function resolveDraw(opts: Record<string, unknown>): Draw {
   const backend = getBackend(opts.backend, opts.threads);
   if (opts.generator !== undefined) {
-    if (!(opts.generator instanceof Generator)) throw typeError('generator', 'a Generator', opts.generator);
+    if (!isGenerator(opts.generator)) throw typeError('generator', 'a Generator', opts.generator);
     for (const key of ['seed', 'stream', 'offset'] as const) {
       if (opts[key] !== undefined) throw new TypeError(`Expected either generator or ${key} but received both`);
     }
@@ -55,9 +55,10 @@ export function resolveDraw(opts: Record<string, unknown>): Draw {
     );
   }
   const counter = new Uint32Array(7);
-  const [k0, k1] = u64Words('seed', gen ? gen.seed : opts.seed);
-  const [s0, s1] = u64Words('stream', gen ? gen.stream : opts.stream === undefined ? 0 : opts.stream);
-  const [b0, b1, phase] = offsetWords('offset', gen ? gen.offset : opts.offset === undefined ? 0 : opts.offset);
+  const at = gen ? generatorPosition(gen) : undefined;
+  const [k0, k1] = u64Words('seed', at ? at.seed : opts.seed);
+  const [s0, s1] = u64Words('stream', at ? at.stream : opts.stream === undefined ? 0 : opts.stream);
+  const [b0, b1, phase] = offsetWords('offset', at ? at.offset : opts.offset === undefined ? 0 : opts.offset);
   counter[0] = k0;
   counter[1] = k1;
   counter[2] = s0;
@@ -69,7 +70,7 @@ export function resolveDraw(opts: Record<string, unknown>): Draw {
     counter,
     backend,
     commit(words: number) {
-      gen?.advance(words);
+      if (gen) advanceGenerator(gen, words);
     },
   };
 }

@@ -1,7 +1,18 @@
 // Monte Carlo dropout (Gal & Ghahramani 2016): run a dropout network T times at inference with
 // fresh masks and read uncertainty from the spread of the passes. Pass k draws from stream
 // `stream + k` of the seed, so every pass is reproducible on its own.
-import { checkArray, checkCount, checkNumber, checkOneOf, checkOptions, rangeError, typeError } from '../../core/errors';
+import {
+  checkArray,
+  checkCount,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  describe,
+  rangeError,
+  typeError,
+  viewLengthOf,
+  viewTagOf,
+} from '../../core/errors';
 import { Generator } from '../../core/generator';
 import { UInt64Like, toSeed, toStream } from '../../core/stream';
 
@@ -153,15 +164,15 @@ class Passes {
     const { B, T } = this.p,
       n = pass.passes;
     if (
-      Object.prototype.toString.call(y) !== '[object Float32Array]' ||
-      (y as Float32Array).length === 0 ||
-      (y as Float32Array).length % (n * B) !== 0
+      viewTagOf(y) !== 'Float32Array' ||
+      viewLengthOf(y as Float32Array) === 0 ||
+      viewLengthOf(y as Float32Array) % (n * B) !== 0
     ) {
       throw new TypeError(
-        `Expected forward to return a Float32Array of rows × outFeatures for ${n * B} rows but received ${ArrayBuffer.isView(y) ? `${y.constructor.name}(${(y as Float32Array).length})` : typeof y}`,
+        `Expected forward to return a Float32Array of rows × outFeatures for ${n * B} rows but received ${describe(y)}`,
       );
     }
-    const out = y as Float32Array;
+    const out = checkArray('the forward result', y, Float32Array);
     if (pass.index === 0) {
       this.K = out.length / (n * B);
       this.data = new Float32Array(T * B * this.K);

@@ -7,7 +7,7 @@ import { dropout, dropoutBackward } from '../dense/dropout';
 import { Mode } from '../../core/method';
 import { checkArray, checkCount, checkNumber, checkOneOf, checkOptions, rangeError, typeError } from '../../core/errors';
 import { gaussianDropout, gaussianDropoutBackward } from '../dense/gaussian_dropout';
-import { Generator, StreamPosition } from '../../core/generator';
+import { Generator, StreamPosition, isGenerator } from '../../core/generator';
 import { linear } from '../dense/linear';
 import { McPrediction, McPredictOptions, mcPredict } from './mc_dropout';
 import { normal, uniform } from '../../core/random';
@@ -163,12 +163,11 @@ export class Mlp {
   forward(x: Float32Array, options: MlpForwardOptions = {}): Float32Array {
     const opts = checkOptions('options', options);
     const mode = opts.mode === undefined ? 'eval' : checkOneOf('mode', opts.mode, ['train', 'eval', 'mc'] as const);
-    const gen =
-      opts.generator instanceof Generator
-        ? opts.generator
-        : opts.seed !== undefined
-          ? new Generator(opts.seed as UInt64Like)
-          : undefined;
+    const gen = isGenerator(opts.generator)
+      ? opts.generator
+      : opts.seed !== undefined
+        ? new Generator(opts.seed as UInt64Like)
+        : undefined;
     return this.run(x, mode, gen, opts.backend as BackendName | undefined);
   }
 
@@ -178,8 +177,8 @@ export class Mlp {
    */
   train(x: Float32Array, y: Float32Array, options: MlpTrainOptions): Float64Array {
     const opts = checkOptions('options', options);
-    checkArray('x', x, Float32Array);
-    checkArray('y', y, Float32Array);
+    x = checkArray('x', x, Float32Array);
+    y = checkArray('y', y, Float32Array);
     const din = this.sizes[0],
       dout = this.sizes[this.sizes.length - 1];
     const n = x.length / din;
@@ -278,8 +277,8 @@ export class Mlp {
     options: { seed: UInt64Like; loss?: 'mse' | 'cross-entropy' },
   ): { loss: number; dW: Float32Array[]; db: Float32Array[] } {
     const opts = checkOptions('options', options);
-    checkArray('x', x, Float32Array);
-    checkArray('y', y, Float32Array);
+    x = checkArray('x', x, Float32Array);
+    y = checkArray('y', y, Float32Array);
     if (opts.seed === undefined) throw new TypeError('Expected a seed for gradients (the dropout masks) but received undefined');
     const dout = this.sizes[this.sizes.length - 1];
     if (y.length * this.sizes[0] !== x.length * dout)

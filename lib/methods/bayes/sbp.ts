@@ -346,7 +346,7 @@ function drawUniforms(p: Plan, opts: Record<string, unknown>): { u: Float32Array
  */
 export function sbpNoise(x: Float32Array, mu: Float32Array, logSigma: Float32Array, options: SbpNoiseOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('x', x, Float32Array);
+  x = checkArray('x', x, Float32Array);
   const [m, ls] = params(mu, logSigma);
   const [a, b] = bounds(opts);
   const p = plan(x, opts, m);
@@ -383,8 +383,8 @@ export function sbpNoiseBackward(
   options: SbpNoiseOptions,
 ): { dx: Float32Array; dMu: Float64Array; dLogSigma: Float64Array } {
   const opts = checkOptions('options', options);
-  checkArray('dy', dy, Float32Array);
-  checkArray('x', x, Float32Array);
+  dy = checkArray('dy', dy, Float32Array);
+  x = checkArray('x', x, Float32Array);
   if (dy.length !== x.length)
     throw new RangeError(`Expected dy.length to equal x.length (${x.length}) but received ${dy.length}`);
   requireForwardSeed('sbpNoiseBackward', opts);

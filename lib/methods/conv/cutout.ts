@@ -138,7 +138,7 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>, fi
  */
 export function cutout(image: Float32Array, options: CutoutOptions): CutoutResult {
   const opts = checkOptions('options', options);
-  checkArray('image', image, Float32Array);
+  image = checkArray('image', image, Float32Array);
   const fill = opts.fill === undefined ? 0 : checkFloat32('fill', opts.fill);
   return apply(image, 'image', opts, fill);
 }
@@ -149,7 +149,7 @@ export function cutout(image: Float32Array, options: CutoutOptions): CutoutResul
  */
 export function cutoutBackward(dy: Float32Array, options: CutoutOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('dy', dy, Float32Array);
+  dy = checkArray('dy', dy, Float32Array);
   requireForwardSeed('cutoutBackward', opts);
   return apply(dy, 'dy', opts, 0).image;
 }

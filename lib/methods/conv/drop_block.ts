@@ -247,7 +247,7 @@ export function dropBlock(x: Float32Array, options: DropBlockOptions): Float32Ar
  */
 export function dropBlockBackward(dy: Float32Array, options: DropBlockOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('dy', dy, Float32Array);
+  dy = checkArray('dy', dy, Float32Array);
   requireForwardSeed('dropBlockBackward', opts);
   return apply(dy, 'dy', opts, true);
 }

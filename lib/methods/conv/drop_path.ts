@@ -88,8 +88,8 @@ function rowsOf(opts: Record<string, unknown>, length: number): number {
  */
 export function dropPath(x: Float32Array, branch: Float32Array, options: DropPathOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('x', x, Float32Array);
-  checkArray('branch', branch, Float32Array);
+  x = checkArray('x', x, Float32Array);
+  branch = checkArray('branch', branch, Float32Array);
   if (branch.length !== x.length)
     throw new RangeError(`Expected branch.length to equal x.length (${x.length}) but received ${branch.length}`);
   checkProbability('p', opts.p);
@@ -114,7 +114,7 @@ export function dropPath(x: Float32Array, branch: Float32Array, options: DropPat
  */
 export function dropPathBackward(dy: Float32Array, options: DropPathOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('dy', dy, Float32Array);
+  dy = checkArray('dy', dy, Float32Array);
   checkProbability('p', opts.p);
   requireForwardSeed('dropPathBackward', opts);
   const rows = rowsOf(opts, dy.length);

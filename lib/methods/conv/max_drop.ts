@@ -98,7 +98,7 @@ function apply(x: Float32Array, xName: string, source: Float32Array, opts: Recor
  */
 export function maxDrop(x: Float32Array, options: MaxDropOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('x', x, Float32Array);
+  x = checkArray('x', x, Float32Array);
   return apply(x, 'x', x, opts, resolveDraw(opts));
 }
 
@@ -108,8 +108,8 @@ export function maxDrop(x: Float32Array, options: MaxDropOptions): Float32Array 
  */
 export function maxDropBackward(dy: Float32Array, x: Float32Array, options: MaxDropOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('dy', dy, Float32Array);
-  checkArray('x', x, Float32Array);
+  dy = checkArray('dy', dy, Float32Array);
+  x = checkArray('x', x, Float32Array);
   if (dy.length !== x.length)
     throw new RangeError(`Expected dy.length to equal x.length (${x.length}) but received ${dy.length}`);
   requireForwardSeed('maxDropBackward', opts);

@@ -113,7 +113,7 @@ function keepBits(r: Resolved, n: number, draw: ReturnType<typeof resolveDraw>):
  */
 export function maxPoolDropout(x: Float32Array, options: MaxPoolDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('x', x, Float32Array);
+  x = checkArray('x', x, Float32Array);
   const r = resolve(opts, x.length);
   const out = outArray(opts, r.outLength, x, 'x');
   const draw = resolveDraw(opts);
@@ -149,8 +149,8 @@ export function maxPoolDropout(x: Float32Array, options: MaxPoolDropoutOptions):
  */
 export function maxPoolDropoutBackward(dy: Float32Array, x: Float32Array, options: MaxPoolDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('dy', dy, Float32Array);
-  checkArray('x', x, Float32Array);
+  dy = checkArray('dy', dy, Float32Array);
+  x = checkArray('x', x, Float32Array);
   const r = resolve(opts, x.length);
   if (dy.length !== r.outLength)
     throw new RangeError(`Expected dy.length to be ${r.outLength} (the pooled map) but received ${dy.length}`);

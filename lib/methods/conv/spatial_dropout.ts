@@ -56,7 +56,7 @@ export function spatialDropout(x: Float32Array, options: SpatialDropoutOptions):
 /** The gradient of `spatialDropout`: dx = dy · m[n, c] / q with the forward call's mask (pass its seed, stream, offset). */
 export function spatialDropoutBackward(dy: Float32Array, options: SpatialDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('dy', dy, Float32Array);
+  dy = checkArray('dy', dy, Float32Array);
   requireForwardSeed('spatialDropoutBackward', opts);
   return apply(dy, 'dy', opts);
 }

@@ -122,7 +122,7 @@ export function stochasticDropout(x: Float32Array, options: StochasticDropoutOpt
 /** The gradient of `stochasticDropout`: the same r and mask, regenerated from the forward call's seed, stream and offset. */
 export function stochasticDropoutBackward(dy: Float32Array, options: StochasticDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('dy', dy, Float32Array);
+  dy = checkArray('dy', dy, Float32Array);
   requireForwardSeed('stochasticDropoutBackward', opts);
   return apply(dy, 'dy', opts);
 }

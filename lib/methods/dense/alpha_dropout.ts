@@ -73,7 +73,7 @@ export function alphaDropout(x: Float32Array, options: AlphaDropoutOptions = {})
 /** FeatureAlphaDropout: one AlphaDropout decision per (n, c) of x [N, C, …] (shape required). */
 export function featureAlphaDropout(x: Float32Array, options: AlphaDropoutOptions & { shape: readonly number[] }): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('x', x, Float32Array);
+  x = checkArray('x', x, Float32Array);
   const shape = checkShape('shape', opts.shape, x.length);
   if (shape.length < 2) throw rangeError('shape', 'at least two dimensions [N, C, …]', opts.shape);
   return apply(
@@ -87,7 +87,7 @@ export function featureAlphaDropout(x: Float32Array, options: AlphaDropoutOption
 /** The gradient of `alphaDropout` (and of `featureAlphaDropout` with its noiseShape): dx = a·dy ⊙ m. */
 export function alphaDropoutBackward(dy: Float32Array, options: AlphaDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('dy', dy, Float32Array);
+  dy = checkArray('dy', dy, Float32Array);
   requireForwardSeed('alphaDropoutBackward', opts);
   return apply(dy, opts, true);
 }

@@ -2,7 +2,7 @@
 // drop probability p = sigm(pLogit), differentiable in x and pLogit.
 import { dropThreshold } from '../../core/bernoulli';
 import type { Backend } from '../../backends/interface';
-import { checkArray, checkNumber, checkOptions, rangeError } from '../../core/errors';
+import { checkArray, checkNumber, checkOptions, rangeError, withOptions } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { checkShape, product } from '../../core/shape';
 import { streamWords } from '../../backends/interface';
@@ -116,7 +116,7 @@ function perElement(r: Relaxed, n: number): (i: number) => number {
  */
 export function concreteDropout(x: Float32Array, pLogit: number, options: ConcreteDropoutOptions = {}): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('x', x, Float32Array);
+  x = checkArray('x', x, Float32Array);
   const r = relax(x, pLogit, opts);
   const out = elementwiseOut(opts, x, 'x');
   if (r.mode === 'eval') {
@@ -150,10 +150,10 @@ export function concreteDropoutBackward(
 ): { dx: Float32Array; dpLogit: number } {
   const opts = checkOptions('options', options);
   requireForwardSeed('concreteDropoutBackward', opts);
-  checkArray('dy', dy, Float32Array);
-  checkArray('x', x, Float32Array);
+  dy = checkArray('dy', dy, Float32Array);
+  x = checkArray('x', x, Float32Array);
   if (dy.length !== x.length) throw new RangeError(`Expected dy.length to be ${x.length} but received ${dy.length}`);
-  const r = relax(x, pLogit, { ...opts, mode: 'train' });
+  const r = relax(x, pLogit, withOptions(opts, { mode: 'train' }));
   const at = perElement(r, x.length);
   const { p, t, eps } = r;
   const dx = new Float32Array(x.length);
@@ -188,7 +188,7 @@ export function concreteRegularizer(
   options: ConcreteRegularizerOptions,
 ): { value: number; dW: Float32Array; dpLogit: number } {
   const opts = checkOptions('options', options);
-  checkArray('W', W, Float32Array);
+  W = checkArray('W', W, Float32Array);
   const wr = checkNumber('weightRegularizer', opts.weightRegularizer, 0);
   const dr = checkNumber('dropoutRegularizer', opts.dropoutRegularizer, 0);
   const K = checkNumber('inputDim', opts.inputDim, 0);

@@ -8,7 +8,7 @@
 // Each segment starts on a word, so the masks equal bernoulliMask at those offsets.
 import { dropThreshold } from '../../core/bernoulli';
 import type { Backend } from '../../backends/interface';
-import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, rangeError } from '../../core/errors';
+import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, rangeError, withOptions } from '../../core/errors';
 import { DenseShapeOptions, DenseShapes, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { advanceCounter } from '../../core/stream';
@@ -104,6 +104,7 @@ export function dropConnect(
 ): Float32Array {
   const opts = checkOptions('options', options);
   const pl = plan(opts, x, W, bias);
+  ({ x, W, bias } = pl);
   const { batch, din, dout, backend } = pl;
   const y = denseOut(opts, batch * dout, { x, W, bias });
   if (pl.mode === 'eval') {
@@ -155,7 +156,8 @@ export function dropConnectBackward(
 ): DropConnectGradients {
   const opts = checkOptions('options', options);
   requireForwardSeed('dropConnectBackward', opts);
-  const pl = plan({ ...opts, out: undefined }, x, W, bias);
+  const pl = plan(withOptions(opts, { out: undefined }), x, W, bias);
+  ({ x, W, bias } = pl);
   const { batch, din, dout, backend } = pl;
   const dys = checkArray('dy', dy, Float32Array);
   if (dys.length !== batch * dout)
@@ -233,7 +235,9 @@ export function dropConnectInference(
   options: DropConnectInferenceOptions,
 ): Float32Array {
   const opts = checkOptions('options', options);
-  const { batch, din, dout } = denseShapes(opts, x, W, bias);
+  const shapes = denseShapes(opts, x, W, bias);
+  const { batch, din, dout } = shapes;
+  ({ x, W, bias } = shapes);
   const p = opts.p === undefined ? 0.5 : checkProbability('p', opts.p);
   const q = 1 - dropThreshold(p) / 65536;
   const act = ACTIVATE[opts.activation === undefined ? 'identity' : checkOneOf('activation', opts.activation, ACTIVATIONS)];

@@ -82,7 +82,7 @@ export function dropout(x: Float32Array, options: DropoutOptions): Float32Array 
  */
 export function dropoutBackward(dy: Float32Array, options: DropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('dy', dy, Float32Array);
+  dy = checkArray('dy', dy, Float32Array);
   requireForwardSeed('dropoutBackward', opts);
   return applyDropout(dy, 'dy', opts);
 }
@@ -93,7 +93,7 @@ export function dropoutBackward(dy: Float32Array, options: DropoutOptions): Floa
  */
 export function gaussianNoise(x: Float32Array, options: GaussianNoiseOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('x', x, Float32Array);
+  x = checkArray('x', x, Float32Array);
   const std = checkFloat32('std', opts.std, 0);
   const mode = checkMode(opts.mode);
   const out = elementwiseOut(opts, x, 'x');

@@ -3,7 +3,7 @@
 import { dropThreshold } from '../../core/bernoulli';
 import type { Backend } from '../../backends/interface';
 import { checkArray, checkOptions, checkProbability } from '../../core/errors';
-import { DenseShapeOptions, denseOut, denseShapes } from './linear';
+import { DenseShapeOptions, DenseShapes, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { getBackend } from '../../backends/select';
 import { sampleGaussian } from './reparam';
@@ -20,13 +20,10 @@ export interface FastDropoutOptions extends StreamOptions, DenseShapeOptions {
   out?: Float32Array;
 }
 
-interface Moments {
+interface Moments extends DenseShapes {
   mu: Float32Array;
   v: Float32Array;
   q: number;
-  batch: number;
-  din: number;
-  dout: number;
   backend: Backend;
 }
 
@@ -39,7 +36,9 @@ function moments(
   bias: Float32Array | null,
   backend: Backend,
 ): Moments {
-  const { batch, din, dout } = denseShapes(opts, x, W, bias);
+  const shapes = denseShapes(opts, x, W, bias);
+  const { batch, din, dout } = shapes;
+  ({ x, W, bias } = shapes);
   const p = opts.p === undefined ? 0.5 : checkProbability('p', opts.p);
   const q = 1 - dropThreshold(p) / 65536;
   const mu = new Float32Array(batch * dout),
@@ -50,7 +49,7 @@ function moments(
     mu[e] = q * mu[e] + (bias ? bias[e % dout] : 0);
     v[e] = q * (1 - q) * v[e];
   }
-  return { mu, v, q, batch, din, dout, backend };
+  return { ...shapes, mu, v, q, backend };
 }
 
 /**
@@ -67,6 +66,7 @@ export function fastDropout(
   const mode = checkMode(opts.mode);
   const draw = resolveDraw(opts);
   const m = moments(opts, x, W, bias, draw.backend);
+  ({ x, W, bias } = m);
   const out = denseOut(opts, m.mu.length, { x, W, bias });
   if (mode === 'eval') {
     out.set(m.mu);
@@ -90,8 +90,9 @@ export function fastDropoutBackward(
   requireForwardSeed('fastDropoutBackward', opts);
   const draw = resolveDraw(opts);
   const m = moments(opts, x, W, bias, draw.backend);
+  ({ x, W, bias } = m);
   const { batch, din, dout, q, backend } = m;
-  checkArray('du', du, Float32Array);
+  du = checkArray('du', du, Float32Array);
   if (du.length !== batch * dout)
     throw new RangeError(`Expected du to hold batch * outFeatures = ${batch * dout} values but received ${du.length}`);
   const eps = new Float32Array(batch * dout);
@@ -134,8 +135,10 @@ export function fastDropoutMoments(
   options: Omit<FastDropoutOptions, 'mode' | 'out'>,
 ): { mean: Float32Array; variance: Float32Array } {
   const opts = checkOptions('options', options);
-  const { batch, din, dout } = denseShapes(opts, meanX, W, bias);
-  checkArray('varX', varX, Float32Array);
+  const shapes = denseShapes(opts, meanX, W, bias);
+  const { batch, din, dout } = shapes;
+  ({ x: meanX, W, bias } = shapes);
+  varX = checkArray('varX', varX, Float32Array);
   if (varX.length !== meanX.length)
     throw new RangeError(`Expected varX.length to be ${meanX.length} but received ${varX.length}`);
   const p = opts.p === undefined ? 0.5 : checkProbability('p', opts.p);
@@ -168,8 +171,8 @@ export function gaussianActivationMoments(
   mean: Float32Array,
   variance: Float32Array,
 ): { reluMean: Float32Array; reluSecond: Float32Array; sigmoidMean: Float32Array } {
-  checkArray('mean', mean, Float32Array);
-  checkArray('variance', variance, Float32Array);
+  mean = checkArray('mean', mean, Float32Array);
+  variance = checkArray('variance', variance, Float32Array);
   if (variance.length !== mean.length)
     throw new RangeError(`Expected variance.length to be ${mean.length} but received ${variance.length}`);
   const n = mean.length,

@@ -54,7 +54,7 @@ export function gaussianDropout(x: Float32Array, options: GaussianDropoutOptions
 /** The gradient of `gaussianDropout`: dx = dy · ξ with ξ regenerated from the forward position. */
 export function gaussianDropoutBackward(dy: Float32Array, options: GaussianDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('dy', dy, Float32Array);
+  dy = checkArray('dy', dy, Float32Array);
   requireForwardSeed('gaussianDropoutBackward', opts);
   return apply(dy, opts);
 }

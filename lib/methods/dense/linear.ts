@@ -25,6 +25,10 @@ export interface DenseShapes {
   batch: number;
   din: number;
   dout: number;
+  /** The arrays as checked: later reads go through these views (see checkArray). */
+  x: Float32Array;
+  W: Float32Array;
+  bias: Float32Array | null;
 }
 
 function feature(name: string, value: unknown): number {
@@ -43,11 +47,12 @@ export function denseShapes(opts: Record<string, unknown>, x: unknown, W: unknow
     throw new RangeError(`Expected W to hold outFeatures * inFeatures = ${dout * din} values but received ${ws.length}`);
   if (xs.length % din !== 0)
     throw new RangeError(`Expected x.length to be a multiple of inFeatures = ${din} but received ${xs.length}`);
+  let bs: Float32Array | null = null;
   if (bias !== null && bias !== undefined) {
-    const bs = checkArray('bias', bias, Float32Array);
+    bs = checkArray('bias', bias, Float32Array);
     if (bs.length !== dout) throw new RangeError(`Expected bias to hold outFeatures = ${dout} values but received ${bs.length}`);
   }
-  return { batch: xs.length / din, din, dout };
+  return { batch: xs.length / din, din, dout, x: xs, W: ws, bias: bs };
 }
 
 /** The output array of a dense call: `out` checked, or a new one. */
@@ -70,7 +75,9 @@ export function denseOut(
  */
 export function linear(x: Float32Array, W: Float32Array, bias: Float32Array | null, options: LinearOptions): Float32Array {
   const opts = checkOptions('options', options);
-  const { batch, din, dout } = denseShapes(opts, x, W, bias);
+  const shapes = denseShapes(opts, x, W, bias);
+  const { batch, din, dout } = shapes;
+  ({ x, W, bias } = shapes);
   const out = denseOut(opts, batch * dout, { x, W, bias });
   getBackend(opts.backend, opts.threads).matmul(out, x, W, bias ?? null, batch, dout, din, false, true, false);
   return out;
@@ -88,7 +95,9 @@ export function linearAsync(
   options: LinearOptions,
 ): Promise<Float32Array> {
   const opts = checkOptions('options', options);
-  const { batch, din, dout } = denseShapes(opts, x, W, bias); // bad arguments throw now, as in the sync form
+  const shapes = denseShapes(opts, x, W, bias); // bad arguments throw now, as in the sync form
+  const { batch, din, dout } = shapes;
+  ({ x, W, bias } = shapes);
   const out = opts.out === undefined ? undefined : denseOut(opts, batch * dout, { x, W, bias });
   return productAsync(getBackend(opts.backend, opts.threads), x, W, bias ?? null, batch, din, dout, out);
 }
@@ -111,7 +120,7 @@ async function productAsync(
     backend.matmul(y, x, W, bias, batch, dout, din, false, true, false);
   }
   if (!out) return y;
-  checkArray('out', out, Float32Array);
+  out = checkArray('out', out, Float32Array);
   out.set(y);
   return out;
 }

@@ -4,7 +4,7 @@
 import type { Backend } from '../../backends/interface';
 import { checkArray, checkNumber, checkOneOf, checkOptions } from '../../core/errors';
 import { checkMode, Mode, requireForwardSeed } from '../../core/method';
-import { DenseShapeOptions, denseOut, denseShapes } from './linear';
+import { DenseShapeOptions, DenseShapes, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { ACTIVATIONS, DenseActivation } from './dropconnect';
 import { Async, callForm } from '../../async/form';
@@ -58,8 +58,9 @@ function run(
   x: Float32Array,
   W: Float32Array,
   bias: Float32Array | null,
-): Pass & { batch: number; din: number; dout: number; mode: Mode; commit(w: number): void } {
+): Pass & DenseShapes & { mode: Mode; commit(w: number): void } {
   const shapes = denseShapes(opts, x, W, bias);
+  ({ x, W, bias } = shapes);
   const alpha = opts.alpha === undefined ? 1 : checkNumber('alpha', opts.alpha);
   const beta = opts.beta === undefined ? 0 : checkNumber('beta', opts.beta);
   const g = opts.activation === undefined ? 'relu' : checkOneOf('activation', opts.activation, ACTIVATIONS);
@@ -89,6 +90,7 @@ function run(
 export function standout(x: Float32Array, W: Float32Array, bias: Float32Array | null, options: StandoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   const r = run(opts, x, W, bias);
+  ({ x, W, bias } = r);
   const out = denseOut(opts, r.s.length, { x, W, bias });
   const g = G[r.g];
   for (let e = 0; e < out.length; e++) out[e] = r.keep ? (r.keep[e] ? g(r.s[e]) : 0) : r.keepProb[e] * g(r.s[e]);
@@ -110,7 +112,8 @@ export function standoutBackward(
   const opts = checkOptions('options', options);
   if (opts.mode !== 'eval') requireForwardSeed('standoutBackward', opts);
   const r = run(opts, x, W, bias);
-  checkArray('dy', dy, Float32Array);
+  ({ x, W, bias } = r);
+  dy = checkArray('dy', dy, Float32Array);
   if (dy.length !== r.s.length)
     throw new RangeError(`Expected dy to hold batch * outFeatures = ${r.s.length} values but received ${dy.length}`);
   const dg = DG[r.g];

@@ -4,7 +4,7 @@
 // Sparse variational dropout (Molchanov, Ashukha & Vetrov 2017) is the same layer with their KL
 // fit, their log α clip and their evaluation rule, as options.
 import type { Backend } from '../../backends/interface';
-import { checkArray, checkNumber, checkOneOf, checkOptions, rangeError, typeError } from '../../core/errors';
+import { checkArray, checkNumber, checkOneOf, checkOptions, rangeError, typeError, withOptions } from '../../core/errors';
 import { DenseShapeOptions, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { sampleGaussian } from './reparam';
@@ -81,6 +81,11 @@ function alphaIndex(granularity: AlphaGranularity, din: number): (j: number, i: 
 }
 
 interface Layer {
+  /** The arrays as checked (see checkArray). */
+  A: Float32Array;
+  theta: Float32Array;
+  bias: Float32Array | null;
+  logAlphaIn: Float32Array;
   batch: number;
   din: number;
   dout: number;
@@ -105,9 +110,11 @@ function layer(
   bias: Float32Array | null,
   backend: Backend,
 ): Layer {
-  const { batch, din, dout } = denseShapes(opts, A, theta, bias);
+  const shapes = denseShapes(opts, A, theta, bias);
+  const { batch, din, dout } = shapes;
+  ({ x: A, W: theta, bias } = shapes);
   const granularity = opts.granularity === undefined ? 'weight' : checkOneOf('granularity', opts.granularity, GRANULARITIES);
-  checkArray('logAlpha', logAlpha, Float32Array);
+  logAlpha = checkArray('logAlpha', logAlpha, Float32Array);
   const expected = granularity === 'weight' ? dout * din : granularity === 'input' ? din : 1;
   if (logAlpha.length !== expected)
     throw new RangeError(
@@ -161,7 +168,24 @@ function layer(
     false,
   );
   if (epsilon > 0) for (let e = 0; e < delta.length; e++) delta[e] += epsilon;
-  return { batch, din, dout, granularity, logAlpha: la, clip, kept, alphaTheta2, gamma, delta, epsilon, backend };
+  return {
+    A,
+    theta,
+    bias,
+    logAlphaIn: logAlpha,
+    batch,
+    din,
+    dout,
+    granularity,
+    logAlpha: la,
+    clip,
+    kept,
+    alphaTheta2,
+    gamma,
+    delta,
+    epsilon,
+    backend,
+  };
 }
 
 /**
@@ -179,6 +203,7 @@ export function variationalDense(
   const mode = checkMode(opts.mode);
   const draw = resolveDraw(opts);
   const l = layer(opts, A, theta, logAlpha, bias, draw.backend);
+  ({ A, theta, bias, logAlphaIn: logAlpha } = l);
   const out = denseOut(opts, l.gamma.length, { A, theta, bias });
   if (mode === 'eval') {
     out.set(l.gamma);
@@ -202,9 +227,10 @@ export function variationalDenseBackward(
   const opts = checkOptions('options', options);
   requireForwardSeed('variationalDenseBackward', opts);
   const draw = resolveDraw(opts);
-  const l = layer({ ...opts, mode: 'train' }, A, theta, logAlpha, bias, draw.backend);
+  const l = layer(withOptions(opts, { mode: 'train' }), A, theta, logAlpha, bias, draw.backend);
+  ({ A, theta, bias, logAlphaIn: logAlpha } = l);
   const { batch, din, dout, backend } = l;
-  checkArray('dB', dB, Float32Array);
+  dB = checkArray('dB', dB, Float32Array);
   if (dB.length !== batch * dout)
     throw new RangeError(`Expected dB to hold batch * outFeatures = ${batch * dout} values but received ${dB.length}`);
   const eps = new Float32Array(batch * dout);
@@ -263,11 +289,11 @@ export function variationalKL(
   logAlpha: Float32Array,
   weightsPerAlphaOrOptions: number | VariationalKLOptions = 1,
 ): { kl: number; dLogAlpha: Float32Array } {
-  checkArray('logAlpha', logAlpha, Float32Array);
   const opts =
     typeof weightsPerAlphaOrOptions === 'number'
       ? { weightsPerAlpha: weightsPerAlphaOrOptions }
       : checkOptions('options', weightsPerAlphaOrOptions);
+  logAlpha = checkArray('logAlpha', logAlpha, Float32Array);
   const n = opts.weightsPerAlpha === undefined ? 1 : checkNumber('weightsPerAlpha', opts.weightsPerAlpha, 0);
   const molchanov =
     (opts.approximation === undefined ? 'kingma' : checkOneOf('approximation', opts.approximation, APPROXIMATIONS)) ===
@@ -296,7 +322,7 @@ export function variationalKL(
 
 /** Clamps log α to ≤ 0 in place (α ≤ 1, the range the KL fit was made on), as the paper does. */
 export function clampLogAlpha(logAlpha: Float32Array): Float32Array {
-  checkArray('logAlpha', logAlpha, Float32Array);
+  logAlpha = checkArray('logAlpha', logAlpha, Float32Array);
   for (let i = 0; i < logAlpha.length; i++) if (logAlpha[i] > 0) logAlpha[i] = 0;
   return logAlpha;
 }

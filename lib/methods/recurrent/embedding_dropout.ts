@@ -78,7 +78,7 @@ function plan(ids: unknown, tableLength: number, opts: Record<string, unknown>):
  */
 export function embeddingDropout(ids: Int32Array, table: Float32Array, options: EmbeddingDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('table', table, Float32Array);
+  table = checkArray('table', table, Float32Array);
   const { ids: idv, B, T, V, E, factor, perCall } = plan(ids, table.length, opts);
   const out = new Float32Array(B * T * E);
   for (let b = 0; b < B; b++) {
@@ -99,7 +99,7 @@ export function embeddingDropoutBackward(
   options: EmbeddingDropoutOptions & { embeddingSize: number },
 ): Float32Array {
   const opts = checkOptions('options', options);
-  checkArray('dOut', dOut, Float32Array);
+  dOut = checkArray('dOut', dOut, Float32Array);
   const E = checkCount('embeddingSize', opts.embeddingSize);
   const V = checkCount('vocabSize', opts.vocabSize);
   if (opts.mode !== 'eval') requireForwardSeed('embeddingDropoutBackward', opts);

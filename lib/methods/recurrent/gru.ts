@@ -10,7 +10,6 @@ import {
   RnnGradients,
   RnnMasks,
   RnnOptions,
-  checkDropout,
   checkWeights,
   drawMasks,
   gemm,
@@ -76,8 +75,8 @@ export function gru(x: Float32Array, params: GruParams, options: RnnOptions): Gr
   const bW = checkWeights('params.bW', p.bW, 3 * H, '3 · hiddenSize');
   const bU = checkWeights('params.bU', p.bU, 3 * H, '3 · hiddenSize');
   const resetAfter = (options as unknown as Record<string, unknown>).resetAfter !== false;
-  const masks = drawMasks(cfg, checkDropout((options as unknown as Record<string, unknown>).dropout));
-  let xT = swapBatchTime(x, B, T, D);
+  const masks = drawMasks(cfg, cfg.dropout);
+  let xT = swapBatchTime(cfg.x, B, T, D);
   if (masks.x) xT = multiply(xT, masks.x);
   const G = 3 * H,
     BH = B * H;

@@ -12,7 +12,6 @@ import {
   RnnGradients,
   RnnMasks,
   RnnOptions,
-  checkDropout,
   checkWeights,
   drawMasks,
   gemm,
@@ -96,8 +95,8 @@ export function lstm(x: Float32Array, params: LstmParams, options: RnnOptions): 
   const W = checkWeights('params.W', p.W, 4 * H * D, '4 · hiddenSize · inputSize');
   const U = checkWeights('params.U', p.U, 4 * H * H, '4 · hiddenSize · hiddenSize');
   const b = checkWeights('params.b', p.b, 4 * H, '4 · hiddenSize');
-  const masks = drawMasks(cfg, checkDropout((options as unknown as Record<string, unknown>).dropout));
-  let xT = swapBatchTime(x, B, T, D);
+  const masks = drawMasks(cfg, cfg.dropout);
+  let xT = swapBatchTime(cfg.x, B, T, D);
   if (masks.x) xT = multiply(xT, masks.x);
   const inputs = masks.groups.map((g) => inputProducts(cfg, { W, U, b }, xT, g, b));
   const G = 4 * H,

@@ -4,7 +4,16 @@ import type { Backend } from '../../backends/interface';
 import { streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
 import { checkMode, Mode } from '../../core/method';
-import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, rangeError, typeError } from '../../core/errors';
+import {
+  checkArray,
+  checkCount,
+  checkOneOf,
+  checkOptions,
+  checkProbability,
+  rangeError,
+  typeError,
+  viewLengthOf,
+} from '../../core/errors';
 import { Draw, StreamOptions, resolveDraw } from '../../core/options';
 import { getBackend } from '../../backends/select';
 import { advanceCounter } from '../../core/stream';
@@ -62,6 +71,10 @@ export interface RnnOptions extends StreamOptions {
 }
 
 export interface RnnConfig {
+  /** x as checked: every later read goes through this view. */
+  x: Float32Array;
+  /** The `dropout` option's snapshot. */
+  dropout: RnnDropout & Record<string, unknown>;
   B: number;
   T: number;
   D: number;
@@ -168,6 +181,8 @@ export function rnnConfig(x: unknown, gates: number, options: unknown, cell: boo
   const firstStep = opts.firstStep === undefined ? 0 : checkCount('firstStep', opts.firstStep);
   const draw = resolveDraw(opts);
   return {
+    x: xs,
+    dropout: d,
     B,
     T,
     D,
@@ -318,8 +333,6 @@ export interface RnnGradients {
   dh0: Float32Array;
 }
 
-export { checkDropout };
-
 /** Which op made each tape: backward passes accept only tapes their forward op returned. */
 const TAPES = new WeakMap<object, RnnKind>();
 
@@ -328,14 +341,50 @@ export type RnnKind = 'lstm' | 'gru';
 
 /** Marks `tape` as made by `kind` (the forward op, or a tape revived from a worker's clone). */
 export function brandTape<T extends object>(tape: T, kind: RnnKind): T {
-  TAPES.set(tape, kind);
+  TAPES.set(freezeTape(tape, 0), kind);
   return tape;
+}
+
+// A tape's members are the library's own arrays: frozen, so a caller cannot swap one for an array
+// that lies about its length; the backend it names is shared state and stays as it is.
+const SHARED_MEMBERS = new Set(['backend', 'draw']);
+const isPlain = (v: unknown): v is object =>
+  v !== null && typeof v === 'object' && (Array.isArray(v) || [Object.prototype, null].includes(Object.getPrototypeOf(v)));
+
+function freezeTape<T extends object>(value: T, depth: number): T {
+  Object.freeze(value);
+  if (depth < 4)
+    for (const [key, member] of Object.entries(value))
+      if (!SHARED_MEMBERS.has(key) && isPlain(member)) freezeTape(member, depth + 1);
+  return value;
+}
+
+/** The first typed array of the tape whose buffer was detached (transferred) after the forward call. */
+function detachedMember(value: object, path: string, depth: number): string | undefined {
+  for (const [key, member] of Object.entries(value)) {
+    if (SHARED_MEMBERS.has(key)) continue;
+    if (ArrayBuffer.isView(member)) {
+      if (member.byteLength === 0 && viewLengthOf(member) === 0 && member.buffer.byteLength === 0) {
+        try {
+          new Uint8Array(member.buffer as ArrayBuffer);
+        } catch {
+          return `${path}.${key}`;
+        }
+      }
+    } else if (depth < 4 && isPlain(member)) {
+      const found = detachedMember(member, `${path}.${key}`, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** `tape`, if `kind`'s forward op returned it; a TypeError naming the argument otherwise. */
 export function checkTape<T>(name: string, tape: T, kind: RnnKind): T {
   if (typeof tape !== 'object' || tape === null || TAPES.get(tape) !== kind)
     throw typeError(name, `the tape of a ${kind} call`, tape);
+  const detached = detachedMember(tape, name, 0);
+  if (detached) throw new TypeError(`Expected the tape of a ${kind} call for ${name} but ${detached} is detached`);
   return tape;
 }
 
