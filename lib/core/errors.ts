@@ -51,11 +51,19 @@ const sharedGrowable =
   typeof SharedArrayBuffer === 'function'
     ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'growable')?.get
     : undefined;
+// instanceof answers for this realm's buffers at once; only another realm's need the tag
 const isShared = (buffer: ArrayBufferLike): boolean =>
-  typeof SharedArrayBuffer === 'function' && Object.prototype.toString.call(buffer) === '[object SharedArrayBuffer]';
+  !(buffer instanceof ArrayBuffer) &&
+  typeof SharedArrayBuffer === 'function' &&
+  (buffer instanceof SharedArrayBuffer || Object.prototype.toString.call(buffer) === '[object SharedArrayBuffer]');
 
 /** The names the library reads or calls on a typed array: an own property by one of them shadows the intrinsic. */
 const SHADOWABLE = ['length', 'buffer', 'byteOffset', 'byteLength', 'set', 'subarray', 'fill', 'slice', 'constructor'];
+
+function shadowed(view: object): boolean {
+  for (let i = 0; i < SHADOWABLE.length; i++) if (Object.prototype.hasOwnProperty.call(view, SHADOWABLE[i])) return true;
+  return false;
+}
 
 function isDetached(buffer: ArrayBufferLike): boolean {
   if (isShared(buffer)) return false;
@@ -94,11 +102,7 @@ export function checkArray<T extends ArrayBufferView>(name: string, value: unkno
   const buffer = viewBuffer.call(value) as ArrayBufferLike;
   if (isDetached(buffer)) throw new TypeError(`Expected a ${ctor.name} for ${name} but its buffer is detached`);
   const view = value as T;
-  const plain =
-    Object.getPrototypeOf(view) === ctor.prototype &&
-    !SHADOWABLE.some((key) => Object.prototype.hasOwnProperty.call(view, key)) &&
-    !canResize(buffer);
-  if (plain) return view;
+  if (Object.getPrototypeOf(view) === ctor.prototype && !canResize(buffer) && !shadowed(view)) return view;
   const Ctor = ctor as unknown as new (b: ArrayBufferLike, offset: number, length: number) => T;
   return new Ctor(buffer, viewByteOffset.call(view) as number, viewLength.call(view) as number);
 }
@@ -148,13 +152,13 @@ function snapshotValue(v: unknown, depth: number): unknown {
 function snapshotObject(source: Record<string, unknown>, depth: number): Record<string, unknown> {
   // No prototype: an option the caller left out reads as undefined even if Object.prototype is polluted.
   const snapshot = Object.create(null) as Record<string, unknown>;
-  const seen = new Set<string>();
+  for (const key of Object.getOwnPropertyNames(source))
+    if (key !== '__proto__') snapshot[key] = snapshotValue(source[key], depth);
+  let o = Object.getPrototypeOf(source) as object | null;
   // A Proxy can make the chain endless; no options object is this deep.
-  let level = 0;
-  for (let o: object | null = source; o !== null && o !== Object.prototype && level < 32; o = Object.getPrototypeOf(o), level++) {
+  for (let level = 0; o !== null && o !== Object.prototype && level < 32; level++, o = Object.getPrototypeOf(o)) {
     for (const key of Object.getOwnPropertyNames(o)) {
-      if (seen.has(key) || key === '__proto__' || (key === 'constructor' && o !== source)) continue;
-      seen.add(key);
+      if (key in snapshot || key === '__proto__' || key === 'constructor') continue;
       snapshot[key] = snapshotValue(source[key], depth);
     }
   }
