@@ -71,6 +71,25 @@ describe.each(variants())('options and arrays on $label', (v) => {
     );
   });
 
+  test('an out detached by an option getter is the TypeError the README documents', () => {
+    const x = normal(64, { seed: 1 });
+    const out = new Float32Array(64);
+    const options = { seed: 2, backend, out } as Record<string, unknown>;
+    Object.defineProperty(options, 'mode', {
+      get: () => (structuredClone(out.buffer, { transfer: [out.buffer] }), 'train'),
+      enumerable: true,
+    });
+    expect(() => v.run(() => dropout(x, { ...options, p: 0.3 } as { p: number }))).toThrow(TypeError);
+    const viaGetter = Object.defineProperty({ seed: 2, backend, p: 0.3, out: new Float32Array(64) }, 'mode', {
+      get() {
+        structuredClone(this.out.buffer, { transfer: [this.out.buffer] });
+        return 'train';
+      },
+      enumerable: true,
+    });
+    expect(() => v.run(() => dropout(x, viaGetter))).toThrow(/^Expected a Float32Array for out but its buffer is detached/);
+  });
+
   test("a subclass's own `out` is written through its memory; another realm's arrays are accepted", () => {
     class Tagged extends Float32Array {}
     const x = normal(32, { seed: 3 });
