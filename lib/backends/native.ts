@@ -5,6 +5,8 @@ import * as path from 'path';
 import type { Backend, KernelAsync } from './interface';
 import { STREAM_KERNELS, kernelNames, kernelSpec } from './kernels';
 import type { ArrayKernelSpec, KernelName } from './kernels';
+import { setSharedViewRelation } from '../core/errors';
+import type { ViewRelation } from '../core/errors';
 
 /** The addon: the kernel bindings of native/kernel_table.h (called through the table) and its controls. */
 interface Addon extends Record<string, unknown> {
@@ -15,6 +17,7 @@ interface Addon extends Record<string, unknown> {
   threads(): number;
   kernelAsync: KernelAsync;
   matmulAsync: NonNullable<Backend['matmulAsync']>;
+  viewRelation(a: ArrayBufferView, b: ArrayBufferView): ViewRelation;
 }
 
 type Binding = (...args: unknown[]) => unknown;
@@ -121,6 +124,8 @@ export function loadNativeBackend(): NativeBackend {
     throw e;
   }
   addon.setThreads(defaultThreads());
+  // a prebuild from before the helper has none: aliases then go undetected, as without the addon
+  if (typeof addon.viewRelation === 'function') setSharedViewRelation((a, b) => addon.viewRelation(a, b));
   // Counters are fresh 28-byte arrays, which V8 keeps on its heap; handing one to Node-API
   // moves it off-heap first (an allocation and a copy, most of a small call's cost). One
   // long-lived counter, already off-heap, is copied into instead.
