@@ -93,17 +93,18 @@ let sharedViews: ((a: ArrayBufferView, b: ArrayBufferView) => ViewRelation) | nu
 
 /**
  * Two SharedArrayBuffer objects may map one memory (structuredClone, a buffer posted to a worker
- * and back): only the addon can compare their data pointers. The native loader registers it here,
- * whatever backend then runs a call; without it such aliases count as disjoint.
+ * and back): only the addon can compare their data pointers. The Node entry registers it here
+ * (backends/native.ts); without it such aliases count as disjoint.
  */
 export function setSharedViewRelation(relation: (a: ArrayBufferView, b: ArrayBufferView) => ViewRelation): void {
   sharedViews = relation;
 }
 
-const isShared = (b: ArrayBufferLike): boolean => Object.prototype.toString.call(b) === '[object SharedArrayBuffer]';
+const sharedMemory = (b: ArrayBufferLike): boolean => Object.prototype.toString.call(b) === '[object SharedArrayBuffer]';
 
 function viewRelation(a: ArrayBufferView, b: ArrayBufferView): ViewRelation {
-  if (a.buffer !== b.buffer) return sharedViews && isShared(a.buffer) && isShared(b.buffer) ? sharedViews(a, b) : 'disjoint';
+  if (a.buffer !== b.buffer)
+    return sharedViews && sharedMemory(a.buffer) && sharedMemory(b.buffer) ? sharedViews(a, b) : 'disjoint';
   const a0 = a.byteOffset,
     a1 = a0 + a.byteLength,
     b0 = b.byteOffset,

@@ -61,6 +61,18 @@ describe('views of one memory through two SharedArrayBuffer objects', () => {
     expect(linear(x, W, null, { ...opts, out: new Float32Array(twin, 4 * 16, 4) })).toHaveLength(4);
   });
 
+  addonTest("is caught by a process's very first call, on a backend that is not native", () => {
+    // a fresh module registry: no backend loaded yet when the call checks its out
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fresh = require('../../lib/index') as typeof import('../../lib/index');
+      const [sab, twin] = aliased(64);
+      expect(() =>
+        fresh.dropout(new Float32Array(sab, 0, 32), { p: 0.5, seed: 1, out: new Float32Array(twin, 8, 32), backend: 'wasm' }),
+      ).toThrow(/partly overlap/);
+    });
+  });
+
   addonTest('a buffer posted to a worker and back is caught too', async () => {
     const sab = new SharedArrayBuffer(4 * 64);
     const echo = "const { parentPort } = require('worker_threads'); parentPort.on('message', (b) => parentPort.postMessage(b));";
