@@ -127,9 +127,8 @@ export function maxPool(out: usize, x: usize, keep: usize, keepBit0: i32, n: i32
         }
 }
 
-// Conditional swap keeping both values, so a sorting network orders the window like the
-// reference's insertion sort as far as the weighted sum can tell (equal values are
-// interchangeable; any NaN makes the sum NaN).
+// Conditional swap keeping both values, so a sorting network gives a NaN-free window its
+// ascending order (equal values are interchangeable in the sum; with a NaN the sum is NaN).
 let sortLo: f32 = 0, sortHi: f32 = 0;
 @inline function order(a: f32, b: f32): void {
   const swap = b < a;
@@ -148,7 +147,13 @@ function weighted4(a: f32, b: f32, c: f32, d: f32, weights: usize): f32 {
   acc = acc + ldf(weights, 1) * b;
   acc = acc + ldf(weights, 2) * c;
   acc = acc + ldf(weights, 3) * d;
-  return acc;
+  return canonicalNaN(acc);
+}
+
+// A NaN result carries whatever payload the engine produced: one quiet NaN (0x7fc00000) on every
+// backend (native/conv.inc canonical_nan).
+@inline function canonicalNaN(v: f32): f32 {
+  return v == v ? v : reinterpret<f32>(0x7fc00000);
 }
 
 // weighted4 on four windows at once (one per lane), with the same conditional swaps. vLo and vHi
@@ -171,7 +176,39 @@ let vLo: v128 = i32x4(0, 0, 0, 0), vHi: v128 = i32x4(0, 0, 0, 0);
   acc = f32x4.add(acc, f32x4.mul(f32x4.splat(ldf(weights, 1)), b));
   acc = f32x4.add(acc, f32x4.mul(f32x4.splat(ldf(weights, 2)), c));
   acc = f32x4.add(acc, f32x4.mul(f32x4.splat(ldf(weights, 3)), d));
-  return acc;
+  return v128.bitselect(acc, i32x4.splat(0x7fc00000), f32x4.eq(acc, acc));
+}
+
+// Ascending sort of a window in place, O(n log n) (see native/conv.inc sort_window): insertion
+// for short windows, heapsort beyond.
+function sortWindow(p: usize, n: i32): void {
+  if (n <= 16) {
+    for (let m = 1; m < n; m++) {
+      const a = ldf(p, m);
+      let k = m;
+      for (; k > 0 && ldf(p, k - 1) > a; k--) stf(p, k, ldf(p, k - 1));
+      stf(p, k, a);
+    }
+    return;
+  }
+  for (let i = n / 2 - 1; i >= 0; i--) siftDown(p, i, n);
+  for (let end = n - 1; end > 0; end--) {
+    const t = ldf(p, 0);
+    stf(p, 0, ldf(p, end));
+    stf(p, end, t);
+    siftDown(p, 0, end);
+  }
+}
+
+function siftDown(p: usize, root: i32, end: i32): void {
+  for (let child = 2 * root + 1; child < end; child = 2 * root + 1) {
+    if (child + 1 < end && ldf(p, child) < ldf(p, child + 1)) child++;
+    const r = ldf(p, root), c = ldf(p, child);
+    if (!(r < c)) return;
+    stf(p, root, c);
+    stf(p, child, r);
+    root = child;
+  }
 }
 
 export function weightedPool(out: usize, x: usize, n: i32, c: i32, h: i32, w: i32,
@@ -202,15 +239,11 @@ export function weightedPool(out: usize, x: usize, n: i32, c: i32, h: i32, w: i3
           }
           let m = 0;
           for (let i = 0; i < kh; i++)
-            for (let j = 0; j < kw; j++) {
-              const a = ldf(x, start + i * xh + j * xw);
-              let k = m++;
-              for (; k > 0 && ldf(sorted, k - 1) > a; k--) stf(sorted, k, ldf(sorted, k - 1));
-              stf(sorted, k, a);
-            }
+            for (let j = 0; j < kw; j++) stf(sorted, m++, ldf(x, start + i * xh + j * xw));
+          sortWindow(sorted, m);
           let acc: f32 = 0;
           for (let k = 0; k < m; k++) acc = acc + ldf(weights, k) * ldf(sorted, k);
-          stf(out, b * yn + ch * yc + y * yh + xo * yw, acc);
+          stf(out, b * yn + ch * yc + y * yh + xo * yw, canonicalNaN(acc));
         }
 }
 
@@ -326,8 +359,10 @@ export function argmaxPlanes(out: usize, x: usize, select: usize, outer: i32, in
           const v = ldf(x, start + j);
           if (v > best) best = v;
         }
-        while (!(ldf(x, arg) == best)) arg++;
-        store<i32>(out + (<usize>p << 2), arg);
+        // bounded like native/conv.inc's second pass, although x here is this module's own copy
+        let j2 = 0;
+        while (j2 < count && !(ldf(x, start + j2) == best)) j2++;
+        store<i32>(out + (<usize>p << 2), j2 < count ? start + j2 : start);
         continue;
       }
       for (let j = 1; j < count; j++) {

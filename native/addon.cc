@@ -43,6 +43,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("kernelAsync", &Addon::Call<bindings::kernelAsync>),
         InstanceMethod("matmulAsync", &Addon::Call<bindings::matmulAsync>),
         InstanceMethod("kernelTable", &Addon::Call<bindings::kernelTable>),
+        InstanceMethod("viewRelation", &Addon::Call<bindings::viewRelation>),
         DROPMASK_STREAM_KERNELS(DROPMASK_EXPORT)
         DROPMASK_ARRAY_KERNELS(DROPMASK_EXPORT)
     });

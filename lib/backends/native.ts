@@ -5,6 +5,8 @@ import * as path from 'path';
 import type { Backend, KernelAsync } from './interface';
 import { STREAM_KERNELS, kernelNames, kernelSpec } from './kernels';
 import type { ArrayKernelSpec, KernelName } from './kernels';
+import { setSharedViewRelation } from '../core/errors';
+import type { ViewRelation } from '../core/errors';
 
 /** The addon: the kernel bindings of native/kernel_table.h (called through the table) and its controls. */
 interface Addon extends Record<string, unknown> {
@@ -15,6 +17,7 @@ interface Addon extends Record<string, unknown> {
   threads(): number;
   kernelAsync: KernelAsync;
   matmulAsync: NonNullable<Backend['matmulAsync']>;
+  viewRelation(a: ArrayBufferView, b: ArrayBufferView): ViewRelation;
 }
 
 type Binding = (...args: unknown[]) => unknown;
@@ -109,17 +112,39 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(4, n));
 }
 
-export function loadNativeBackend(): NativeBackend {
+function loadAddon(): Addon {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = require('node-gyp-build') as (dir: string) => Addon;
-  let addon: Addon;
   try {
-    addon = load(PACKAGE_ROOT);
+    return load(PACKAGE_ROOT);
   } catch (e) {
     if (bundled && !isPackageRoot(PACKAGE_ROOT))
       throw new Error(`${(e as Error).message.split('\n')[0]}; ${BUNDLE_RECIPE}`, { cause: e });
     throw e;
   }
+}
+
+let probe: Addon | null | undefined;
+
+/**
+ * Two SharedArrayBuffer objects over one memory look disjoint to the overlap checks; the addon
+ * compares their data pointers. The checks run before a call picks its backend, so the addon is
+ * loaded here on first use, whatever backend the call then runs on. An addon that does not load,
+ * or a prebuild from before the helper, leaves such aliases undetected, as on the edge.
+ */
+setSharedViewRelation((a, b) => {
+  if (probe === undefined) {
+    try {
+      probe = loadAddon();
+    } catch {
+      probe = null;
+    }
+  }
+  return probe && typeof probe.viewRelation === 'function' ? probe.viewRelation(a, b) : 'disjoint';
+});
+
+export function loadNativeBackend(): NativeBackend {
+  const addon = loadAddon();
   addon.setThreads(defaultThreads());
   // Counters are fresh 28-byte arrays, which V8 keeps on its heap; handing one to Node-API
   // moves it off-heap first (an allocation and a copy, most of a small call's cost). One

@@ -188,18 +188,39 @@ export function checkOneOf<T extends string>(name: string, value: unknown, allow
   return value as T;
 }
 
+/** Where two views lie in memory: no byte shared (empty views never share one), exactly the same bytes, or anything else. */
+export type ViewRelation = 'disjoint' | 'same' | 'overlap';
+
+let sharedViews: ((a: ArrayBufferView, b: ArrayBufferView) => ViewRelation) | null = null;
+
+/**
+ * Two SharedArrayBuffer objects may map one memory (structuredClone, a buffer posted to a worker
+ * and back): only the addon can compare their data pointers. The Node entry registers it here
+ * (backends/native.ts); without it such aliases count as disjoint.
+ */
+export function setSharedViewRelation(relation: (a: ArrayBufferView, b: ArrayBufferView) => ViewRelation): void {
+  sharedViews = relation;
+}
+
+const sharedMemory = (b: ArrayBufferLike): boolean => Object.prototype.toString.call(b) === '[object SharedArrayBuffer]';
+
+function viewRelation(a: ArrayBufferView, b: ArrayBufferView): ViewRelation {
+  if (a.buffer !== b.buffer)
+    return sharedViews && sharedMemory(a.buffer) && sharedMemory(b.buffer) ? sharedViews(a, b) : 'disjoint';
+  const a0 = a.byteOffset,
+    a1 = a0 + a.byteLength,
+    b0 = b.byteOffset,
+    b1 = b0 + b.byteLength;
+  if (!(a0 < b1 && b0 < a1)) return 'disjoint';
+  return a0 === b0 && a1 === b1 ? 'same' : 'overlap';
+}
+
 /**
  * `out` must not partly overlap `input`: the same view is fine (in place), a shifted view of
  * the same memory would read elements the call has already written.
  */
 export function checkNoPartialOverlap(outName: string, out: ArrayBufferView, inName: string, input: ArrayBufferView): void {
-  if (out.buffer !== input.buffer) return;
-  if (out.byteOffset === input.byteOffset && out.byteLength === input.byteLength) return;
-  const a0 = out.byteOffset,
-    a1 = a0 + out.byteLength,
-    b0 = input.byteOffset,
-    b1 = b0 + input.byteLength;
-  if (a0 < b1 && b0 < a1) {
+  if (viewRelation(out, input) === 'overlap') {
     throw new RangeError(`Expected ${outName} to be ${inName} itself or not to overlap it, but the two views partly overlap`);
   }
 }
@@ -211,12 +232,7 @@ export function checkDisjoint(
   inName: string,
   input: ArrayBufferView | null | undefined,
 ): void {
-  if (!input || out.buffer !== input.buffer) return;
-  const a0 = out.byteOffset,
-    a1 = a0 + out.byteLength,
-    b0 = input.byteOffset,
-    b1 = b0 + input.byteLength;
-  if (a0 < b1 && b0 < a1) throw new RangeError(`Expected ${outName} not to overlap ${inName}`);
+  if (input && viewRelation(out, input) !== 'disjoint') throw new RangeError(`Expected ${outName} not to overlap ${inName}`);
 }
 
 /** A number that stays finite when rounded to float32 (the kernels compute in float32). */

@@ -34,6 +34,8 @@ Napi::Value matmulAsync(const Context& ctx, const Napi::CallbackInfo& info);
 // kernelTable() -> [{name, family, args, unit, wordsPerUnit, async}] (table.cc)
 Napi::Value kernelTable(const Context& ctx, const Napi::CallbackInfo& info);
 
+// viewRelation(a, b) -> 'disjoint' | 'same' | 'overlap' is defined inline in views.h.
+
 }  // namespace bindings
 
 // Work below this many elements per thread is not worth a thread's start-up (~20 µs).
@@ -48,3 +50,5 @@ void split_call(unsigned threads, size_t n, size_t unit, uint64_t words_per_unit
 }
 
 }  // namespace dropmask
+
+#include "views.h"

@@ -25,6 +25,20 @@ export function forEachWindow(g: PoolGeometry, visit: (o: number, start: number,
 
 const kept = (keep: Uint32Array | null, i: number): boolean => keep === null || ((keep[i >>> 5] >>> (i & 31)) & 1) === 1;
 
+/** Ascending sort of a window in place: insertion for short windows, the O(n log n) typed-array sort beyond. */
+export function sortWindow(v: Float32Array): void {
+  if (v.length > 16) {
+    v.sort();
+    return;
+  }
+  for (let m = 1; m < v.length; m++) {
+    const a = v[m];
+    let k = m;
+    for (; k > 0 && v[k - 1] > a; k--) v[k] = v[k - 1];
+    v[k] = a;
+  }
+}
+
 export type ConvKernels = Pick<Backend, 'maxPool' | 'weightedPool' | 'dropBlockMask' | 'argmaxPlanes'>;
 
 export const convKernels: ConvKernels = {
@@ -53,17 +67,13 @@ export const convKernels: ConvKernels = {
     const v = new Float32Array(g.kh * g.kw);
     forEachWindow(g, (o, start, xh, xw) => {
       let n = 0;
-      for (let i = 0; i < g.kh; i++) {
-        for (let j = 0; j < g.kw; j++) {
-          const a = x[start + i * xh + j * xw];
-          let k = n++;
-          for (; k > 0 && v[k - 1] > a; k--) v[k] = v[k - 1];
-          v[k] = a;
-        }
-      }
+      for (let i = 0; i < g.kh; i++) for (let j = 0; j < g.kw; j++) v[n++] = x[start + i * xh + j * xw];
+      sortWindow(v);
       let acc = 0;
       for (let k = 0; k < n; k++) acc = f(acc + f(weights[k] * v[k]));
-      out[o] = acc;
+      // A NaN (in the window, or ∞ − ∞ in the sum) has the payload this engine tier produced:
+      // the literal NaN stores as the one quiet NaN every backend writes (0x7fc00000).
+      out[o] = acc === acc ? acc : NaN;
     });
   },
 
@@ -98,9 +108,11 @@ export const convKernels: ConvKernels = {
         let best = x[start],
           arg = start;
         for (let j = 1; j < g.count; j++) {
-          const at = start + j * g.elemStride;
-          if (x[at] > best) {
-            best = x[at];
+          // one read per element: x may be shared memory another thread is writing
+          const at = start + j * g.elemStride,
+            v = x[at];
+          if (v > best) {
+            best = v;
             arg = at;
           }
         }
