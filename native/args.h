@@ -49,8 +49,11 @@ inline float float_arg(const Napi::CallbackInfo& info, size_t i, const char* nam
 inline Counter counter_arg(const Napi::CallbackInfo& info, size_t i) {
   const View<uint32_t> v = typed_array<uint32_t>(info, i, napi_uint32_array, "counter", "Uint32Array");
   if (v.length != 7) throw_range(info.Env(), "Expected 7 words for counter");
-  if (v.data[6] > 3) throw_range(info.Env(), "Expected a phase in [0, 3] for counter");
-  return Counter{v.data[0], v.data[1], v.data[2], v.data[3], (uint64_t)v.data[5] << 32 | v.data[4], v.data[6]};
+  // One read of each word: a counter in shared memory may change between a check and a use.
+  uint32_t w[7];
+  for (size_t k = 0; k < 7; ++k) w[k] = reinterpret_cast<volatile const uint32_t*>(v.data)[k];
+  if (w[6] > 3) throw_range(info.Env(), "Expected a phase in [0, 3] for counter");
+  return Counter{w[0], w[1], w[2], w[3], (uint64_t)w[5] << 32 | w[4], w[6]};
 }
 
 inline size_t count_arg(const Napi::CallbackInfo& info, size_t i, const char* name) {

@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$root"
-cp -r package.json binding.gyp native lib test dist jest.config.js tsconfig.json "$work"/
+cp -r package.json binding.gyp native assembly lib test dist jest.config.js tsconfig.json "$work"/
 ln -s "$root/node_modules" "$work/node_modules"
 cd "$work"
 export CXXFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
