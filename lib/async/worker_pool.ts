@@ -70,6 +70,12 @@ export function createWorkerPool(
     });
     w.on('error', (e: Error) => bury(member, new Error(`${prefix} failed: ${e && e.message}`, { cause: e })));
     w.on('exit', (code: number) => bury(member, new Error(`${prefix} exited (code ${code}) before it replied`)));
+    // A reply that cannot be deserialized here (its memory cannot be allocated) names no job: the
+    // worker's jobs all reject, rather than one staying pending for ever.
+    w.on('messageerror', (e: Error) => {
+      bury(member, new Error(`${prefix}: a reply could not be received: ${e && e.message}`, { cause: e }));
+      void w.terminate();
+    });
     return member;
   };
   return (message, transfer) => {
