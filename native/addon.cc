@@ -3,10 +3,12 @@
 // group, and get this context's state (kernel table, threads) with every call.
 #include <napi.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "args.h"
+#include "bindings/async_kernel.h"
 #include "bindings/bindings.h"
 #include "kernels.h"
 
@@ -30,7 +32,11 @@ std::vector<const Kernels*> available_kernels() {
 
 class Addon : public Napi::Addon<Addon> {
  public:
-  Addon(Napi::Env env, Napi::Object exports) : ctx_{&select_kernels(), 1} {
+  Addon(Napi::Env env, Napi::Object exports) : ctx_{&select_kernels(), 1, std::make_shared<Lifetime>()} {
+    // From here on the environment runs no JavaScript: async jobs still completing settle nothing
+    // (async_kernel.h). The hook holds the state it needs, not this object.
+    std::shared_ptr<Lifetime> lifetime = ctx_.lifetime;
+    env.AddCleanupHook([lifetime] { lifetime->closing = true; });
 #define DROPMASK_EXPORT(name, js, ...) InstanceMethod(#js, &Addon::Call<bindings::js>),
     // One export a line; the kernels' are generated from the table.
     // clang-format off

@@ -85,6 +85,23 @@ const queues = new WeakMap<Generator, Promise<unknown>>();
  * this from plain arrow functions, so a bundle drops every form an application does not use.
  */
 export function callAsync<R>(spec: AsyncSpec, args: unknown[]): Promise<R> {
+  // A bad argument rejects, like every failure of the call: it never throws at the caller.
+  try {
+    return start<R>(spec, args);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/**
+ * True for the error postMessage throws when an argument cannot cross to a worker (a function or
+ * a Symbol in the options, a Proxy): checked by name, as it is a DOMException from another module.
+ */
+function isCloneError(e: unknown): boolean {
+  return e !== null && typeof e === 'object' && (e as { name?: unknown }).name === 'DataCloneError';
+}
+
+function start<R>(spec: AsyncSpec, args: unknown[]): Promise<R> {
   const { optionsAt } = spec;
   const opts = { ...checkOptions('options', args[optionsAt]) };
   const out = opts.out;
@@ -102,7 +119,13 @@ export function callAsync<R>(spec: AsyncSpec, args: unknown[]): Promise<R> {
   const inputs = (spec.prepareArgs ? spec.prepareArgs(args.slice(0, optionsAt)) : args.slice(0, optionsAt)).map(snapshot);
   const run = async (): Promise<R> => {
     if (gen) Object.assign(opts, gen.position());
-    const done = await runner(spec, [...inputs, opts], gen !== undefined);
+    const message = [...inputs, opts];
+    // What cannot be cloned runs here, so the call gets the sync form's own answer: its TypeError
+    // for a Proxy or a function where a value belongs, its result when the option is one it ignores.
+    const done = await runner(spec, message, gen !== undefined).catch((e: unknown) => {
+      if (isCloneError(e)) return runMethodHere(spec, message, gen !== undefined);
+      throw e;
+    });
     if (gen) gen.advance(((done.words % OFFSET_LIMIT) + OFFSET_LIMIT) % OFFSET_LIMIT);
     const result = (spec.fromClone ? spec.fromClone(done.result) : done.result) as R;
     if (out === undefined) return result;

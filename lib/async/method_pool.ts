@@ -11,6 +11,8 @@ const api = require(${JSON.stringify(path.join(dist, 'index.js'))});
 const { runMethodHere } = require(${JSON.stringify(path.join(dist, 'async', 'call.js'))});
 const { WORKER_HOOKS } = require(${JSON.stringify(path.join(dist, 'methods', 'recurrent', 'recurrent.js'))});
 const { methodForm } = require(${JSON.stringify(path.join(dist, 'methods', 'registry.js'))});
+// A job that cannot be deserialized here names no id to reply to: exiting rejects this worker's jobs.
+parentPort.on('messageerror', () => process.exit(1));
 parentPort.on('message', ({ id, name, args, counted }) => {
   try {
     if (methodForm(name) === undefined || typeof api[name] !== 'function') throw new TypeError('Expected a registered method form but received ' + name);

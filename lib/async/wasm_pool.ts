@@ -11,6 +11,8 @@ const { createWasmBackend } = require(${JSON.stringify(path.join(dist, 'backends
 const { syncKernel } = require(${JSON.stringify(path.join(dist, 'async', 'kernels.js'))});
 const { WASM_PATH } = require(${JSON.stringify(path.join(dist, 'backends', 'node.js'))});
 const backend = createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH)));
+// A job that cannot be deserialized here names no id to reply to: exiting rejects this worker's jobs.
+parentPort.on('messageerror', () => process.exit(1));
 parentPort.on('message', ({ id, kind, n, counter, a, b, x, matmul }) => {
   try {
     let out;

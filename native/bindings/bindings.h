@@ -5,16 +5,21 @@
 #pragma once
 #include <napi.h>
 
+#include <memory>
+
 #include "../kernels.h"
 #include "../parallel.h"
 
 namespace dropmask {
+
+struct Lifetime;  // async_kernel.h
 
 // The addon's state, one per Node environment (main thread or worker), so threads never share
 // anything mutable: the instruction set's table and the threads large calls are split across.
 struct Context {
   const Kernels* kernels;
   unsigned threads;
+  std::shared_ptr<Lifetime> lifetime;  // whether the environment is tearing down, shared with its async jobs
 };
 
 using Binding = Napi::Value (*)(const Context& ctx, const Napi::CallbackInfo& info);

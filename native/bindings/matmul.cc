@@ -88,14 +88,23 @@ Napi::Value matmulAsync(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   const MatmulOperands g = matmul_operands(info, 0, 8);
   if ((double)g.m * (double)g.n > 9007199254740991.0) throw_range(env, "Expected m * n to be a safe integer");
+  const std::string impossible = cannot_allocate((uint64_t)g.m * g.n, sizeof(float));
+  if (!impossible.empty()) return rejected_range(env, impossible);
   // Owned here until queued, so nothing thrown below can leak it.
-  std::unique_ptr<AsyncKernel> job(new AsyncKernel(env, g.m * g.n * sizeof(float), napi_float32_array, g.m * g.n));
-  auto inputs = std::make_shared<std::vector<float>>();
-  inputs->reserve(g.a.length + g.b.length + g.bias.length);
-  inputs->insert(inputs->end(), g.a.data, g.a.data + g.a.length);
-  inputs->insert(inputs->end(), g.b.data, g.b.data + g.b.length);
-  inputs->insert(inputs->end(), g.bias.data, g.bias.data + g.bias.length);
-  auto bits = std::make_shared<std::vector<uint32_t>>(g.keep.data, g.keep.data + g.keep.length);
+  std::unique_ptr<AsyncKernel> job(new AsyncKernel(env, ctx.lifetime, g.m * g.n * sizeof(float), napi_float32_array, g.m * g.n));
+  std::shared_ptr<std::vector<float>> inputs;
+  std::shared_ptr<std::vector<uint32_t>> bits;
+  // bad_alloc is no Napi::Error: escaping the binding, it would abort the process.
+  try {
+    inputs = std::make_shared<std::vector<float>>();
+    inputs->reserve(g.a.length + g.b.length + g.bias.length);
+    inputs->insert(inputs->end(), g.a.data, g.a.data + g.a.length);
+    inputs->insert(inputs->end(), g.b.data, g.b.data + g.b.length);
+    inputs->insert(inputs->end(), g.bias.data, g.bias.data + g.bias.length);
+    bits = std::make_shared<std::vector<uint32_t>>(g.keep.data, g.keep.data + g.keep.length);
+  } catch (const std::bad_alloc&) {
+    return rejected_range(env, "Array buffer allocation failed: cannot copy the operands");
+  }
   const float* base = inputs->data();
   const MatmulArgs args =
       matmul_args(g, (float*)job->data(), base, base + g.a.length, base + g.a.length + g.b.length, bits->data(), false);

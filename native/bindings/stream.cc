@@ -2,6 +2,7 @@
 // binding (out, x?, n?, counter, params...) and every kernelAsync kind, so a row's unit, words
 // per unit, output type, input and scalars are written once, in kernel_table.h.
 #include <memory>
+#include <new>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -112,12 +113,22 @@ struct Row : S {
   static Napi::Value start(const Context& ctx, const Napi::CallbackInfo& info, size_t n, const Counter& c, double a, double b) {
     const Napi::Env env = info.Env();
     const size_t length = (n + S::Out::per_slot - 1) / S::Out::per_slot;
-    // Owned here until queued, so a throwing check below cannot leak it.
-    std::unique_ptr<AsyncKernel> job(new AsyncKernel(env, length * sizeof(T), ArrayType<T>::type, length));
+    View<float> in{nullptr, 0};
     if constexpr (S::has_x) {
-      const View<float> in = typed_array<float>(info, 5, napi_float32_array, "x", "Float32Array");
+      in = typed_array<float>(info, 5, napi_float32_array, "x", "Float32Array");
       if (in.length != n) throw_range(env, "Expected x.length === n");
-      job->input.assign(in.data, in.data + in.length);
+    }
+    const std::string impossible = cannot_allocate(length, sizeof(T));
+    if (!impossible.empty()) return rejected_range(env, impossible);
+    // Owned here until queued, so nothing thrown below can leak it.
+    std::unique_ptr<AsyncKernel> job(new AsyncKernel(env, ctx.lifetime, length * sizeof(T), ArrayType<T>::type, length));
+    if constexpr (S::has_x) {
+      // bad_alloc is no Napi::Error: escaping the binding, it would abort the process.
+      try {
+        job->input.assign(in.data, in.data + in.length);
+      } catch (const std::bad_alloc&) {
+        return rejected_range(env, "Array buffer allocation failed: cannot copy x");
+      }
     }
     const Kernels* k = ctx.kernels;
     const unsigned threads = ctx.threads;  // read now: JavaScript may change it while the job runs
