@@ -6,8 +6,8 @@
 // the generator by exactly what the method consumed when it ends. Until then the generator is
 // busy: further async calls on it wait their turn (so a sequence of calls gives the bits of the
 // same sequence of sync calls) and sync calls on it throw a TypeError.
-import { checkArray, checkOptions } from '../core/errors';
-import { Generator, defaultGenerator, markBusy } from '../core/generator';
+import { checkArray, checkOptions, viewTagOf } from '../core/errors';
+import { Generator, advanceGenerator, defaultGenerator, generatorPosition, isGenerator, markBusy } from '../core/generator';
 import { getBackend, getThreads } from '../backends/select';
 import { OFFSET_LIMIT } from '../core/stream';
 
@@ -69,7 +69,16 @@ export function setMethodRunner(run: MethodRunner): void {
 
 /** A copy of an argument: typed arrays (also over a SharedArrayBuffer) copied, arrays and plain objects copied member-wise. */
 function snapshot(value: unknown): unknown {
-  if (ArrayBuffer.isView(value)) return (value as unknown as { slice(): unknown }).slice();
+  // A copy from the internal slots: a subclass's own slice (or species) never runs.
+  const tag = viewTagOf(value);
+  if (tag !== undefined) {
+    try {
+      return new (globalThis as unknown as Record<string, new (a: unknown) => unknown>)[tag](value);
+    } catch {
+      return value; // detached: it cannot cross either, so the call runs here and throws the sync form's TypeError
+    }
+  }
+  if (ArrayBuffer.isView(value)) return new DataView(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
   if (Array.isArray(value)) return value.map(snapshot);
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, snapshot(v)]));
@@ -112,13 +121,12 @@ function start<R>(spec: AsyncSpec, args: unknown[]): Promise<R> {
   if (opts.threads === undefined) opts.threads = getThreads();
   const explicit = opts.seed !== undefined || spec.drawsNothing === true;
   const gen = explicit ? undefined : ((opts.generator as Generator | undefined) ?? defaultGenerator());
-  if (gen !== undefined && !(gen instanceof Generator))
-    return Promise.reject(new TypeError('Expected a Generator for generator'));
+  if (gen !== undefined && !isGenerator(gen)) return Promise.reject(new TypeError('Expected a Generator for generator'));
   delete opts.generator;
   // Inputs are copied now (SharedArrayBuffer views too): the caller may change them while the call waits or runs.
   const inputs = (spec.prepareArgs ? spec.prepareArgs(args.slice(0, optionsAt)) : args.slice(0, optionsAt)).map(snapshot);
   const run = async (): Promise<R> => {
-    if (gen) Object.assign(opts, gen.position());
+    if (gen) Object.assign(opts, generatorPosition(gen));
     const message = [...inputs, opts];
     // What cannot be cloned runs here, so the call gets the sync form's own answer: its TypeError
     // for a Proxy or a function where a value belongs, its result when the option is one it ignores.
@@ -126,7 +134,7 @@ function start<R>(spec: AsyncSpec, args: unknown[]): Promise<R> {
       if (isCloneError(e)) return runMethodHere(spec, message, gen !== undefined);
       throw e;
     });
-    if (gen) gen.advance(((done.words % OFFSET_LIMIT) + OFFSET_LIMIT) % OFFSET_LIMIT);
+    if (gen) advanceGenerator(gen, ((done.words % OFFSET_LIMIT) + OFFSET_LIMIT) % OFFSET_LIMIT);
     const result = (spec.fromClone ? spec.fromClone(done.result) : done.result) as R;
     if (out === undefined) return result;
     // A result cloned from a worker may come from another realm: test its tag, not instanceof.

@@ -12,7 +12,7 @@ import type { StreamKernelSpec } from '../backends/kernels';
 import { BernoulliMaskOptions, MASK_LAYOUTS, dropThreshold } from '../core/bernoulli';
 import { DROPOUT_SCALINGS, DropoutOptions, GaussianNoiseOptions, dropout, gaussianNoise } from '../methods/dense/dropout';
 import { checkMode } from '../core/method';
-import { checkArray, checkCount, checkOneOf, checkOptions, checkFloat32 } from '../core/errors';
+import { checkArray, checkCount, checkOneOf, checkOptions, checkFloat32, viewTagOf } from '../core/errors';
 import { NormalOptions } from '../core/random';
 import { StreamOptions, resolveDraw } from '../core/options';
 import { checkNoiseShape, checkShape, product } from '../core/shape';
@@ -74,27 +74,28 @@ async function finish<T extends Result>(
     backend.kernelAsync ? await backend.kernelAsync(kind, n, counter, a, b, x) : syncKernel(backend, kind, n, counter, a, b, x)
   ) as T;
   if (!out) return result;
-  checkArray('out', out, out.constructor as unknown as { new (n: number): T; name: string });
-  (out as unknown as Float32Array).set(result as unknown as Float32Array);
+  // the expected type is the result's own: read from its slot, never from out.constructor
+  const ctor = (globalThis as unknown as Record<string, { new (n: number): T; name: string }>)[viewTagOf(result) as string];
+  (checkArray('out', out, ctor) as unknown as Float32Array).set(result as unknown as Float32Array);
   return out;
 }
 
 /** Promise form of `randomBits(n)`: n raw Philox words. */
-export function randomBitsAsync(n: number, options?: StreamOptions): Promise<Uint32Array> {
+export async function randomBitsAsync(n: number, options?: StreamOptions): Promise<Uint32Array> {
   const opts = checkOptions('options', options);
   checkCount('n', n);
   return start<Uint32Array>(opts, 'randomBits', n, streamWords.randomBits(n), 0, 0);
 }
 
 /** Promise form of `uniform(n)`. */
-export function uniformAsync(n: number, options?: StreamOptions): Promise<Float32Array> {
+export async function uniformAsync(n: number, options?: StreamOptions): Promise<Float32Array> {
   const opts = checkOptions('options', options);
   checkCount('n', n);
   return start<Float32Array>(opts, 'uniform', n, streamWords.uniform(n), 0, 0);
 }
 
 /** Promise form of `normal(n, {mean, std})`. */
-export function normalAsync(n: number, options?: NormalOptions): Promise<Float32Array> {
+export async function normalAsync(n: number, options?: NormalOptions): Promise<Float32Array> {
   const opts = checkOptions('options', options);
   checkCount('n', n);
   const mean = opts.mean === undefined ? 0 : checkFloat32('mean', opts.mean);
@@ -106,7 +107,7 @@ export function normalAsync(n: number, options?: NormalOptions): Promise<Float32
 export function bernoulliMaskAsync(n: number, options: BernoulliMaskOptions & { layout?: 'float32' }): Promise<Float32Array>;
 export function bernoulliMaskAsync(n: number, options: BernoulliMaskOptions & { layout: 'uint8' }): Promise<Uint8Array>;
 export function bernoulliMaskAsync(n: number, options: BernoulliMaskOptions & { layout: 'bits' }): Promise<Uint32Array>;
-export function bernoulliMaskAsync(n: number, options: BernoulliMaskOptions): Promise<Result> {
+export async function bernoulliMaskAsync(n: number, options: BernoulliMaskOptions): Promise<Result> {
   const opts = checkOptions('options', options);
   checkCount('n', n);
   const t = dropThreshold(opts.p as number);
@@ -120,7 +121,7 @@ export function bernoulliMaskAsync(n: number, options: BernoulliMaskOptions): Pr
  * Promise form of `dropout(x, options)`. The element-wise mask runs off-thread; broadcast noise
  * shapes and 'eval' run the sync form (their work is the broadcast, not the generator).
  */
-export function dropoutAsync(x: Float32Array, options: DropoutOptions): Promise<Float32Array> {
+export async function dropoutAsync(x: Float32Array, options: DropoutOptions): Promise<Float32Array> {
   const opts = checkOptions('options', options);
   x = checkArray('x', x, Float32Array);
   const t = dropThreshold(opts.p as number);
@@ -129,7 +130,7 @@ export function dropoutAsync(x: Float32Array, options: DropoutOptions): Promise<
   const testTime =
     (opts.scaling === undefined ? 'inverted' : checkOneOf('scaling', opts.scaling, DROPOUT_SCALINGS)) === 'test-time';
   if (mode === 'eval' || product(checkNoiseShape(opts.noiseShape, shape)) !== x.length) {
-    return Promise.resolve().then(() => dropout(x, options));
+    return dropout(x, opts as unknown as DropoutOptions);
   }
   const out = opts.out === undefined ? undefined : checkArray('out', opts.out, Float32Array);
   if (out && out.length !== x.length) throw new RangeError(`Expected out.length to be ${x.length} but received ${out.length}`);
@@ -138,12 +139,12 @@ export function dropoutAsync(x: Float32Array, options: DropoutOptions): Promise<
 }
 
 /** Promise form of `gaussianNoise(x, {std})`. */
-export function gaussianNoiseAsync(x: Float32Array, options: GaussianNoiseOptions): Promise<Float32Array> {
+export async function gaussianNoiseAsync(x: Float32Array, options: GaussianNoiseOptions): Promise<Float32Array> {
   const opts = checkOptions('options', options);
   x = checkArray('x', x, Float32Array);
   const std = checkFloat32('std', opts.std, 0);
   const mode = checkMode(opts.mode);
-  if (mode === 'eval') return Promise.resolve().then(() => gaussianNoise(x, options));
+  if (mode === 'eval') return gaussianNoise(x, opts as unknown as GaussianNoiseOptions);
   const out = opts.out === undefined ? undefined : checkArray('out', opts.out, Float32Array);
   if (out && out.length !== x.length) throw new RangeError(`Expected out.length to be ${x.length} but received ${out.length}`);
   return start(opts, 'gaussianNoise', x.length, streamWords.normal(x.length), 0, Math.fround(std), x, out);

@@ -30,7 +30,7 @@ export interface GeneratorOptions {
 // (which has no private fields) can make a call draw at a position other than the generator's.
 let isGeneratorImpl: (value: unknown) => value is Generator;
 let positionImpl: (g: Generator) => StreamPosition;
-let advanceImpl: (g: Generator, words: number) => void;
+let advanceImpl: (g: Generator, words: number | bigint) => void;
 
 export class Generator {
   #seed: bigint;
@@ -146,8 +146,8 @@ export const isGenerator = (value: unknown): value is Generator => isGeneratorIm
 /** A generator's position, from its private fields. */
 export const generatorPosition = (g: Generator): StreamPosition => positionImpl(g);
 
-/** Advances a generator by `words` (a non-negative safe integer) without calling anything it may override. */
-export const advanceGenerator = (g: Generator, words: number): void => advanceImpl(g, words);
+/** Advances a generator by `words` (a non-negative integer below 2^66) without calling anything it may override. */
+export const advanceGenerator = (g: Generator, words: number | bigint): void => advanceImpl(g, words);
 
 let fallback: Generator | undefined;
 

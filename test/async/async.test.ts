@@ -58,7 +58,7 @@ describe.each(variants())('async forms on $label', (v) => {
     expectSameBits(await v.run(() => linearAsync(x, W, b, opts)), expected);
     const out = new Float32Array(37 * 150);
     expect(await linearAsync(x, W, null, { ...opts, out })).toBe(out);
-    expect(() => linearAsync(x, W, b, { ...opts, inFeatures: 7 })).toThrow(RangeError);
+    await expect(linearAsync(x, W, b, { ...opts, inFeatures: 7 })).rejects.toThrow(RangeError);
   });
 
   test('generators advance when the call starts; out is filled; inputs may change at once', async () => {
@@ -75,7 +75,7 @@ describe.each(variants())('async forms on $label', (v) => {
     x.fill(0); // the call copied x when it started
     expect(await pending).toBe(out);
     expectSameBits(out, expected);
-    expect(() => bernoulliMaskAsync(10, { p: 2, seed: 1, backend })).toThrow(RangeError);
+    await expect(bernoulliMaskAsync(10, { p: 2, seed: 1, backend })).rejects.toThrow(RangeError);
   });
 });
 

@@ -88,14 +88,14 @@ export function linear(x: Float32Array, W: Float32Array, bias: Float32Array | nu
  * like the sync form, so the result has the same bits), on wasm in a worker thread. x, W and bias
  * are copied when the call starts; with `out` the result is copied into it at the end.
  */
-export function linearAsync(
+export async function linearAsync(
   x: Float32Array,
   W: Float32Array,
   bias: Float32Array | null,
   options: LinearOptions,
 ): Promise<Float32Array> {
   const opts = checkOptions('options', options);
-  const shapes = denseShapes(opts, x, W, bias); // bad arguments throw now, as in the sync form
+  const shapes = denseShapes(opts, x, W, bias); // bad arguments reject at once, with the sync form's error
   const { batch, din, dout } = shapes;
   ({ x, W, bias } = shapes);
   const out = opts.out === undefined ? undefined : denseOut(opts, batch * dout, { x, W, bias });
