@@ -3,7 +3,7 @@
 // sequence; kept embeddings are scaled by 1/q.
 import { dropThreshold } from '../../core/bernoulli';
 import { checkMode } from '../../core/method';
-import { checkArray, checkCount, checkOneOf, checkOptions, rangeError, typeError } from '../../core/errors';
+import { MAX_LENGTH, checkArray, checkCount, checkOneOf, checkOptions, rangeError, typeError } from '../../core/errors';
 import { Draw, StreamOptions, resolveDraw } from '../../core/options';
 import { advanceCounter } from '../../core/stream';
 import type { Mode } from '../../core/method';
@@ -160,6 +160,10 @@ export function embeddingDropoutBackward(
   checkArray('dOut', dOut, Float32Array);
   const E = checkCount('embeddingSize', opts.embeddingSize);
   const V = checkCount('vocabSize', opts.vocabSize);
+  if (V * E > MAX_LENGTH)
+    throw new RangeError(
+      `Expected vocabSize × embeddingSize (the table's gradient) to be at most ${MAX_LENGTH} but it is ${V * E}`,
+    );
   if (opts.mode !== 'eval') requireForwardSeed('embeddingDropoutBackward', opts);
   const { ids: idv, B, T, factor } = plan(ids, V * E, opts);
   if (dOut.length !== B * T * E)
