@@ -32,7 +32,7 @@ export interface Draw {
   counter: Uint32Array;
   backend: Backend;
   /** Advances the generator (if the call drew from one) past the words the call consumed. */
-  commit(words: number): void;
+  commit(words: number | bigint): void;
 }
 
 export function resolveDraw(opts: Record<string, unknown>): Draw {
@@ -69,7 +69,7 @@ export function resolveDraw(opts: Record<string, unknown>): Draw {
   return {
     counter,
     backend,
-    commit(words: number) {
+    commit(words: number | bigint) {
       if (gen) advanceGenerator(gen, words);
     },
   };

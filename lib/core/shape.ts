@@ -105,3 +105,13 @@ export function broadcastMultiply(
     for (let j = 0; j < length; j++) out[start + j] = Math.fround(x[start + j] * factor[base + j * step]);
   });
 }
+
+/**
+ * The exact element count of `dims` as a bigint: an empty tensor's noise shape (its zero
+ * dimensions broadcast) can hold far more than 2^53 decisions, none of them drawn, but the stream
+ * still moves past all of them.
+ */
+export const exactProduct = (dims: readonly number[]): bigint => dims.reduce((a, d) => a * BigInt(d), 1n);
+
+/** Words of `count` Bernoulli decisions (two per word), exact past 2^53. */
+export const bernoulliWordsExact = (count: bigint): bigint => (count + 1n) / 2n;

@@ -62,6 +62,21 @@ export interface ConvExports {
   ): void;
 }
 
+const I32_MAX = 2 ** 31 - 1;
+
+/**
+ * The exports take every geometry value as an i32: a larger one would wrap (a stride of 2^32
+ * becomes 0, 2^32 + 1 becomes 1), so it is refused here, whoever calls the kernel (the methods
+ * never pass one: see MAX_DIM in methods/conv/shape.ts).
+ */
+function checkI32Geometry(kernel: string, g: object): void {
+  for (const [key, v] of Object.entries(g)) {
+    if (typeof v === 'number' && !(Number.isInteger(v) && v >= 0 && v <= I32_MAX)) {
+      throw new RangeError(`Expected ${kernel}'s ${key} in [0, ${I32_MAX}] but received ${v}`);
+    }
+  }
+}
+
 export function wasmConvKernels(
   k: ConvExports,
   arena: Arena,
@@ -72,6 +87,7 @@ export function wasmConvKernels(
 
   return {
     maxPool(out, x, keep, g, scale, argmax) {
+      checkI32Geometry('maxPool', g);
       const inner = g.c * g.h * g.w,
         outer = g.c * pooledSize(g.h, g.kh, g.sh) * pooledSize(g.w, g.kw, g.sw);
       const group = groupOf(4 * inner + 8 * outer + inner / 8);
@@ -110,6 +126,7 @@ export function wasmConvKernels(
     },
 
     weightedPool(out, x, g, weights) {
+      checkI32Geometry('weightedPool', g);
       const inner = g.c * g.h * g.w,
         outer = g.c * pooledSize(g.h, g.kh, g.sh) * pooledSize(g.w, g.kw, g.sw);
       const group = groupOf(4 * (inner + outer));
@@ -124,6 +141,7 @@ export function wasmConvKernels(
     },
 
     dropBlockMask(mask, seeds, g) {
+      checkI32Geometry('dropBlockMask', g);
       const inner = g.c * g.h * g.w,
         seedInner = g.c * (g.h - g.size + 1) * (g.w - g.size + 1);
       const group = groupOf(inner + seedInner);
@@ -139,6 +157,7 @@ export function wasmConvKernels(
     },
 
     argmaxPlanes(out, x, select, g) {
+      checkI32Geometry('argmaxPlanes', g);
       // Plane o·inner + i lies inside x[o·outerStride, (o + 1)·outerStride) for every geometry the
       // methods use, so x goes in by groups of `outer`; indices come back relative to the group.
       const inner = g.inner,

@@ -2,7 +2,16 @@
 // every channel. Centres come from the stream, so the same seed erases the same pixels everywhere.
 import { streamWords } from '../../backends/interface';
 import { ConvLayout, checkLayout, checkPair, featureMap } from './shape';
-import { checkArray, checkCount, checkFloat32, checkOneOf, checkOptions, checkProbability, rangeError } from '../../core/errors';
+import {
+  MAX_LENGTH,
+  checkArray,
+  checkCount,
+  checkFloat32,
+  checkOneOf,
+  checkOptions,
+  checkProbability,
+  rangeError,
+} from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { checkShape } from '../../core/shape';
 import { Async, callForm } from '../../async/form';
@@ -86,6 +95,11 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>, fi
     (opts.centerRange === undefined ? 'image' : checkOneOf('centerRange', opts.centerRange, CENTER_RANGES)) === 'padded';
   const mode = checkMode(opts.mode);
   const out = elementwiseOut(opts, x, xName);
+  // centres ([N, holes, 2]) and the call's words must be arrays: refuse before allocating either
+  if (map.n * wordsPerImage(holes) > MAX_LENGTH)
+    throw new RangeError(
+      `Expected N · (1 + 2 · holes) (the call's words) to be at most ${MAX_LENGTH} but shape[0] is ${map.n} and holes is ${holes}`,
+    );
   const draw = resolveDraw(opts);
   const centres = new Int32Array(map.n * holes * 2);
   const applied = new Uint8Array(map.n);

@@ -73,6 +73,22 @@ function branchFactors(opts: Record<string, unknown>, rows: number, draw: Return
   return factors;
 }
 
+/**
+ * An empty tensor with `rows` examples (a zero dimension after the first): no factor is needed, so
+ * none is drawn or stored, but the options are checked and the stream moves as the call defines.
+ */
+function emptyCall(
+  opts: Record<string, unknown>,
+  rows: number,
+  draw: ReturnType<typeof resolveDraw>,
+  out: Float32Array,
+): Float32Array {
+  if (opts.scaling !== undefined) checkOneOf('scaling', opts.scaling, DROP_PATH_SCALINGS);
+  const batch = perBatch(opts);
+  if (checkMode(opts.mode) !== 'eval') draw.commit(batch ? streamWords.bernoulli(1) : streamWords.bernoulli(rows));
+  return out;
+}
+
 function rowsOf(opts: Record<string, unknown>, length: number): number {
   const shape = checkShape('shape', opts.shape, length);
   return shape[0];
@@ -103,6 +119,7 @@ export function dropPath(x: Float32Array, branch: Float32Array, options: DropPat
     checkNoPartialOverlap('out', out, 'branch', branch);
   }
   const draw = resolveDraw(opts);
+  if (x.length === 0) return emptyCall(opts, rows, draw, out);
   const factors = branchFactors(opts, rows, draw);
   if (x.length > 0) draw.backend.addScaledRows(out, x, branch, factors, x.length / rows);
   return out;
@@ -122,6 +139,7 @@ export function dropPathBackward(dy: Float32Array, options: DropPathOptions): Fl
   if (out.length !== dy.length) throw new RangeError(`Expected out.length to be ${dy.length} but received ${out.length}`);
   checkNoPartialOverlap('out', out, 'dy', dy);
   const draw = resolveDraw(opts);
+  if (dy.length === 0) return emptyCall(opts, rows, draw, out);
   const factors = branchFactors(opts, rows, draw);
   // dF = 0 + dy · factor, rounded like the forward product
   if (dy.length > 0) draw.backend.addScaledRows(out, new Float32Array(dy.length), dy, factors, dy.length / rows);

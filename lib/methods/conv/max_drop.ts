@@ -2,6 +2,7 @@
 // map ('feature') or of a position's channels ('channel'), optionally with a window around it.
 import { PlaneGeometry, streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
+import { bernoulliWordsExact, exactProduct } from '../../core/shape';
 import { ConvShapeOptions, FeatureMap, checkFeatureMap, checkPair } from './shape';
 import { checkArray, checkOneOf, checkOptions, checkProbability } from '../../core/errors';
 import { Draw, StreamOptions, resolveDraw } from '../../core/options';
@@ -62,6 +63,11 @@ function apply(x: Float32Array, xName: string, source: Float32Array, opts: Recor
     return out;
   }
   const g = planes(map, channel);
+  if (x.length === 0) {
+    // nothing to drop: move past the decisions without drawing them (their count can pass 2^53)
+    draw.commit(bernoulliWordsExact(exactProduct(channel ? [map.n, map.h, map.w] : [map.n, map.c])));
+    return out;
+  }
   const decisions = g.outer * g.inner;
   const keep = new Uint8Array(decisions);
   draw.backend.bernoulliU8(keep, draw.counter, t);

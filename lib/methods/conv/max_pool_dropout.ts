@@ -117,6 +117,8 @@ export function maxPoolDropout(x: Float32Array, options: MaxPoolDropoutOptions):
   const r = resolve(opts, x.length);
   const out = outArray(opts, r.outLength, x, 'x');
   const draw = resolveDraw(opts);
+  // an empty map pools nothing and consumes ⌈0 / 2⌉ = 0 words: no walk over its other dimensions
+  if (x.length === 0) return out;
   if (r.mode === 'eval') {
     const q = 1 - r.t / 65536;
     if (r.inference === 'scaled-max') {
@@ -157,6 +159,7 @@ export function maxPoolDropoutBackward(dy: Float32Array, x: Float32Array, option
   if (r.mode !== 'eval') requireForwardSeed('maxPoolDropoutBackward', opts);
   const dx = new Float32Array(x.length);
   const draw = resolveDraw(opts);
+  if (x.length === 0) return dx;
   const q = 1 - r.t / 65536;
   if (r.mode === 'eval' && r.inference === 'weighted') {
     const w = weightedPoolingWeights(r.t / 65536, r.g.kh * r.g.kw);

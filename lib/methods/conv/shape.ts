@@ -31,6 +31,14 @@ export interface FeatureMap {
   sw: number;
 }
 
+/**
+ * The largest dimension, kernel, stride or block size of a feature map: the WebAssembly kernels
+ * take them as i32, so every backend accepts exactly this range (a larger stride would wrap there,
+ * to 0 or to another stride) and rejects the rest with the same RangeError. A non-empty map with a
+ * larger dimension would hold more elements than any backend can address anyway.
+ */
+export const MAX_DIM = 2 ** 31 - 1;
+
 export function checkLayout(value: unknown): ConvLayout {
   return value === undefined ? 'NCHW' : checkOneOf('layout', value, CONV_LAYOUTS);
 }
@@ -53,6 +61,9 @@ export function checkConvShape(
       opts.shape,
     );
   }
+  shape.forEach((d, i) => {
+    if (d > MAX_DIM) throw rangeError(`shape[${i}]`, `a dimension in [0, ${MAX_DIM}]`, d);
+  });
   return { shape, layout };
 }
 
@@ -82,8 +93,8 @@ export function checkPair(name: string, value: unknown, fallback?: readonly [num
   if (!Array.isArray(pair) || pair.length !== 2) throw typeError(name, 'a positive integer or [rows, cols]', value);
   pair.forEach((v, i) => {
     if (typeof v !== 'number') throw typeError(`${name}[${i}]`, 'a positive integer', v);
-    if (!Number.isInteger(v) || v < 1)
-      throw rangeError(typeof value === 'number' ? name : `${name}[${i}]`, 'a positive integer', v);
+    if (!Number.isInteger(v) || v < 1 || v > MAX_DIM)
+      throw rangeError(typeof value === 'number' ? name : `${name}[${i}]`, `an integer in [1, ${MAX_DIM}]`, v);
   });
   return [pair[0], pair[1]];
 }

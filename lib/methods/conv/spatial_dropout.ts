@@ -3,6 +3,7 @@
 import { streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
 import { ConvShapeOptions, checkConvShape } from './shape';
+import { bernoulliWordsExact, exactProduct } from '../../core/shape';
 import { checkArray, checkOptions } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { Async, callForm } from '../../async/form';
@@ -30,6 +31,11 @@ function apply(x: Float32Array, xName: string, opts: Record<string, unknown>): F
   const maps = n * c;
   if (mode === 'eval') {
     if (out !== x) out.set(x);
+    return out;
+  }
+  if (x.length === 0) {
+    // nothing to mask: move past the N·C decisions without drawing them (their count can pass 2^53)
+    draw.commit(bernoulliWordsExact(exactProduct([n, c])));
     return out;
   }
   const spatial = maps === 0 ? 0 : x.length / maps;

@@ -3,7 +3,7 @@
 import { dropThreshold } from '../../core/bernoulli';
 import { checkArray, checkOptions, checkProbability, rangeError } from '../../core/errors';
 import { resolveDraw } from '../../core/options';
-import { checkNoiseShape, checkShape, forEachBroadcastRun, product } from '../../core/shape';
+import { bernoulliWordsExact, checkNoiseShape, checkShape, exactProduct, forEachBroadcastRun, product } from '../../core/shape';
 import { streamWords } from '../../backends/interface';
 import { Async, callForm } from '../../async/form';
 import { checkMode, ElementwiseOptions, elementwiseOut, requireForwardSeed } from '../../core/method';
@@ -38,6 +38,11 @@ function apply(x: Float32Array, opts: Record<string, unknown>, backward: boolean
     return out;
   }
   const { a, b, q } = alphaDropoutAffine(p);
+  if (x.length === 0) {
+    // nothing to mask: move past the mask's decisions without drawing them (their count can pass 2^53)
+    draw.commit(bernoulliWordsExact(exactProduct(noiseShape)));
+    return out;
+  }
   const n = product(noiseShape);
   const keep = new Uint8Array(n);
   draw.backend.bernoulliU8(keep, draw.counter, dropThreshold(p));

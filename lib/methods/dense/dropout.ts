@@ -4,7 +4,7 @@ import { streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
 import { checkArray, checkOneOf, checkOptions, checkFloat32 } from '../../core/errors';
 import { StreamOptions, resolveDraw } from '../../core/options';
-import { applyBroadcastMask, checkNoiseShape, checkShape, product } from '../../core/shape';
+import { applyBroadcastMask, bernoulliWordsExact, checkNoiseShape, checkShape, exactProduct, product } from '../../core/shape';
 import { Async, callForm } from '../../async/form';
 import { checkMode, ElementwiseOptions, elementwiseOut, Mode, requireForwardSeed } from '../../core/method';
 
@@ -52,6 +52,11 @@ function applyDropout(x: Float32Array, xName: string, opts: Record<string, unkno
     return out;
   }
   const scale = testTime ? 1 : t === 65536 ? 0 : Math.fround(65536 / (65536 - t));
+  if (x.length === 0) {
+    // nothing to mask: move past the mask's decisions without drawing them (their count can pass 2^53)
+    draw.commit(bernoulliWordsExact(exactProduct(noiseShape)));
+    return out;
+  }
   const maskSize = product(noiseShape);
   if (maskSize === x.length) {
     draw.backend.dropout(out, x, draw.counter, t, scale);

@@ -2,7 +2,7 @@
 // the first two moments of inverted Bernoulli dropout with drop probability p.
 import { checkArray, checkNumber, checkOptions } from '../../core/errors';
 import { resolveDraw } from '../../core/options';
-import { broadcastMultiply, checkNoiseShape, checkShape, product } from '../../core/shape';
+import { broadcastMultiply, checkNoiseShape, checkShape, exactProduct, product } from '../../core/shape';
 import { streamWords } from '../../backends/interface';
 import { Async, callForm } from '../../async/form';
 import { checkMode, ElementwiseOptions, elementwiseOut, requireForwardSeed } from '../../core/method';
@@ -27,6 +27,11 @@ function apply(x: Float32Array, opts: Record<string, unknown>): Float32Array {
   const draw = resolveDraw(opts);
   if (mode === 'eval') {
     if (out !== x) out.set(x);
+    return out;
+  }
+  if (x.length === 0) {
+    // nothing to perturb: move past the noise's word pairs without drawing them (their count can pass 2^53)
+    draw.commit(((exactProduct(noiseShape) + 1n) / 2n) * 2n);
     return out;
   }
   const n = product(noiseShape);

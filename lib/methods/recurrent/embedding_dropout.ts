@@ -1,11 +1,11 @@
 // Embedding (word-type) dropout (Gal & Ghahramani 2016): per sequence, each word type of the
 // vocabulary is dropped with probability p, zeroing every occurrence of its embedding in that
 // sequence; kept embeddings are scaled by 1/q.
-import { streamWords } from '../../backends/interface';
 import { dropThreshold } from '../../core/bernoulli';
 import { checkMode } from '../../core/method';
-import { checkArray, checkCount, checkOneOf, checkOptions, rangeError, typeError } from '../../core/errors';
-import { StreamOptions, resolveDraw } from '../../core/options';
+import { MAX_LENGTH, checkArray, checkCount, checkOneOf, checkOptions, rangeError, typeError } from '../../core/errors';
+import { Draw, StreamOptions, resolveDraw } from '../../core/options';
+import { advanceCounter } from '../../core/stream';
 import type { Mode } from '../../core/method';
 import { Async, callForm } from '../../async/form';
 import { requireForwardSeed } from '../../core/method';
@@ -28,14 +28,73 @@ export interface EmbeddingDropoutOptions extends StreamOptions {
   maskPer?: 'sequence' | 'call';
 }
 
+/** Decisions drawn by one kernel call at most: bounds the scratch whatever the vocabulary. */
+const RUN_LIMIT = 4096;
+/** Unseen decisions a run may draw to join the next seen one (cheaper than another kernel call). */
+const RUN_GAP = 64;
+
+/**
+ * The factor (0 or 1/q, as float32) of every id occurrence, drawing only the decisions of the
+ * word types seen: decision d = row·V + id sits in half d mod 2 of word ⌊d/2⌋ past the call's
+ * position, so a run of nearby seen ids is one bernoulliU8 call at that word's counter. Work and
+ * memory follow the ids, never the vocabulary.
+ */
+function occurrenceFactors(
+  ids: Int32Array,
+  B: number,
+  T: number,
+  V: number,
+  perCall: boolean,
+  draw: Draw,
+  t: number,
+): Float32Array {
+  const scale = Math.fround(t === 65536 ? 0 : 65536 / (65536 - t));
+  const factor = new Float32Array(ids.length);
+  const rows = perCall ? 1 : B,
+    width = perCall ? B * T : T;
+  const keep = new Uint8Array(RUN_LIMIT + RUN_GAP + 2);
+  for (let r = 0; r < rows && width > 0; r++) {
+    const row = ids.subarray(r * width, (r + 1) * width);
+    const seen = Int32Array.from(new Set(row)).sort();
+    const kept = new Uint8Array(seen.length);
+    // decisions of this row start at row·V: exact in a bigint (B·V reaches 2^64)
+    const rowStart = perCall ? 0n : BigInt(r) * BigInt(V);
+    const odd = Number(rowStart & 1n);
+    for (let i = 0; i < seen.length;) {
+      // first decision of the run on a word boundary (−1: the previous row's last decision)
+      const first = seen[i] - ((seen[i] + odd) & 1);
+      let j = i + 1;
+      while (j < seen.length && seen[j] - seen[j - 1] <= RUN_GAP && seen[j] - first < RUN_LIMIT) j++;
+      const n = seen[j - 1] - first + 1;
+      const run = keep.subarray(0, n);
+      draw.backend.bernoulliU8(run, advanceCounter(draw.counter, (rowStart + BigInt(first)) / 2n), t);
+      for (let k = i; k < j; k++) kept[k] = run[seen[k] - first];
+      i = j;
+    }
+    for (let k = 0; k < width; k++) factor[r * width + k] = kept[bisect(seen, row[k])] ? scale : 0;
+  }
+  return factor;
+}
+
+/** The index of `v` in the sorted array `a` (v is in a). */
+function bisect(a: Int32Array, v: number): number {
+  let lo = 0,
+    hi = a.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 interface Plan {
   B: number;
   T: number;
   V: number;
   E: number;
   factor: Float32Array | null;
-  /** One mask for every sequence (decision v), not one per sequence (decision b·V + v). */
-  perCall: boolean;
+  /** The factor (0 or 1/q) of each id occurrence, in ids' order, or null in eval mode. */
 }
 
 function plan(ids: unknown, tableLength: number, opts: Record<string, unknown>): Plan & { ids: Int32Array } {
@@ -59,14 +118,13 @@ function plan(ids: unknown, tableLength: number, opts: Record<string, unknown>):
     (opts.maskPer === undefined ? 'sequence' : checkOneOf('maskPer', opts.maskPer, ['sequence', 'call'] as const)) === 'call';
   let factor: Float32Array | null = null;
   if (mode !== 'eval') {
-    const keep = new Uint8Array(perCall ? V : B * V);
     const draw = resolveDraw(opts);
-    draw.backend.bernoulliU8(keep, draw.counter, t);
-    draw.commit(streamWords.bernoulli(keep.length));
-    const scale = t === 65536 ? 0 : 65536 / (65536 - t);
-    factor = Float32Array.from(keep, (k) => (k ? scale : 0));
+    factor = occurrenceFactors(idv, B, T, V, perCall, draw, t);
+    // the stream is defined over every (sequence, word type) decision, seen or not
+    const decisions = perCall ? BigInt(V) : BigInt(B) * BigInt(V);
+    draw.commit((decisions + 1n) / 2n);
   }
-  return { ids: idv, B, T, V, E: tableLength / V, factor, perCall };
+  return { ids: idv, B, T, V, E: tableLength / V, factor };
 }
 
 /**
@@ -79,12 +137,12 @@ function plan(ids: unknown, tableLength: number, opts: Record<string, unknown>):
 export function embeddingDropout(ids: Int32Array, table: Float32Array, options: EmbeddingDropoutOptions): Float32Array {
   const opts = checkOptions('options', options);
   table = checkArray('table', table, Float32Array);
-  const { ids: idv, B, T, V, E, factor, perCall } = plan(ids, table.length, opts);
+  const { ids: idv, B, T, E, factor } = plan(ids, table.length, opts);
   const out = new Float32Array(B * T * E);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const id = idv[b * T + t],
-        f = factor ? factor[perCall ? id : b * V + id] : 1,
+        f = factor ? factor[b * T + t] : 1,
         o = (b * T + t) * E;
       for (let e = 0; e < E; e++) out[o + e] = table[id * E + e] * f;
     }
@@ -102,15 +160,19 @@ export function embeddingDropoutBackward(
   dOut = checkArray('dOut', dOut, Float32Array);
   const E = checkCount('embeddingSize', opts.embeddingSize);
   const V = checkCount('vocabSize', opts.vocabSize);
+  if (V * E > MAX_LENGTH)
+    throw new RangeError(
+      `Expected vocabSize × embeddingSize (the table's gradient) to be at most ${MAX_LENGTH} but it is ${V * E}`,
+    );
   if (opts.mode !== 'eval') requireForwardSeed('embeddingDropoutBackward', opts);
-  const { ids: idv, B, T, factor, perCall } = plan(ids, V * E, opts);
+  const { ids: idv, B, T, factor } = plan(ids, V * E, opts);
   if (dOut.length !== B * T * E)
     throw new RangeError(`Expected dOut to hold batch × steps × embeddingSize = ${B * T * E} values but received ${dOut.length}`);
   const dTable = new Float32Array(V * E);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const id = idv[b * T + t],
-        f = factor ? factor[perCall ? id : b * V + id] : 1,
+        f = factor ? factor[b * T + t] : 1,
         o = (b * T + t) * E;
       for (let e = 0; e < E; e++) dTable[id * E + e] += dOut[o + e] * f;
     }

@@ -16,11 +16,24 @@ import {
 } from '../../core/errors';
 import { Draw, StreamOptions, resolveDraw } from '../../core/options';
 import { getBackend } from '../../backends/select';
-import { advanceCounter } from '../../core/stream';
+import { advanceCounter, checkStreamEnd } from '../../core/stream';
 import type { CloneHooks } from '../../async/call';
 
 /** Stream words of a mask of n keep decisions. */
 const maskWords = streamWords.bernoulli;
+
+/**
+ * Where the per-step masks of a call start and end, in words past its position: firstStep · W and
+ * (firstStep + T) · W reach 2^63, past a double's exact integers, so they are bigints, checked
+ * against the end of the stream before anything is drawn or the generator moves.
+ */
+function perStepSpan(cfg: RnnConfig, n: number): { skip: bigint; end: bigint } {
+  const w = BigInt(maskWords(n));
+  const skip = BigInt(cfg.firstStep) * w,
+    end = skip + BigInt(cfg.T) * w;
+  checkStreamEnd('firstStep', cfg.firstStep, cfg.draw.counter, end);
+  return { skip, end };
+}
 
 /** Where an RNN's dropout masks go (the README's recurrent methods table); every mask is per example. */
 export type RnnDropout =
@@ -215,14 +228,18 @@ export function checkWeights(name: string, value: unknown, length: number, what:
  * Keep factors (0 or scale) of `count` masks of n decisions each, mask k at words + k·⌈n/2⌉ past
  * the call's position: one kernel call when the masks tile the stream exactly (n even).
  */
-function factors(cfg: RnnConfig, n: number, words: number, p: number, scale: number, count = 1): Float32Array {
+function factors(cfg: RnnConfig, n: number, words: number | bigint, p: number, scale: number, count = 1): Float32Array {
   const keep = new Uint8Array(n * count),
     t = dropThreshold(p);
   if (n % 2 === 0 || count === 1) {
     cfg.backend.bernoulliU8(keep, advanceCounter(cfg.draw.counter, words), t);
   } else {
     for (let k = 0; k < count; k++)
-      cfg.backend.bernoulliU8(keep.subarray(k * n, (k + 1) * n), advanceCounter(cfg.draw.counter, words + k * maskWords(n)), t);
+      cfg.backend.bernoulliU8(
+        keep.subarray(k * n, (k + 1) * n),
+        advanceCounter(cfg.draw.counter, BigInt(words) + BigInt(k * maskWords(n))),
+        t,
+      );
   }
   const out = new Float32Array(keep.length);
   for (let i = 0; i < keep.length; i++) out[i] = keep[i] ? scale : 0;
@@ -242,22 +259,25 @@ export function drawMasks(cfg: RnnConfig, dropout: RnnDropout & Record<string, u
   const masks: RnnMasks = { x: null, candidate: null, cell: null, groups: [all] };
   if (cfg.mode === 'eval' || dropout.kind === 'none') return masks;
   const inv = (q: number): number => (q === 0 ? 0 : 1 / q);
-  let words = 0;
+  let words: number | bigint = 0;
   if (dropout.kind === 'forward') {
-    masks.x = factors(cfg, B * D, cfg.firstStep * maskWords(B * D), dropout.p, inv(cfg.q), T);
-    words = (cfg.firstStep + T) * maskWords(B * D);
+    const span = perStepSpan(cfg, B * D);
+    masks.x = factors(cfg, B * D, span.skip, dropout.p, inv(cfg.q), T);
+    words = span.end;
   } else if (dropout.kind === 'rnndrop') {
     masks.cell = factors(cfg, B * H, 0, dropout.p, 1);
     words = maskWords(B * H);
   } else if (dropout.kind === 'semeniuta') {
     if (cfg.perStepCandidate) {
-      masks.candidate = factors(cfg, B * H, cfg.firstStep * maskWords(B * H), dropout.p, inv(cfg.q), T);
+      const span = perStepSpan(cfg, B * H);
+      masks.candidate = factors(cfg, B * H, span.skip, dropout.p, inv(cfg.q), T);
+      words = span.end;
     } else {
       const once = factors(cfg, B * H, 0, dropout.p, inv(cfg.q));
       masks.candidate = new Float32Array(T * B * H);
       for (let t = 0; t < T; t++) masks.candidate.set(once, t * B * H);
+      words = maskWords(B * H);
     }
-    words = cfg.perStepCandidate ? (cfg.firstStep + T) * maskWords(B * H) : maskWords(B * H);
   } else {
     const px = dropout.px ?? 0.25,
       ph = dropout.ph ?? 0.25;
