@@ -3,7 +3,7 @@
 // into dist/edge-core.mjs, writes init()'s lazy fallback (init-fallback.mjs), dist/wasm-embedded.mjs
 // (the module's bytes inline, for runtimes that cannot fetch), the workerd and Deno entries and
 // the ES module types, and prints the sizes against the budget (the .wasm ≤ 64 KiB, the edge
-// JavaScript ≤ 30 KiB; the lazy fallback is loaded only when the .wasm cannot be fetched).
+// JavaScript ≤ 32 KiB; the lazy fallback is loaded only when the .wasm cannot be fetched).
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
