@@ -237,11 +237,13 @@ export async function denseBench(row, quick = false) {
       target: '≥ 1',
     });
   }
-  for (const r of ratios) row(`ratio: ${r.ratio}`, 'native', 0, B, 'ratio', Number(r.value));
+  for (const r of ratios)
+    row(`ratio: ${r.ratio}`, r.ratio.startsWith('wasm') ? 'wasm' : 'native', 0, B, 'ratio', Number(r.value));
   console.log('ratios (same process, same rounds)');
   console.table(ratios);
 
   if (ort) await gridBench(row, ort, quick);
+  return ratios;
 }
 
 /** y = x·Wᵀ (linear) for M x K, W [K x K], against onnxruntime-node's Gemm, 1 and 2 threads. */
