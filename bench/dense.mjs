@@ -132,7 +132,11 @@ export async function denseBench(row, quick = false) {
         }
         if (!contenders.ours) delete contenders.ours;
         const t = Object.keys(contenders).length
-          ? await interleaved(contenders, { rounds: perExample ? 5 : reps, inner: perExample ? 1 : 3 })
+          ? await interleaved(contenders, {
+              rounds: perExample ? 5 : reps,
+              inner: perExample ? 1 : 3,
+              warmupMs: backend === 'wasm' && !quick ? 1500 : 0, // ours and onnxruntime-web past the baseline tier
+            })
           : {};
         const one = t.ours ? gf(FLOP, t.ours) : gf(FLOP, await twoThreads(kind, backend, perExample ? 3 : 15));
         rates.push(one);

@@ -27,7 +27,7 @@ const t = await interleaved(
     webInput: () => input.run({ A, B }),
     webPacked: () => packed.run({ A }),
   },
-  { rounds: 15, inner: 3 },
+  { rounds: 15, inner: 3, warmupMs: 1500 },
 );
 const gf = (s) => (flop / s / 1e9).toFixed(2);
 console.log(`GFLOP/s: dropmask wasm ${gf(t.wasm)}, onnxruntime-web W input ${gf(t.webInput)}, W initializer ${gf(t.webPacked)}`);
