@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { interleaved, seconds } from './timing.mjs';
 import dropmask from '../dist/index.js';
-import { gemmModel, loadOrtNode, loadOrtWeb, ortOptions } from './onnx.mjs';
+import { gemmModel, loadOrtNode, loadOrtWeb, ortOptions, ortWebOptions } from './onnx.mjs';
 import { saveRows } from './results.mjs';
 
 const { availableBackends, bernoulliMask, dropConnect, linear, normal, setThreads } = dropmask;
@@ -126,7 +126,7 @@ export async function denseBench(row, quick = false) {
           contenders.bits = () => bernoulliMask(bits, { p: 0.5, seed: 1, backend });
         }
         if (backend === 'wasm' && threads === 1 && web.ort && kind === 'matmul (plain)') {
-          const g = await ortGemm(web.ort, B, DOUT, DIN, x, W, {});
+          const g = await ortGemm(web.ort, B, DOUT, DIN, x, W, ortWebOptions);
           contenders.web = g.packed;
           contenders.webInput = g.input;
         }

@@ -3,7 +3,7 @@
 // Run alone with `node bench/wasm_gemm.mjs`.
 import { interleaved } from './timing.mjs';
 import dropmask from '../dist/index.js';
-import { gemmModel, loadOrtWeb } from './onnx.mjs';
+import { gemmModel, loadOrtWeb, ortWebOptions } from './onnx.mjs';
 
 const { linear, normal } = dropmask;
 const [M, K, N] = [64, 1024, 1024];
@@ -17,8 +17,8 @@ if (web.error) {
   process.exit(0);
 }
 const ort = web.ort;
-const input = await ort.InferenceSession.create(gemmModel(M, N, K), {});
-const packed = await ort.InferenceSession.create(gemmModel(M, N, K, { weights: W }), {});
+const input = await ort.InferenceSession.create(gemmModel(M, N, K), ortWebOptions);
+const packed = await ort.InferenceSession.create(gemmModel(M, N, K, { weights: W }), ortWebOptions);
 const A = new ort.Tensor('float32', x, [M, K]),
   B = new ort.Tensor('float32', W, [N, K]);
 const t = await interleaved(
