@@ -165,6 +165,13 @@ export async function loadOrtWeb() {
   }
 }
 
+/**
+ * onnxruntime-web's session options: its wasm provider named. Both packages register their
+ * backends in the one onnxruntime-common registry, so with onnxruntime-node loaded in the same
+ * process a session that names no provider runs on onnxruntime-node's native CPU backend.
+ */
+export const ortWebOptions = { executionProviders: ['wasm'] };
+
 /** Session options: `threads` intra-op threads, spinning off (its pool sleeps between runs, as ours does). */
 export const ortOptions = (threads) => ({
   intraOpNumThreads: threads,

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { interleaved, seconds } from './timing.mjs';
-import { dropoutModel, gemmModel, loadOrtNode, loadOrtWeb, ortOptions, randomModel } from './onnx.mjs';
+import { dropoutModel, gemmModel, loadOrtNode, loadOrtWeb, ortOptions, ortWebOptions, randomModel } from './onnx.mjs';
 import dropmask from '../dist/index.js';
 import { OUT_DIR, saveRows } from './results.mjs';
 
@@ -154,7 +154,7 @@ export async function peersBench(row, quick = false) {
   }
   const ortPeers = [
     ['onnxruntime-node', loadOrtNode(), ortOptions(1)],
-    ['onnxruntime-web (wasm)', await loadOrtWeb(), {}],
+    ['onnxruntime-web (wasm)', await loadOrtWeb(), ortWebOptions],
   ];
   for (const [name, { ort, error }, options] of ortPeers) {
     if (error) {

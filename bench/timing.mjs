@@ -13,11 +13,17 @@ export function seconds(fn, iterations, warmupIterations = 2, time = 0) {
  * Seconds per call of each function (sync or async), measured in interleaved rounds: each round
  * times `inner` calls of every function in turn, and each function's result is its median round.
  * On a machine shared with other work, interleaving exposes every contender to the same load, so
- * ratios between them stay meaningful even when absolute figures drift.
+ * ratios between them stay meaningful even when absolute figures drift. `warmupMs` keeps calling
+ * each function for that long first: WebAssembly starts in the engine's baseline tier and a
+ * long-running function is swapped for its optimised code only on a later call, once the
+ * background compile is done, so a few warm-up calls can leave the rounds timing baseline code.
  */
-export async function interleaved(fns, { rounds = 7, inner = 1, warmup = 2 } = {}) {
+export async function interleaved(fns, { rounds = 7, inner = 1, warmup = 2, warmupMs = 0 } = {}) {
   const names = Object.keys(fns);
-  for (const name of names) for (let i = 0; i < warmup; i++) await fns[name]();
+  for (const name of names) {
+    const start = performance.now();
+    for (let i = 0; i < warmup || performance.now() - start < warmupMs; i++) await fns[name]();
+  }
   const times = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
     for (const name of names) {

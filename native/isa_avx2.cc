@@ -94,6 +94,7 @@ static inline void stream_copy(void* dst, const void* src, size_t bytes) {
   __builtin_memcpy(d, s, bytes);
 }
 static inline void stream_fence() { _mm_sfence(); }
+static inline void stream_vec(float* p, VecF v) { _mm256_stream_ps(p, (__m256)v); }  // p: 32-byte aligned
 
 static inline void keep_bytes(const uint16_t* h, size_t k, uint32_t threshold, uint8_t* o) {
   for (size_t j = 0; j < k; ++j) o[j] = h[j] >= threshold;

@@ -16,56 +16,42 @@ constexpr size_t kVecBytes = 64;  // vector width of the generic (vector-extensi
 
 struct PhiloxLanes {
   static constexpr size_t kVectors = 4;  // independent groups, to hide the multiply latency
-  static constexpr size_t kLanes = 16 * kVectors;
+  static constexpr size_t kLanes = 8 * kVectors;
 
-  // even/odd hold the 64-bit products of the even/odd lanes; a masked in-pair swap moves each
-  // product's other half into place (one instruction where shift + blend would take two).
-  static inline void mulhilo(__m512i a, __m512i m, __m512i& hi, __m512i& lo) {
-    const __m512i even = _mm512_mul_epu32(a, m);
-    const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);
-    hi = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_CDAB);
-    lo = _mm512_mask_shuffle_epi32(even, 0xAAAA, odd, _MM_PERM_CDAB);
-  }
-
+  // One block per 64-bit lane, each word in the low half of its lane: vpmuludq reads only low
+  // halves, so a product is used as it comes (its low half is the next c1/c3) and one swap of
+  // its halves brings the high half down for the xor. No merge-masked shuffles (destructive:
+  // each cost a copy) and no odd-lane shift: the round is 2 multiplies, 2 swaps, 2 xors per
+  // 8 blocks. The high halves carry garbage that no multiply or output ever reads.
   static inline void group(uint32_t k0, uint32_t k1, uint64_t block, uint32_t s0, uint32_t s1, uint32_t* out) {
-    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    const __m512i m0 = _mm512_set1_epi32((int)kPhiloxM0), m1 = _mm512_set1_epi32((int)kPhiloxM1);
-    __m512i x0[kVectors], x1[kVectors], x2[kVectors], x3[kVectors];
+    // Lane i holds block perm[i], so the closing 64-bit unpacks land blocks in stream order.
+    const __m512i perm = _mm512_setr_epi64(0, 4, 1, 5, 2, 6, 3, 7);
+    const __m512i m0 = _mm512_set1_epi64(kPhiloxM0), m1 = _mm512_set1_epi64(kPhiloxM1);
+    __m512i a[kVectors], b[kVectors], pa[kVectors], pb[kVectors];  // c0, c2, and c3, c1 (low halves)
     for (size_t v = 0; v < kVectors; ++v) {
-      const uint64_t b = block + 16 * v;
-      const __m512i lo = _mm512_set1_epi32((int)(uint32_t)b);
-      const __m512i hi = _mm512_set1_epi32((int)(uint32_t)(b >> 32));
-      x0[v] = _mm512_add_epi32(lo, iota);
-      x1[v] = _mm512_mask_add_epi32(hi, _mm512_cmplt_epu32_mask(x0[v], lo), hi, _mm512_set1_epi32(1));
-      x2[v] = _mm512_set1_epi32((int)s0);
-      x3[v] = _mm512_set1_epi32((int)s1);
+      const __m512i counter = _mm512_add_epi64(_mm512_set1_epi64((long long)(block + 8 * v)), perm);
+      a[v] = counter;
+      pb[v] = _mm512_srli_epi64(counter, 32);
+      b[v] = _mm512_set1_epi64(s0);
+      pa[v] = _mm512_set1_epi64(s1);
     }
     for (int r = 0; r < kPhiloxRounds; ++r) {
       const __m512i key0 = _mm512_set1_epi32((int)(k0 + (uint32_t)r * kPhiloxW0));
       const __m512i key1 = _mm512_set1_epi32((int)(k1 + (uint32_t)r * kPhiloxW1));
       for (size_t v = 0; v < kVectors; ++v) {
-        __m512i hi0, lo0, hi1, lo1;
-        mulhilo(x0[v], m0, hi0, lo0);
-        mulhilo(x2[v], m1, hi1, lo1);
-        x0[v] = _mm512_ternarylogic_epi32(hi1, x1[v], key0, 0x96);  // three-way xor
-        x1[v] = lo1;
-        x2[v] = _mm512_ternarylogic_epi32(hi0, x3[v], key1, 0x96);
-        x3[v] = lo0;
+        const __m512i p0 = _mm512_mul_epu32(a[v], m0), p1 = _mm512_mul_epu32(b[v], m1);
+        // a rotate and a shuffle do the same swap on different ports (Intel: p0 and p5)
+        a[v] = _mm512_ternarylogic_epi32(_mm512_ror_epi64(p1, 32), pb[v], key0, 0x96);  // three-way xor
+        b[v] = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(p0, _MM_PERM_CDAB), pa[v], key1, 0x96);
+        pa[v] = p0;
+        pb[v] = p1;
       }
     }
     for (size_t v = 0; v < kVectors; ++v) {
-      // Lane l of x_w is word w of block l: transpose to block-major order.
-      const __m512i t0 = _mm512_unpacklo_epi32(x0[v], x1[v]), t1 = _mm512_unpackhi_epi32(x0[v], x1[v]);
-      const __m512i t2 = _mm512_unpacklo_epi32(x2[v], x3[v]), t3 = _mm512_unpackhi_epi32(x2[v], x3[v]);
-      const __m512i u0 = _mm512_unpacklo_epi64(t0, t2), u1 = _mm512_unpackhi_epi64(t0, t2);
-      const __m512i u2 = _mm512_unpacklo_epi64(t1, t3), u3 = _mm512_unpackhi_epi64(t1, t3);
-      const __m512i v0 = _mm512_shuffle_i32x4(u0, u1, 0x44), v1 = _mm512_shuffle_i32x4(u2, u3, 0x44);
-      const __m512i v2 = _mm512_shuffle_i32x4(u0, u1, 0xEE), v3 = _mm512_shuffle_i32x4(u2, u3, 0xEE);
-      uint32_t* o = out + 64 * v;
-      _mm512_storeu_si512(o, _mm512_shuffle_i32x4(v0, v1, 0x88));
-      _mm512_storeu_si512(o + 16, _mm512_shuffle_i32x4(v0, v1, 0xDD));
-      _mm512_storeu_si512(o + 32, _mm512_shuffle_i32x4(v2, v3, 0x88));
-      _mm512_storeu_si512(o + 48, _mm512_shuffle_i32x4(v2, v3, 0xDD));
+      const __m512i w01 = _mm512_mask_shuffle_epi32(a[v], 0xAAAA, pb[v], _MM_PERM_CDAB);  // c0 c1 per lane
+      const __m512i w23 = _mm512_mask_shuffle_epi32(b[v], 0xAAAA, pa[v], _MM_PERM_CDAB);  // c2 c3
+      _mm512_storeu_si512(out + 32 * v, _mm512_unpacklo_epi64(w01, w23));
+      _mm512_storeu_si512(out + 32 * v + 16, _mm512_unpackhi_epi64(w01, w23));
     }
   }
 };
@@ -89,6 +75,14 @@ static inline void stream_copy(void* dst, const void* src, size_t bytes) {
   __builtin_memcpy(d, s, bytes);
 }
 static inline void stream_fence() { _mm_sfence(); }
+static inline void stream_vec(float* p, VecF v) { _mm512_stream_ps(p, (__m512)v); }  // p: 64-byte aligned
+
+// v where halves h[0 .. 16) are >= threshold, else +0: one compare into a mask register.
+#define DROPMASK_KEEP_SELECT 1
+static inline VecF keep_select(const uint16_t* h, uint32_t threshold, VecF v) {
+  const __mmask16 k = _mm256_cmpge_epu16_mask(_mm256_loadu_si256((const __m256i*)h), _mm256_set1_epi16((short)threshold));
+  return (VecF)_mm512_maskz_mov_ps(k, (__m512)v);
+}
 
 // o[j] = (h[j] >= threshold) for j < k: 64 decisions per mask register.
 static inline void keep_bytes(const uint16_t* h, size_t k, uint32_t threshold, uint8_t* o) {

@@ -77,6 +77,7 @@ static inline void stream_copy(void* dst, const void* src, size_t bytes) {
   __builtin_memcpy(d, s, bytes);
 }
 static inline void stream_fence() { _mm_sfence(); }
+static inline void stream_vec(float* p, VecF v) { _mm_stream_ps(p, (__m128)v); }  // p: 16-byte aligned
 
 #include "keep_bits_scalar.inc"
 static inline VecF vec_sqrt(VecF x) { return (VecF)_mm_sqrt_ps((__m128)x); }
