@@ -65,7 +65,8 @@ function shadowed(view: object): boolean {
   return false;
 }
 
-function isDetached(buffer: ArrayBufferLike): boolean {
+/** True when `buffer` was detached (transferred); shared buffers never are. */
+export function isDetached(buffer: ArrayBufferLike): boolean {
   if (isShared(buffer)) return false;
   if (bufferByteLength.call(buffer) !== 0) return false;
   try {
@@ -202,11 +203,8 @@ export function setSharedViewRelation(relation: (a: ArrayBufferView, b: ArrayBuf
   sharedViews = relation;
 }
 
-const sharedMemory = (b: ArrayBufferLike): boolean => Object.prototype.toString.call(b) === '[object SharedArrayBuffer]';
-
 function viewRelation(a: ArrayBufferView, b: ArrayBufferView): ViewRelation {
-  if (a.buffer !== b.buffer)
-    return sharedViews && sharedMemory(a.buffer) && sharedMemory(b.buffer) ? sharedViews(a, b) : 'disjoint';
+  if (a.buffer !== b.buffer) return sharedViews && isShared(a.buffer) && isShared(b.buffer) ? sharedViews(a, b) : 'disjoint';
   const a0 = a.byteOffset,
     a1 = a0 + a.byteLength,
     b0 = b.byteOffset,

@@ -94,3 +94,22 @@ export const KERNEL_CALLS: Record<string, { optionsAt: number; args: () => Args 
   gaussianNoise: { optionsAt: 1, args: () => [f32(13, 1), { std: 0.5, seed: 1 }] },
   linear: { optionsAt: 3, args: () => [f32(12, 1), f32(24, 2), f32(4, 3), dense] },
 };
+
+/**
+ * Every byte and number of a call's result, nested objects included, as one comparable string
+ * (keys in `skip` left out: an RNN tape holds the call's backend, not data).
+ */
+export function resultBits(value: unknown, skip: readonly string[] = [], depth = 0): string {
+  if (ArrayBuffer.isView(value)) {
+    const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    return `${Object.prototype.toString.call(value)}:${bytes.toString('hex')}`;
+  }
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (value === null || typeof value !== 'object' || depth > 4) return String(value);
+  if (Array.isArray(value)) return `[${value.map((v) => resultBits(v, skip, depth + 1)).join(',')}]`;
+  return `{${Object.keys(value)
+    .filter((k) => !skip.includes(k))
+    .sort()
+    .map((k) => `${k}=${resultBits((value as Record<string, unknown>)[k], skip, depth + 1)}`)
+    .join(',')}}`;
+}

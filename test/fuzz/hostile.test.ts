@@ -11,7 +11,7 @@ import * as api from '../../lib/index';
 import { METHODS } from '../../lib/methods/registry';
 import type { MethodSpec } from '../../lib/methods/registry';
 import { variants } from '../helpers';
-import { KERNEL_CALLS, VALID_CALLS } from './calls';
+import { KERNEL_CALLS, VALID_CALLS, resultBits } from './calls';
 
 type Fn = (...args: unknown[]) => unknown;
 type View = Float32Array | Int32Array | Uint8Array | Uint32Array;
@@ -27,21 +27,6 @@ const forms: [string, { optionsAt: number }][] = [
   ...Object.entries(KERNEL_CALLS).map(([f, { optionsAt }]): [string, { optionsAt: number }] => [f, { optionsAt }]),
 ];
 const callArgs = (form: string): unknown[] => (VALID_CALLS[form] ?? KERNEL_CALLS[form].args)();
-
-/** Every byte and number of a result, nested objects included, as one comparable string. */
-function bitsOf(value: unknown, depth = 0): string {
-  if (ArrayBuffer.isView(value)) {
-    const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    return `${Object.prototype.toString.call(value)}:${bytes.toString('hex')}`;
-  }
-  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (value === null || typeof value !== 'object' || depth > 4) return String(value);
-  if (Array.isArray(value)) return `[${value.map((v) => bitsOf(v, depth + 1)).join(',')}]`;
-  return `{${Object.keys(value)
-    .sort()
-    .map((k) => `${k}=${bitsOf((value as Record<string, unknown>)[k], depth + 1)}`)
-    .join(',')}}`;
-}
 
 const ctorOf = (a: View): Ctor => Object.getPrototypeOf(a).constructor as Ctor;
 
@@ -168,31 +153,31 @@ describe.each(variants())('hostile arguments on $label', (v) => {
   };
 
   test.each(forms)('%s: the same data in another shape gives the same bits', (form, { optionsAt }) => {
-    const want = bitsOf(call(form, withBackend(form, optionsAt)));
+    const want = resultBits(call(form, withBackend(form, optionsAt)));
     const slots = arraySlots(withBackend(form, optionsAt), optionsAt);
     for (let s = 0; s < slots.length; s++) {
       for (const [how, wrap] of Object.entries(SAME_DATA)) {
         const args = withBackend(form, optionsAt);
         const slot = arraySlots(args, optionsAt)[s];
         slot.put(wrap(slot.get()));
-        expect([form, slot.label, how, bitsOf(call(form, args))]).toEqual([form, slot.label, how, want]);
+        expect([form, slot.label, how, resultBits(call(form, args))]).toEqual([form, slot.label, how, want]);
       }
     }
   });
 
   test.each(forms)('%s: the same options in another shape give the same bits', (form, { optionsAt }) => {
-    const want = bitsOf(call(form, withBackend(form, optionsAt)));
+    const want = resultBits(call(form, withBackend(form, optionsAt)));
     for (const [how, wrap] of Object.entries(SAME_OPTIONS)) {
       const args = withBackend(form, optionsAt);
       args[optionsAt] = wrap(args[optionsAt] as Record<string, unknown>);
-      expect([form, how, bitsOf(call(form, args))]).toEqual([form, how, want]);
+      expect([form, how, resultBits(call(form, args))]).toEqual([form, how, want]);
     }
     // options the call leaves out must not come from a polluted Object.prototype
     const proto = Object.prototype as Record<string, unknown>;
     proto.mode = 'eval';
     proto.offset = 12345;
     try {
-      expect([form, 'polluted', bitsOf(call(form, withBackend(form, optionsAt)))]).toEqual([form, 'polluted', want]);
+      expect([form, 'polluted', resultBits(call(form, withBackend(form, optionsAt)))]).toEqual([form, 'polluted', want]);
     } finally {
       delete proto.mode;
       delete proto.offset;
@@ -258,7 +243,7 @@ describe.each(variants())('hostile arguments on $label', (v) => {
         else {
           const empty = withBackend(form, optionsAt);
           arraySlots(empty, optionsAt)[s].put(new (ctorOf(slots[s].get()))(0));
-          expect([form, label, 'shrunk', bitsOf(shrunk)]).toEqual([form, label, 'shrunk', bitsOf(call(form, empty))]);
+          expect([form, label, 'shrunk', resultBits(shrunk)]).toEqual([form, label, 'shrunk', resultBits(call(form, empty))]);
         }
       }
       // a Proxy whose traps throw, and option values that cannot be numbers or shapes

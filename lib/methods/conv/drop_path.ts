@@ -121,7 +121,7 @@ export function dropPath(x: Float32Array, branch: Float32Array, options: DropPat
   const draw = resolveDraw(opts);
   if (x.length === 0) return emptyCall(opts, rows, draw, out);
   const factors = branchFactors(opts, rows, draw);
-  if (x.length > 0) draw.backend.addScaledRows(out, x, branch, factors, x.length / rows);
+  draw.backend.addScaledRows(out, x, branch, factors, x.length / rows);
   return out;
 }
 
@@ -142,7 +142,7 @@ export function dropPathBackward(dy: Float32Array, options: DropPathOptions): Fl
   if (dy.length === 0) return emptyCall(opts, rows, draw, out);
   const factors = branchFactors(opts, rows, draw);
   // dF = 0 + dy · factor, rounded like the forward product
-  if (dy.length > 0) draw.backend.addScaledRows(out, new Float32Array(dy.length), dy, factors, dy.length / rows);
+  draw.backend.addScaledRows(out, new Float32Array(dy.length), dy, factors, dy.length / rows);
   return out;
 }
 

@@ -12,7 +12,7 @@ import {
   checkProbability,
   rangeError,
   typeError,
-  viewLengthOf,
+  isDetached,
 } from '../../core/errors';
 import { Draw, StreamOptions, resolveDraw } from '../../core/options';
 import { getBackend } from '../../backends/select';
@@ -384,13 +384,7 @@ function detachedMember(value: object, path: string, depth: number): string | un
   for (const [key, member] of Object.entries(value)) {
     if (SHARED_MEMBERS.has(key)) continue;
     if (ArrayBuffer.isView(member)) {
-      if (member.byteLength === 0 && viewLengthOf(member) === 0 && member.buffer.byteLength === 0) {
-        try {
-          new Uint8Array(member.buffer as ArrayBuffer);
-        } catch {
-          return `${path}.${key}`;
-        }
-      }
+      if (isDetached(member.buffer)) return `${path}.${key}`;
     } else if (depth < 4 && isPlain(member)) {
       const found = detachedMember(member, `${path}.${key}`, depth + 1);
       if (found) return found;
