@@ -120,30 +120,56 @@ Napi::Value matmulAsync(const Context& ctx, const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// The operands both products over per-example rows share: y [batch, rows] = x [batch, din] · Wᵀ
+// (W [rows, din]) + biases [batch, rows] | null, arguments 0–6.
+struct GemvOperands {
+  View<float> y, x, w, bias;
+  bool has_bias = false;
+  size_t batch, rows, din;
+  double wr;  // rows · din, as the keep checks compare it
+};
+
+static GemvOperands gemv_operands(const Napi::CallbackInfo& info) {
+  GemvOperands o;
+  o.y = typed_array<float>(info, 0, napi_float32_array, "y", "Float32Array");
+  o.x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
+  o.w = typed_array<float>(info, 2, napi_float32_array, "W", "Float32Array");
+  o.bias = optional_array<float>(info, 3, napi_float32_array, "biases", "Float32Array", o.has_bias);
+  o.batch = count_arg(info, 4, "batch"), o.rows = count_arg(info, 5, "rows"), o.din = count_arg(info, 6, "din");
+  o.wr = (double)o.rows * (double)o.din;
+  return o;
+}
+
+// After the product's own arguments are read, as before the operands were shared.
+static void check_gemv_lengths(const Napi::Env env, const GemvOperands& o) {
+  const double by = (double)o.batch * (double)o.rows, bx = (double)o.batch * (double)o.din;
+  if ((double)o.y.length != by) throw_range(env, "Expected y.length === batch * rows");
+  if ((double)o.x.length != bx) throw_range(env, "Expected x.length === batch * din");
+  if ((double)o.w.length != o.wr) throw_range(env, "Expected W.length === rows * din");
+  if (o.has_bias && (double)o.bias.length != by) throw_range(env, "Expected biases.length === batch * rows");
+}
+
+static void check_gemv_disjoint(const Napi::Env env, const GemvOperands& o) {
+  if (overlaps(o.y, o.x) || overlaps(o.y, o.w) || (o.has_bias && overlaps(o.y, o.bias)))
+    throw_range(env, "Expected y not to overlap its inputs");
+}
+
 // biases may be null. Rows split across threads (each row's sum is computed by one thread, so the
 // count never changes bits).
 Napi::Value maskedGemv(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
-  const View<float> y = typed_array<float>(info, 0, napi_float32_array, "y", "Float32Array");
-  const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
-  const View<float> w = typed_array<float>(info, 2, napi_float32_array, "W", "Float32Array");
-  bool has_bias = false;
-  const View<float> bias = optional_array<float>(info, 3, napi_float32_array, "biases", "Float32Array", has_bias);
-  const size_t batch = count_arg(info, 4, "batch"), rows = count_arg(info, 5, "rows"), din = count_arg(info, 6, "din");
+  const GemvOperands o = gemv_operands(info);
+  const size_t batch = o.batch, rows = o.rows, din = o.din;
+  const double wr = o.wr;
   const View<uint32_t> keep = typed_array<uint32_t>(info, 7, napi_uint32_array, "keep", "Uint32Array");
   const size_t stride = count_arg(info, 8, "keepStride");
   const float scale = float_arg(info, 9, "scale");
-  const double by = (double)batch * (double)rows, bx = (double)batch * (double)din, wr = (double)rows * (double)din;
-  if ((double)y.length != by) throw_range(env, "Expected y.length === batch * rows");
-  if ((double)x.length != bx) throw_range(env, "Expected x.length === batch * din");
-  if ((double)w.length != wr) throw_range(env, "Expected W.length === rows * din");
-  if (has_bias && (double)bias.length != by) throw_range(env, "Expected biases.length === batch * rows");
+  check_gemv_lengths(env, o);
   if ((double)stride * 32 < wr) throw_range(env, "Expected keepStride >= ceil(rows * din / 32)");
   if (batch > 0 && (double)keep.length < (double)(batch - 1) * (double)stride + std::ceil(wr / 32))
     throw_range(env, "Expected keep to hold batch segments of keepStride words");
-  if (overlaps(y, x) || overlaps(y, w) || (has_bias && overlaps(y, bias)))
-    throw_range(env, "Expected y not to overlap its inputs");
-  const GemvArgs g{y.data, x.data, w.data, has_bias ? bias.data : nullptr, batch, rows, din, keep.data, stride, scale};
+  check_gemv_disjoint(env, o);
+  const GemvArgs g{o.y.data, o.x.data, o.w.data, o.has_bias ? o.bias.data : nullptr, batch, rows, din, keep.data, stride, scale};
   const Kernels* k = ctx.kernels;
   const size_t min_rows = kMinPerThread / (batch * din + 1) + 1;
   parallel_ranges(rows, 1, ctx.threads, min_rows, [&](size_t b, size_t e) { k->masked_gemv(g, b, e); });
@@ -156,25 +182,17 @@ Napi::Value maskedGemv(const Context& ctx, const Napi::CallbackInfo& info) {
 // computed by one thread, so the count never changes bits.
 Napi::Value dropConnectGemv(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
-  const View<float> y = typed_array<float>(info, 0, napi_float32_array, "y", "Float32Array");
-  const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
-  const View<float> w = typed_array<float>(info, 2, napi_float32_array, "W", "Float32Array");
-  bool has_bias = false;
-  const View<float> bias = optional_array<float>(info, 3, napi_float32_array, "biases", "Float32Array", has_bias);
-  const size_t batch = count_arg(info, 4, "batch"), rows = count_arg(info, 5, "rows"), din = count_arg(info, 6, "din");
+  const GemvOperands o = gemv_operands(info);
+  const size_t batch = o.batch, rows = o.rows, din = o.din;
+  const double wr = o.wr;
   const Counter counter = counter_arg(info, 7);
   const size_t segment = count_arg(info, 8, "segmentWords");
   const uint32_t threshold = threshold_arg(info, 9);
   const float scale = float_arg(info, 10, "scale");
-  const double by = (double)batch * (double)rows, bx = (double)batch * (double)din, wr = (double)rows * (double)din;
-  if ((double)y.length != by) throw_range(env, "Expected y.length === batch * rows");
-  if ((double)x.length != bx) throw_range(env, "Expected x.length === batch * din");
-  if ((double)w.length != wr) throw_range(env, "Expected W.length === rows * din");
-  if (has_bias && (double)bias.length != by) throw_range(env, "Expected biases.length === batch * rows");
+  check_gemv_lengths(env, o);
   if ((double)segment < std::ceil(wr / 2)) throw_range(env, "Expected segmentWords >= ceil(rows * din / 2)");
-  if (overlaps(y, x) || overlaps(y, w) || (has_bias && overlaps(y, bias)))
-    throw_range(env, "Expected y not to overlap its inputs");
-  const GemvArgs g{y.data, x.data, w.data, has_bias ? bias.data : nullptr, batch, rows, din, nullptr, 0, scale};
+  check_gemv_disjoint(env, o);
+  const GemvArgs g{o.y.data, o.x.data, o.w.data, o.has_bias ? o.bias.data : nullptr, batch, rows, din, nullptr, 0, scale};
   const Kernels* k = ctx.kernels;
   // Chunks of rows: enough per thread that a paused thread hands its share on, none tiny.
   const double work = (double)batch * (double)din + 1;
