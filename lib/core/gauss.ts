@@ -20,12 +20,21 @@ export function erfc(x: number): number {
     return 1 - (2 / SQRTPI) * Math.exp(-x * x) * sum;
   }
   if (x > 27) return 0;
-  // erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), evaluated by Lentz's method
+  // erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))
+  return Math.exp(-x * x) / SQRTPI / erfcFraction(x, x, 300);
+}
+
+/**
+ * The continued fraction b0 + (1/2)/(x + 1/(x + (3/2)/(x + …))) of erfc, by the modified Lentz
+ * method, from b0 = `first` (x for the whole denominator; a tiny number for the tail alone, whose
+ * b0 is 0), with at most `terms` terms.
+ */
+export function erfcFraction(x: number, first: number, terms: number): number {
   const tiny = 1e-300;
-  let f = x,
-    c = x,
+  let f = first,
+    c = first,
     d = 0;
-  for (let n = 1; n < 300; n++) {
+  for (let n = 1; n < terms; n++) {
     const a = n / 2;
     d = x + a * d;
     d = Math.abs(d) < tiny ? tiny : d;
@@ -36,7 +45,7 @@ export function erfc(x: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return Math.exp(-x * x) / SQRTPI / f;
+  return f;
 }
 
 /** Φ(z), the standard normal CDF. */

@@ -3,6 +3,8 @@
 // an O(log |x|) rest, log(Φ(v) − Φ(u)) without cancellation, and the Mills-ratio tail. Structured
 // Bayesian pruning's statistics (methods/bayes/sbp.ts) need them where Φ(β) is e^(−10^18).
 
+import { erfcFraction } from './gauss';
+
 const SQRTPI = Math.sqrt(Math.PI);
 /** ½ log(2π). */
 export const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -23,24 +25,7 @@ function erfSeries(x: number): number {
  * continued fraction, by the modified Lentz method. Computing it directly, rather than as a
  * difference, keeps its relative precision when y is large (g ≈ 1/(2y)).
  */
-function cfTail(y: number): number {
-  const tiny = 1e-300;
-  let f = tiny,
-    c = f,
-    d = 0;
-  for (let n = 1; n < 400; n++) {
-    const a = n / 2;
-    d = y + a * d;
-    d = Math.abs(d) < tiny ? tiny : d;
-    c = y + a / c;
-    c = Math.abs(c) < tiny ? tiny : c;
-    d = 1 / d;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return f;
-}
+const cfTail = (y: number): number => erfcFraction(y, 1e-300, 400);
 
 /** erfcx(x) = e^(x²) erfc(x) to about 1e-15 relative (x ≥ 0; Infinity below x ≈ −26.6). */
 export function erfcx(x: number): number {
