@@ -1,14 +1,13 @@
 // A dense layer with DropConnect on its kernel and bias (Wan et al. 2013): masks per example or
 // shared, and the paper's Gaussian moment-matching inference.
 import { tf, tfl } from '../tf';
-import type { Shape, Tensors } from '../tf';
+import type { Tensors } from '../tf';
 import * as dm from '../dropmask';
 import { checkCount, checkOneOf, checkProbability, rangeError, typeError } from '../../core/errors';
 import { dropConnect as dropConnectOp, dropConnectInference } from '../ops/dropconnect';
-import { StochasticMode, StreamLayer, StreamLayerArgs, oneTensor } from './stream_layer';
+import { StochasticMode, StreamLayerArgs, oneTensor } from './stream_layer';
+import { DenseStreamLayer } from './dense_layer';
 import { DenseArgs, denseConfig, innerActivation, innerDense } from './dense_weights';
-
-type LayerVariable = tfl.LayerVariable;
 
 /** tf activations that Gaussian inference can average (dropmask's names). */
 const GAUSSIAN_ACTIVATIONS: Record<string, dm.DenseActivation> = {
@@ -47,7 +46,7 @@ const inferenceStream = (stream: bigint): bigint => stream ^ (1n << 63n);
  * `dropmask.dropConnectInference(x, kernelᵀ, bias, { activation, samples, seed, stream: stream ^ 2^63,
  * offset: 0 })` on every call (so predictions are deterministic and leave the training position alone).
  */
-export class DropConnectDense extends StreamLayer {
+export class DropConnectDense extends DenseStreamLayer {
   static readonly className = 'DropmaskDropConnectDense';
   readonly units: number;
   readonly rate: number;
@@ -55,7 +54,7 @@ export class DropConnectDense extends StreamLayer {
   readonly scaling: dm.DropConnectScaling;
   readonly inferenceRule: 'gaussian' | 'mean';
   readonly samples: number;
-  private readonly dense: ReturnType<typeof tfl.layers.dense>;
+  protected readonly dense: ReturnType<typeof tfl.layers.dense>;
   private readonly activationLayer: ReturnType<typeof tfl.layers.activation>;
 
   constructor(args: DropConnectDenseLayerArgs) {
@@ -89,35 +88,6 @@ export class DropConnectDense extends StreamLayer {
   /** The activation's tf identifier. */
   get activation(): string {
     return String((this.activationLayer.getConfig() as { activation: unknown }).activation);
-  }
-
-  override build(inputShape: Shape | Shape[]): void {
-    this.dense.build(inputShape);
-    this.built = true;
-  }
-
-  override get trainableWeights(): LayerVariable[] {
-    return this.trainable ? this.dense.trainableWeights : [];
-  }
-
-  override set trainableWeights(weights: LayerVariable[]) {
-    super.trainableWeights = weights;
-  }
-
-  override get nonTrainableWeights(): LayerVariable[] {
-    return this.trainable ? this.dense.nonTrainableWeights : this.dense.weights;
-  }
-
-  override set nonTrainableWeights(weights: LayerVariable[]) {
-    super.nonTrainableWeights = weights;
-  }
-
-  override calculateLosses(): tf.Scalar[] {
-    return [...super.calculateLosses(), ...this.dense.calculateLosses()];
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
-    return this.dense.computeOutputShape(inputShape);
   }
 
   /** kernel [in, units] and bias [units] (or null) as tensors, and x flattened to [rows, in]. */

@@ -1,14 +1,13 @@
 // Standout (Ba & Frey 2013) as a dense layer: each unit is kept with probability
 // π = sigm(α·s + β) of its own pre-activation s, and multiplied by π at inference.
 import { tf, tfl } from '../tf';
-import type { Shape, Tensors } from '../tf';
+import type { Tensors } from '../tf';
 import * as dm from '../dropmask';
 import { checkCount, checkNumber, checkOneOf, rangeError } from '../../core/errors';
 import { standout as standoutOp } from '../ops/standout';
-import { StochasticMode, StreamLayer, StreamLayerArgs, oneTensor } from './stream_layer';
+import { StochasticMode, StreamLayerArgs, oneTensor } from './stream_layer';
+import { DenseStreamLayer } from './dense_layer';
 import { DenseArgs, denseConfig, innerDense } from './dense_weights';
-
-type LayerVariable = tfl.LayerVariable;
 
 /** tf activation names of the activations Standout supports, as dropmask names them. */
 const ACTIVATIONS: Record<string, dm.DenseActivation> = { linear: 'identity', relu: 'relu', tanh: 'tanh', sigmoid: 'sigmoid' };
@@ -28,13 +27,13 @@ export interface StandoutLayerArgs extends StreamLayerArgs, Omit<DenseArgs, keyo
  * training call k equals `dropmask.standout(x, kernelᵀ, bias, { alpha, beta, activation, seed,
  * stream, offset_k })`. Inference returns the expectation π ⊙ g(s).
  */
-export class Standout extends StreamLayer {
+export class Standout extends DenseStreamLayer {
   static readonly className = 'DropmaskStandout';
   readonly units: number;
   readonly alpha: number;
   readonly beta: number;
   readonly activation: 'relu' | 'tanh' | 'sigmoid' | 'linear';
-  private readonly dense: ReturnType<typeof tfl.layers.dense>;
+  protected readonly dense: ReturnType<typeof tfl.layers.dense>;
 
   constructor(args: StandoutLayerArgs) {
     super(args);
@@ -47,35 +46,6 @@ export class Standout extends StreamLayer {
         ? 'relu'
         : checkOneOf('activation', args.activation, ['relu', 'tanh', 'sigmoid', 'linear'] as const);
     this.dense = innerDense(args as unknown as Record<string, unknown>, this.name);
-  }
-
-  override build(inputShape: Shape | Shape[]): void {
-    this.dense.build(inputShape);
-    this.built = true;
-  }
-
-  override get trainableWeights(): LayerVariable[] {
-    return this.trainable ? this.dense.trainableWeights : [];
-  }
-
-  override set trainableWeights(weights: LayerVariable[]) {
-    super.trainableWeights = weights;
-  }
-
-  override get nonTrainableWeights(): LayerVariable[] {
-    return this.trainable ? this.dense.nonTrainableWeights : this.dense.weights;
-  }
-
-  override set nonTrainableWeights(weights: LayerVariable[]) {
-    super.nonTrainableWeights = weights;
-  }
-
-  override calculateLosses(): tf.Scalar[] {
-    return [...super.calculateLosses(), ...this.dense.calculateLosses()];
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
-    return this.dense.computeOutputShape(inputShape);
   }
 
   private run(inputs: Tensors, mode: 'train' | 'mc' | 'eval', generator?: dm.Generator): tf.Tensor {
