@@ -33,11 +33,11 @@ const BIN = {
   arm64Node: ARM64_NODE,
 };
 const CI = !!process.env.CI;
-/** A test that needs `tool`: skipped with a note outside CI when it is missing; under CI it runs, and fails. */
-const needs = (tool: keyof typeof BIN): jest.It => {
-  if (existsSync(BIN[tool])) return test;
-  if (CI) return test;
-  console.warn(`matrix: ${tool} is not installed (npm run runtimes:install): its runtime tests are skipped`);
+/** A test that needs `tools`: skipped with a note outside CI when one is missing; under CI it runs, and fails. */
+const needs = (...tools: (keyof typeof BIN)[]): jest.It => {
+  const missing = tools.filter((tool) => !existsSync(BIN[tool]));
+  if (missing.length === 0 || CI) return test;
+  console.warn(`matrix: ${missing.join(', ')} not installed (npm run runtimes:install): its runtime tests are skipped`);
   return test.skip;
 };
 const present = (tool: keyof typeof BIN): void => {
@@ -424,7 +424,7 @@ const { fnv } = { fnv: (a) => { const b = new Uint8Array(a.buffer, a.byteOffset,
   });
 });
 
-needs('qemu')(
+needs('qemu', 'arm64Node')(
   'linux-arm64 prebuild: an arm64 Node under qemu-aarch64 loads it (NEON) and gives the same hashes',
   () => {
     present('qemu');
