@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "counter.h"
 
 #if defined(__linux__) || defined(__APPLE__) || defined(__unix__)
 #include <unistd.h>
@@ -125,6 +128,23 @@ inline CacheSizes detect_caches() {
 inline const CacheSizes& cache_sizes() {
   static const CacheSizes sizes = detect_caches();
   return sizes;
+}
+
+// Outputs of at least this many bytes are written with non-temporal stores: the last-level
+// cache's size, never below kStreamingBytes (for CPUs that report a small or no L3).
+// DROPMASK_STREAMING_BYTES, read once, overrides it: a tuning knob, and how the tests reach
+// the streaming paths on any machine.
+inline size_t streaming_bytes() {
+  static const size_t bytes = [] {
+    if (const char* env = getenv("DROPMASK_STREAMING_BYTES")) {
+      char* end = nullptr;
+      const unsigned long long v = strtoull(env, &end, 10);
+      if (end != env && *end == 0) return (size_t)v;
+    }
+    const size_t llc = cache_sizes().l3;
+    return llc > kStreamingBytes ? llc : kStreamingBytes;
+  }();
+  return bytes;
 }
 
 }  // namespace

@@ -30,8 +30,8 @@ constexpr int kPhiloxRounds = 10;
 // even so that Box–Muller pairs and 16-bit halves never straddle two chunks.
 constexpr size_t kChunkWords = 1024;
 
-// Outputs of at least this many bytes are written with non-temporal stores (through an L1
-// staging buffer): far larger than L2, so nobody reads them back from cache soon.
+// The least output size written with non-temporal stores (caches.h streaming_bytes): far
+// larger than L2, so nobody reads them back from cache soon.
 constexpr size_t kStreamingBytes = size_t(8) << 20;
 
 }  // namespace dropmask

@@ -11,15 +11,30 @@ export interface ChildRun {
   timedOut: boolean;
 }
 
-/** Runs test/async/fixtures/<script> with `args`; `memoryKiB` caps its address space (ulimit -v). */
-export function runChild(script: string, args: string[], timeoutMs: number, memoryKiB?: number): ChildRun {
-  const file = path.join(__dirname, 'fixtures', script);
+/**
+ * Runs test/async/fixtures/<script> (or the script at an absolute path) with `args`; `memoryKiB`
+ * caps its address space (ulimit -v), `env` adds to the environment.
+ */
+export function runChild(
+  script: string,
+  args: string[],
+  timeoutMs: number,
+  memoryKiB?: number,
+  env?: Record<string, string>,
+): ChildRun {
+  const file = path.isAbsolute(script) ? script : path.join(__dirname, 'fixtures', script);
   const node = JSON.stringify(process.execPath);
   const command = memoryKiB ? 'bash' : process.execPath;
   const argv = memoryKiB
     ? ['-c', `ulimit -v ${memoryKiB} && exec ${node} ${[file, ...args].map((a) => JSON.stringify(a)).join(' ')}`]
     : [file, ...args];
-  const r = spawnSync(command, argv, { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
+  const r = spawnSync(command, argv, {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+    maxBuffer: 256 << 20,
+    env: env ? { ...process.env, ...env } : process.env,
+  });
   const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
   return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', timedOut };
 }
