@@ -6,11 +6,14 @@
 // peer. tfjs results are read with dataSync() outside tf.tidy (tidy would walk a returned typed
 // array element by element) and disposed. Writes rows to bench-out/results.json, a
 // markdown table to bench-out/peers.md and a chart to bench-out/peers.svg. A peer that cannot load
-// is skipped with its reason. `node bench/peers.mjs --quick` runs tiny sizes (the CI test).
+// is skipped with its reason. Then bench/peers.py (DROPMASK_BENCH_PYTHON, default python3) times
+// the Python frameworks that import, in the same run. `node bench/peers.mjs --quick` runs tiny
+// sizes (the CI test).
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { interleaved, seconds } from './timing.mjs';
 import { dropoutModel, gemmModel, loadOrtNode, loadOrtWeb, ortOptions, ortWebOptions, randomModel } from './onnx.mjs';
 import dropmask from '../dist/index.js';
@@ -185,6 +188,22 @@ export async function peersBench(row, quick = false) {
     put('dropout', name, n / seconds(wl.dropout(xt), it));
     put('matmul', name, flop / seconds(wl.matmul(at, wt), it) / 1e9);
     tf.dispose([xt, at, wt]);
+  }
+  // bench/peers.py in a child process (its libraries each on one thread, this process idle):
+  // PyTorch, JAX, numpy, TensorFlow and onnxruntime for Python, those that import.
+  const python = process.env.DROPMASK_BENCH_PYTHON ?? 'python3';
+  const py = spawnSync(python, [fileURLToPath(new URL('peers.py', import.meta.url)), '--json', ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    timeout: 900_000,
+  });
+  if (py.status !== 0) {
+    const why = py.error?.message ?? `exit ${py.status}: ${(py.stderr ?? '').trim().split('\n').pop()}`;
+    skipped['bench/peers.py (Python)'] = `${python}: ${why}`;
+  } else {
+    const { rows, skipped: notImported } = JSON.parse(py.stdout.trim().split('\n').pop());
+    for (const [label, workloads] of Object.entries(rows))
+      for (const [wl, value] of Object.entries(workloads)) put(wl, label, value);
+    for (const [name, why] of Object.entries(notImported)) skipped[`${name} (Python)`] = why;
   }
   const table = report(rates, n, B, D);
   for (const [name, why] of Object.entries(skipped)) console.log(`skipped ${name}: ${why}`);

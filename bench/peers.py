@@ -7,7 +7,9 @@ floats, in elements/s; matmul x [64 x 1024] · Wᵀ [1024 x 1024], in GFLOP/s.
 
     python3 bench/peers.py            # prints a markdown table; --json for machine-readable rows
 
-dropmask's own figures come from `node bench/peers.mjs` in the same session.
+`node bench/peers.mjs` (part of `npm run bench`) runs it with --json and puts its rows in the peers
+table beside dropmask's, with dropmask's ratio over each (DROPMASK_BENCH_PYTHON names the Python,
+e.g. a virtual environment's, where these libraries were installed with pip).
 """
 import json
 import os
@@ -21,10 +23,11 @@ for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "XLA_F
 os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-N = 1 << 22
-B, D = 64, 1024
+QUICK = "--quick" in sys.argv  # tiny sizes, for the CI test of bench/peers.mjs
+N = 1 << 14 if QUICK else 1 << 22
+B, D = (4, 64) if QUICK else (64, 1024)
 P = 0.5
-REPS = 7
+REPS = 2 if QUICK else 7
 
 
 def median_seconds(fn, reps=REPS):
@@ -122,7 +125,8 @@ def onnxruntime_peer():
 
     def session(node, inputs, inits=()):
         graph = helper.make_graph([node], "g", inputs, [helper.make_tensor_value_info("Y", TensorProto.FLOAT, None)], list(inits))
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        # IR version 8: what every onnxruntime since 1.10 reads (newer onnx packages default higher)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
         return ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
 
     rng = np.random.default_rng(1)
