@@ -114,13 +114,19 @@ static inline void stream_keep(float* o, size_t n, const Counter& c, uint32_t th
   for (; j < head; ++j) o[j] = one(keep_at(c, j, threshold), j);
   if (n - j >= 16) {
     const __m512i t = _mm512_set1_epi16((short)threshold);
-    // lane i of a chunk is half `shift + i` of (previous register, current register)
-    const short shift = (short)(2 * c.phase + j);  // < 32: inside the first register
-    const __m512i pick = _mm512_add_epi16(_mm512_set_epi16(31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14,
-                                                           13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-                                          _mm512_set1_epi16(shift));
+    // lane i of a chunk is half `shift + i` of (previous register, current register); an even
+    // shift (the usual case: an odd one needs an odd float offset) moves whole words, one
+    // micro-op on Intel where the 16-bit permute takes three on the port Philox's swaps use
+    const unsigned shift = 2 * c.phase + (unsigned)j;  // < 32: inside the first register
+    alignas(64) uint16_t lanes[32];
+    for (unsigned i = 0; i < 32; ++i) lanes[i] = (uint16_t)(shift + i);  // bit 5 picks the current register
+    const __m512i pick16 = _mm512_load_si512(lanes);
+    const __m512i pick32 = _mm512_add_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                            _mm512_set1_epi32((int)(shift / 2)));
+    const bool odd = shift & 1;
     const auto chunk = [&](__m512i prev, __m512i cur) {  // the vectors of elements j .. j + 31 that fit
-      const __mmask32 k = _mm512_cmpge_epu16_mask(_mm512_permutex2var_epi16(prev, pick, cur), t);
+      const __m512i halves = odd ? _mm512_permutex2var_epi16(prev, pick16, cur) : _mm512_permutex2var_epi32(prev, pick32, cur);
+      const __mmask32 k = _mm512_cmpge_epu16_mask(halves, t);
       stream_vec(o + j, vec((KeepVec)k, j));
       if (n - j >= 32) stream_vec(o + j + 16, vec((KeepVec)(k >> 16), j + 16));
       j += n - j >= 32 ? 32 : 16;
