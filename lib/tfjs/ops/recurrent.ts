@@ -91,6 +91,144 @@ function copySteps(from: Float32Array, to: Float32Array, g: Geometry, extra: num
 const lastStep = (output: tf.Tensor, g: Geometry): tf.Tensor =>
   tf.reshape(tf.slice(output, [0, g.T - 1, 0], [g.B, 1, g.H]), [g.B, g.H]);
 
+type StateName = 'h0' | 'c0';
+type DmOptions = Parameters<typeof dm.lstm>[2];
+
+/** What tells the LSTM op from the GRU op; the rest of the two ops is `sequenceOp`. */
+interface Cell {
+  gates: number;
+  /** The bias arguments, each [gates·units], in the order the op takes them. */
+  biases: readonly string[];
+  /** An LSTM also carries a cell state: c0 in, c out. */
+  cellState: boolean;
+  /** dropmask's forward pass, with W and U in dropmask's layout ([gates·units, ·]). */
+  forward(
+    x: Float32Array,
+    W: Float32Array,
+    U: Float32Array,
+    biases: Float32Array[],
+    options: DmOptions,
+  ): { output: Float32Array; c: Float32Array | null; tape: unknown };
+  /** dropmask's backward pass: dStates holds dh0, then (LSTM) dc0. */
+  backward(
+    tape: unknown,
+    dOutput: Float32Array,
+    dc: Float32Array | null,
+  ): { dx: Float32Array; dW: Float32Array; dU: Float32Array; dBiases: Float32Array[]; dStates: Float32Array[] };
+}
+
+const LSTM: Cell = {
+  gates: 4,
+  biases: ['bias'],
+  cellState: true,
+  forward(x, W, U, [b], options) {
+    const r = dm.lstm(x, { W, U, b }, options);
+    return { output: r.output, c: r.c, tape: r.tape };
+  },
+  backward(tape, dOutput, dc) {
+    const g = dm.lstmBackward(tape as dm.LstmResultOf['tape'], dOutput, { dc: dc! });
+    return { dx: g.dx, dW: g.dW, dU: g.dU, dBiases: [g.db], dStates: [g.dh0, g.dc0] };
+  },
+};
+
+const GRU: Cell = {
+  gates: 3,
+  biases: ['bias', 'recurrentBias'],
+  cellState: false,
+  forward(x, W, U, [bW, bU], options) {
+    const r = dm.gru(x, { W, U, bW, bU }, options);
+    return { output: r.output, c: null, tape: r.tape };
+  },
+  backward(tape, dOutput) {
+    const g = dm.gruBackward(tape as dm.GruResultOf['tape'], dOutput);
+    return { dx: g.dx, dW: g.dW, dU: g.dU, dBiases: [g.dbW, g.dbU], dStates: [g.dh0] };
+  },
+};
+
+/**
+ * The LSTM or GRU op: [output, h] and, with a cell state, c. The custom gradient's one output
+ * packs the T emitted states and (LSTM) the final cell state as step T, so one tf.customGrad
+ * covers both.
+ */
+function sequenceOp(
+  cell: Cell,
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  biases: tf.Tensor[],
+  options: RecurrentOpOptions,
+): tf.Tensor[] {
+  const opts = checkOptions('options', options);
+  const G = cell.gates;
+  const g = geometry(x, kernel, recurrentKernel, G);
+  const { B, T, D, H } = g;
+  cell.biases.forEach((name, i) => checkVector(name, biases[i], G * g.H));
+  if (!cell.cellState && opts.c0 !== undefined) throw new TypeError('Expected no c0: a GRU has no cell state');
+  const stateNames: StateName[] = cell.cellState ? ['h0', 'c0'] : ['h0'];
+  const states = stateNames.map((name) => checkState(name, opts[name], g));
+  const mode = checkMode(opts.mode);
+  const firstStep = opts.firstStep === undefined ? 0 : checkCount('firstStep', opts.firstStep);
+  const placement = mode === 'eval' ? null : place(opts);
+  const given = states.filter((s): s is tf.Tensor => s !== null);
+  const nb = cell.biases.length;
+  const extra = cell.cellState ? 1 : 0;
+  const run = (ins: Float32Array[], stream: Record<string, unknown>): ReturnType<Cell['forward']> => {
+    const [xv, kv, rv] = ins;
+    let i = 3 + nb;
+    const initial: Partial<Record<StateName, Float32Array>> = {};
+    for (let j = 0; j < stateNames.length; j++) initial[stateNames[j]] = states[j] ? ins[i++] : undefined;
+    return cell.forward(xv, transpose(kv, D, G * H), transpose(rv, H, G * H), ins.slice(3, 3 + nb), {
+      shape: [B, T, D],
+      hiddenSize: H,
+      dropout: opts.dropout as dm.RnnDropout | undefined,
+      mode,
+      firstStep,
+      ...initial,
+      ...stream,
+    });
+  };
+  const op = tf.customGrad((...args) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const inputs = args as tf.Tensor[];
+    save(inputs);
+    const value = hostCompute1(inputs, [B, T + extra, H], (ins, out) => {
+      const r = run(ins, placement ? { generator: placement.generator } : { seed: 0 });
+      copySteps(r.output, out, g, extra);
+      if (r.c) for (let b = 0; b < B; b++) out.set(r.c.subarray(b * H, (b + 1) * H), (b * (T + 1) + T) * H);
+    });
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        hostCompute(
+          [dy, ...saved],
+          saved.map((t) => t.shape),
+          ([d, ...ins], [dx, dk, dr, ...rest]) => {
+            const r = run(ins, placement ? streamOf(placement.position) : { seed: 0 });
+            let dOutput = d,
+              dc: Float32Array | null = null;
+            if (cell.cellState) {
+              dOutput = new Float32Array(B * T * H);
+              dc = new Float32Array(B * H);
+              copySteps(d, dOutput, g, 1, true);
+              for (let b = 0; b < B; b++) dc.set(d.subarray((b * (T + 1) + T) * H, (b * (T + 1) + T + 1) * H), b * H);
+            }
+            const grads = cell.backward(r.tape, dOutput, dc);
+            dx.set(grads.dx);
+            transpose(grads.dW, G * H, D, dk);
+            transpose(grads.dU, G * H, H, dr);
+            grads.dBiases.forEach((db, i) => rest[i].set(db));
+            let i = nb;
+            for (let j = 0; j < states.length; j++) if (states[j]) rest[i++].set(grads.dStates[j]);
+          },
+        ),
+    };
+  });
+  const value = op(x, kernel, recurrentKernel, ...biases, ...given);
+  if (!cell.cellState) return [value, lastStep(value, g)];
+  const output = tf.slice(value, [0, 0, 0], [B, T, H]);
+  return [output, lastStep(output, g), tf.reshape(tf.slice(value, [0, T, 0], [B, 1, H]), [B, H])];
+}
+
 /**
  * An LSTM over x [batch, steps, features] with tf's weight layout (kernel [D, 4H], recurrentKernel
  * [H, 4H], bias [4H], gates i, f, c, o; sigmoid gates): bit for bit
@@ -104,71 +242,8 @@ export function lstm(
   bias: tf.Tensor,
   options: RecurrentOpOptions = {},
 ): LstmOpResult {
-  const opts = checkOptions('options', options);
-  const g = geometry(x, kernel, recurrentKernel, 4);
-  checkVector('bias', bias, 4 * g.H);
-  const h0 = checkState('h0', opts.h0, g),
-    c0 = checkState('c0', opts.c0, g);
-  const mode = checkMode(opts.mode);
-  const firstStep = opts.firstStep === undefined ? 0 : checkCount('firstStep', opts.firstStep);
-  const placement = mode === 'eval' ? null : place(opts);
-  const { B, T, D, H } = g;
-  const states = [h0, c0].filter((s): s is tf.Tensor => s !== null);
-  const run = (ins: Float32Array[], stream: Record<string, unknown>): dm.LstmResultOf => {
-    const [xv, kv, rv, bv] = ins;
-    let i = 4;
-    return dm.lstm(
-      xv,
-      { W: transpose(kv, D, 4 * H), U: transpose(rv, H, 4 * H), b: bv },
-      {
-        shape: [B, T, D],
-        hiddenSize: H,
-        dropout: opts.dropout as dm.RnnDropout | undefined,
-        mode,
-        firstStep,
-        h0: h0 ? ins[i++] : undefined,
-        c0: c0 ? ins[i++] : undefined,
-        ...stream,
-      },
-    );
-  };
-  const op = tf.customGrad((...args) => {
-    const save = args.pop() as tf.GradSaveFunc;
-    const inputs = args as tf.Tensor[];
-    save(inputs);
-    // one output [B, T + 1, H]: the T emitted states, then the final cell state
-    const value = hostCompute1(inputs, [B, T + 1, H], (ins, out) => {
-      const r = run(ins, placement ? { generator: placement.generator } : { seed: 0 });
-      copySteps(r.output, out, g, 1);
-      for (let b = 0; b < B; b++) out.set(r.c.subarray(b * H, (b + 1) * H), (b * (T + 1) + T) * H);
-    });
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        hostCompute(
-          [dy, ...saved],
-          saved.map((t) => t.shape),
-          ([d, ...ins], [dx, dk, dr, db, ...dStates]) => {
-            const r = run(ins, placement ? streamOf(placement.position) : { seed: 0 });
-            const dOutput = new Float32Array(B * T * H),
-              dc = new Float32Array(B * H);
-            copySteps(d, dOutput, g, 1, true);
-            for (let b = 0; b < B; b++) dc.set(d.subarray((b * (T + 1) + T) * H, (b * (T + 1) + T + 1) * H), b * H);
-            const grads = dm.lstmBackward(r.tape, dOutput, { dc });
-            dx.set(grads.dx);
-            transpose(grads.dW, 4 * H, D, dk);
-            transpose(grads.dU, 4 * H, H, dr);
-            db.set(grads.db);
-            let i = 0;
-            if (h0) dStates[i++].set(grads.dh0);
-            if (c0) dStates[i++].set(grads.dc0);
-          },
-        ),
-    };
-  });
-  const value = op(x, kernel, recurrentKernel, bias, ...states);
-  const output = tf.slice(value, [0, 0, 0], [B, T, H]);
-  return { output, h: lastStep(output, g), c: tf.reshape(tf.slice(value, [0, T, 0], [B, 1, H]), [B, H]) };
+  const [output, h, c] = sequenceOp(LSTM, x, kernel, recurrentKernel, [bias], options);
+  return { output, h, c };
 }
 
 /**
@@ -185,58 +260,6 @@ export function gru(
   recurrentBias: tf.Tensor,
   options: RecurrentOpOptions = {},
 ): GruOpResult {
-  const opts = checkOptions('options', options);
-  const g = geometry(x, kernel, recurrentKernel, 3);
-  checkVector('bias', bias, 3 * g.H);
-  checkVector('recurrentBias', recurrentBias, 3 * g.H);
-  if (opts.c0 !== undefined) throw new TypeError('Expected no c0: a GRU has no cell state');
-  const h0 = checkState('h0', opts.h0, g);
-  const mode = checkMode(opts.mode);
-  const firstStep = opts.firstStep === undefined ? 0 : checkCount('firstStep', opts.firstStep);
-  const placement = mode === 'eval' ? null : place(opts);
-  const { B, T, D, H } = g;
-  const run = (ins: Float32Array[], stream: Record<string, unknown>): dm.GruResultOf => {
-    const [xv, kv, rv, bv, ubv, h0v] = ins;
-    return dm.gru(
-      xv,
-      { W: transpose(kv, D, 3 * H), U: transpose(rv, H, 3 * H), bW: bv, bU: ubv },
-      {
-        shape: [B, T, D],
-        hiddenSize: H,
-        dropout: opts.dropout as dm.RnnDropout | undefined,
-        mode,
-        firstStep,
-        h0: h0 ? h0v : undefined,
-        ...stream,
-      },
-    );
-  };
-  const op = tf.customGrad((...args) => {
-    const save = args.pop() as tf.GradSaveFunc;
-    const inputs = args as tf.Tensor[];
-    save(inputs);
-    const value = hostCompute1(inputs, [B, T, H], (ins, out) =>
-      out.set(run(ins, placement ? { generator: placement.generator } : { seed: 0 }).output),
-    );
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        hostCompute(
-          [dy, ...saved],
-          saved.map((t) => t.shape),
-          ([d, ...ins], [dx, dk, dr, db, dub, dh0]) => {
-            const r = run(ins, placement ? streamOf(placement.position) : { seed: 0 });
-            const grads = dm.gruBackward(r.tape, d);
-            dx.set(grads.dx);
-            transpose(grads.dW, 3 * H, D, dk);
-            transpose(grads.dU, 3 * H, H, dr);
-            db.set(grads.dbW);
-            dub.set(grads.dbU);
-            if (dh0) dh0.set(grads.dh0);
-          },
-        ),
-    };
-  });
-  const output = op(x, kernel, recurrentKernel, bias, recurrentBias, ...(h0 ? [h0] : []));
-  return { output, h: lastStep(output, g) };
+  const [output, h] = sequenceOp(GRU, x, kernel, recurrentKernel, [bias, recurrentBias], options);
+  return { output, h };
 }
