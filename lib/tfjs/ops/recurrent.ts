@@ -223,10 +223,14 @@ function sequenceOp(
         ),
     };
   });
-  const value = op(x, kernel, recurrentKernel, ...biases, ...given);
-  if (!cell.cellState) return [value, lastStep(value, g)];
-  const output = tf.slice(value, [0, 0, 0], [B, T, H]);
-  return [output, lastStep(output, g), tf.reshape(tf.slice(value, [0, T, 0], [B, 1, H]), [B, H])];
+  // The packed value and the slices taken on the way to h and c are not returned: outside a
+  // caller's tf.tidy they would stay allocated.
+  return tf.tidy(() => {
+    const value = op(x, kernel, recurrentKernel, ...biases, ...given);
+    if (!cell.cellState) return [value, lastStep(value, g)];
+    const output = tf.slice(value, [0, 0, 0], [B, T, H]);
+    return [output, lastStep(output, g), tf.reshape(tf.slice(value, [0, T, 0], [B, 1, H]), [B, H])];
+  });
 }
 
 /**

@@ -1,0 +1,153 @@
+// Bad and hostile input to ops.lstm and ops.gru: every rejected call is a TypeError or RangeError
+// naming the argument and leaves no tensor behind, every accepted call adds only the tensors it
+// returns, and what a caller can make lie (getters, Proxies, subclasses, a polluted
+// Object.prototype) either is read once or changes no bits. On cpu, wasm and the device path
+// (a cpu backend under another name, which downloads with dataSync()).
+import { BACKENDS, tf, useBackend } from './backends';
+import * as dm from '../../lib/index';
+import { ops } from '../../lib/tfjs/index';
+
+const [B, T, D, H] = [2, 3, 4, 3];
+
+interface Args {
+  x: unknown;
+  kernel: unknown;
+  recurrentKernel: unknown;
+  biases: unknown[];
+}
+
+interface Cell {
+  name: 'lstm' | 'gru';
+  gates: number;
+  /** The op's tensors: [output, h] and, for the LSTM, c. */
+  call(a: Args, options?: unknown): tf.Tensor[];
+}
+
+const CELLS: Cell[] = [
+  {
+    name: 'lstm',
+    gates: 4,
+    call: (a, options) => {
+      const r = ops.lstm(a.x as never, a.kernel as never, a.recurrentKernel as never, a.biases[0] as never, options as never);
+      return [r.output, r.h, r.c];
+    },
+  },
+  {
+    name: 'gru',
+    gates: 3,
+    call: (a, options) => {
+      const r = ops.gru(
+        a.x as never,
+        a.kernel as never,
+        a.recurrentKernel as never,
+        a.biases[0] as never,
+        a.biases[1] as never,
+        options as never,
+      );
+      return [r.output, r.h];
+    },
+  },
+];
+
+const tensor = (shape: number[], seed: number): tf.Tensor =>
+  tf.tensor(
+    dm.normal(
+      shape.reduce((a, b) => a * b, 1),
+      { seed, std: 0.5 },
+    ),
+    shape,
+  );
+
+/** Valid arguments of `cell` (x integer-valued, so that its int32 cast holds the same numbers). */
+const argsOf = (cell: Cell): Args => ({
+  x: tf.round(tf.mul(tensor([B, T, D], 1), 4)),
+  kernel: tensor([D, cell.gates * H], 2),
+  recurrentKernel: tensor([H, cell.gates * H], 3),
+  biases: (cell.name === 'lstm' ? [4] : [4, 5]).map((seed) => tensor([cell.gates * H], seed)),
+});
+
+/** numTensors after `f` minus before. */
+function tensorsAdded(f: () => void): number {
+  const before = tf.memory().numTensors;
+  f();
+  return tf.memory().numTensors - before;
+}
+
+describe.each([...BACKENDS, 'device'] as const)('tfjs %s backend', (backend) => {
+  beforeAll(() => useBackend(backend));
+
+  describe.each(CELLS)('$name', (cell) => {
+    let a: Args;
+    beforeAll(() => {
+      a = argsOf(cell);
+    });
+    const state = (): tf.Tensor => tensor([B, H], 6);
+    const withArgs = (o: Partial<Args>): Args => ({ ...a, ...o });
+
+    test('a call adds only the tensors it returns', () => {
+      const h0 = state();
+      for (const options of [{ seed: 1 }, { mode: 'eval' }, { seed: 1, dropout: { kind: 'gal' }, h0 }]) {
+        let returned = 0;
+        expect(tensorsAdded(() => (returned = cell.call(a, options).length))).toBe(returned);
+      }
+    });
+
+    test.each([
+      ['a disposed x', (): [Partial<Args>, object] => [{ x: disposed([B, T, D]) }, {}], TypeError, /x but it is disposed/],
+      ['a disposed h0', (): [Partial<Args>, object] => [{}, { h0: disposed([B, H]) }], TypeError, /h0 but it is disposed/],
+      ['x of rank 2', (): [Partial<Args>, object] => [{ x: tf.zeros([B, D]) }, {}], RangeError, /x of rank 3/],
+      [
+        'kernel of another input size',
+        (): [Partial<Args>, object] => [{ kernel: tf.zeros([D + 1, 12]) }, {}],
+        RangeError,
+        /kernel/,
+      ],
+      ['h0 of another batch', (): [Partial<Args>, object] => [{}, { h0: tf.zeros([B + 1, H]) }], RangeError, /h0 of shape/],
+      ['h0 as a Float32Array', (): [Partial<Args>, object] => [{}, { h0: new Float32Array(B * H) }], TypeError, /h0/],
+      [
+        'bias of the wrong length',
+        (): [Partial<Args>, object] => [{ biases: [tf.zeros([5]), tf.zeros([5])] }, {}],
+        RangeError,
+        /bias/,
+      ],
+      ['dropout.p NaN', (): [Partial<Args>, object] => [{}, { dropout: { kind: 'forward', p: NaN } }], RangeError, /dropout\.p/],
+      [
+        'dropout.p Infinity',
+        (): [Partial<Args>, object] => [{}, { dropout: { kind: 'rnndrop', p: Infinity } }],
+        RangeError,
+        /dropout\.p/,
+      ],
+      [
+        'dropout.p −0.1',
+        (): [Partial<Args>, object] => [{}, { dropout: { kind: 'semeniuta', p: -0.1 } }],
+        RangeError,
+        /dropout\.p/,
+      ],
+      ['dropout.px 1.5', (): [Partial<Args>, object] => [{}, { dropout: { kind: 'gal', px: 1.5 } }], RangeError, /dropout\.px/],
+      ['dropout without p', (): [Partial<Args>, object] => [{}, { dropout: { kind: 'forward' } }], TypeError, /dropout\.p/],
+      ['dropout null', (): [Partial<Args>, object] => [{}, { dropout: null }], TypeError, /for dropout/],
+      [
+        "dropout kind 'zoneout'",
+        (): [Partial<Args>, object] => [{}, { dropout: { kind: 'zoneout' } }],
+        RangeError,
+        /dropout\.kind/,
+      ],
+      ['firstStep 1.5', (): [Partial<Args>, object] => [{}, { firstStep: 1.5 }], RangeError, /firstStep/],
+      ["mode 'test'", (): [Partial<Args>, object] => [{}, { mode: 'test' }], RangeError, /mode/],
+      ['seed −1', (): [Partial<Args>, object] => [{}, { seed: -1 }], RangeError, /seed/],
+      ['options null', (): [Partial<Args>, object] => [{}, null as never], TypeError, /for options/],
+    ] as const)('%s is a library error naming the argument and adds no tensor', (_name, make, kind, message) => {
+      const [override, options] = make();
+      const args = withArgs(override);
+      const call = (): tf.Tensor[] => cell.call(args, options);
+      expect(tensorsAdded(() => expect(call).toThrow(kind))).toBe(0);
+      expect(call).toThrow(message);
+    });
+  });
+});
+
+function disposed(shape: number[]): tf.Tensor {
+  const t = tf.zeros(shape);
+  t.dispose();
+  return t;
+}
