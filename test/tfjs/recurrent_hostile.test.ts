@@ -4,6 +4,7 @@
 // Object.prototype) either is read once or changes no bits. On cpu, wasm and the device path
 // (a cpu backend under another name, which downloads with dataSync()).
 import { BACKENDS, tf, useBackend } from './backends';
+import { expectSameBits, values } from './expect';
 import * as dm from '../../lib/index';
 import { ops } from '../../lib/tfjs/index';
 
@@ -66,6 +67,23 @@ const argsOf = (cell: Cell): Args => ({
   biases: (cell.name === 'lstm' ? [4] : [4, 5]).map((seed) => tensor([cell.gates * H], seed)),
 });
 
+/** Outputs and the gradients in x and every weight of Σ w ⊙ output. */
+function outputsAndGradients(cell: Cell, a: Args, options: () => unknown): Float32Array[] {
+  const forward = cell.call(a, options()).map(values);
+  const w = tensor([B, T, H], 9);
+  const inputs = [a.x, a.kernel, a.recurrentKernel, ...a.biases] as tf.Tensor[];
+  const grads = tf.grads((x, k, r, ...biases) => {
+    const [output] = cell.call({ x, kernel: k, recurrentKernel: r, biases }, options());
+    return tf.sum(tf.mul(output, w));
+  })(inputs);
+  return [...forward, ...grads.map(values)];
+}
+
+function expectSameResults(actual: Float32Array[], expected: Float32Array[]): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((a, i) => expectSameBits(a, expected[i]));
+}
+
 /** numTensors after `f` minus before. */
 function tensorsAdded(f: () => void): number {
   const before = tf.memory().numTensors;
@@ -110,6 +128,18 @@ describe.each([...BACKENDS, 'device'] as const)('tfjs %s backend', (backend) => 
         RangeError,
         /bias/,
       ],
+      [
+        'a string x',
+        (): [Partial<Args>, object] => [{ x: tf.tensor(new Array<string>(B * T * D).fill('a'), [B, T, D]) }, {}],
+        TypeError,
+        /for x but received a string/,
+      ],
+      [
+        'a string h0',
+        (): [Partial<Args>, object] => [{}, { h0: tf.tensor(new Array<string>(B * H).fill('a'), [B, H]) }],
+        TypeError,
+        /for h0/,
+      ],
       ['dropout.p NaN', (): [Partial<Args>, object] => [{}, { dropout: { kind: 'forward', p: NaN } }], RangeError, /dropout\.p/],
       [
         'dropout.p Infinity',
@@ -142,6 +172,27 @@ describe.each([...BACKENDS, 'device'] as const)('tfjs %s backend', (backend) => 
       const call = (): tf.Tensor[] => cell.call(args, options);
       expect(tensorsAdded(() => expect(call).toThrow(kind))).toBe(0);
       expect(call).toThrow(message);
+    });
+
+    (backend === 'wasm' ? test.skip : test)('a complex64 kernel is a TypeError naming it (wasm has no complex tensors)', () => {
+      const kernel = tf.complex(a.kernel as tf.Tensor, a.kernel as tf.Tensor);
+      expect(tensorsAdded(() => expect(() => cell.call(withArgs({ kernel }), { seed: 1 })).toThrow(TypeError))).toBe(0);
+      expect(() => cell.call(withArgs({ kernel }), { seed: 1 })).toThrow(/for kernel but received a complex64/);
+    });
+
+    test('int32 and bool tensors compute as float32 tensors of their values', () => {
+      const asFloat = (t: unknown): tf.Tensor => tf.tensor(values(t as tf.Tensor), (t as tf.Tensor).shape);
+      const h0 = tf.round(tf.mul(state(), 3));
+      const float = outputsAndGradients(cell, a, () => ({ seed: 2, dropout: { kind: 'gal' }, h0 }));
+      const ints = outputsAndGradients(cell, withArgs({ x: tf.cast(a.x as tf.Tensor, 'int32') }), () => ({
+        seed: 2,
+        dropout: { kind: 'gal' },
+        h0: tf.cast(h0, 'int32'),
+      }));
+      expectSameResults(ints, float);
+      const bool = tf.greater(a.x as tf.Tensor, 0);
+      const expected = cell.call(withArgs({ x: asFloat(bool) }), { seed: 3 }).map(values);
+      expectSameResults(cell.call(withArgs({ x: bool }), { seed: 3 }).map(values), expected);
     });
   });
 });

@@ -6,7 +6,7 @@ import * as dm from '../dropmask';
 import { checkCount, checkOptions } from '../../core/errors';
 import { place, streamOf } from '../position';
 import { hostCompute, hostCompute1 } from '../tensor_io';
-import { OpOptions, checkMode, checkRank, checkTensor } from './op';
+import { OpOptions, checkMode, checkRank, checkRealTensor } from './op';
 import { transpose } from './dense';
 
 /** Options of `ops.lstm` and `ops.gru`. */
@@ -47,9 +47,9 @@ interface Geometry {
 }
 
 function geometry(x: unknown, kernel: unknown, recurrentKernel: unknown, gates: number): Geometry {
-  const xt = checkRank('x', checkTensor('x', x), 3, '[batch, steps, features]');
-  const k = checkTensor('kernel', kernel),
-    r = checkTensor('recurrentKernel', recurrentKernel);
+  const xt = checkRank('x', checkRealTensor('x', x), 3, '[batch, steps, features]');
+  const k = checkRealTensor('kernel', kernel),
+    r = checkRealTensor('recurrentKernel', recurrentKernel);
   const [B, T, D] = xt.shape as number[];
   const H = (r.shape[0] ?? 0) as number;
   if (k.rank !== 2 || k.shape[0] !== D || k.shape[1] !== gates * H) {
@@ -62,7 +62,7 @@ function geometry(x: unknown, kernel: unknown, recurrentKernel: unknown, gates: 
 }
 
 function checkVector(name: string, value: unknown, length: number): tf.Tensor {
-  const t = checkTensor(name, value);
+  const t = checkRealTensor(name, value);
   if (t.rank !== 1 || t.shape[0] !== length)
     throw new RangeError(`Expected ${name} of shape [${length}] but received [${t.shape.join(', ')}]`);
   return t;
@@ -70,7 +70,7 @@ function checkVector(name: string, value: unknown, length: number): tf.Tensor {
 
 function checkState(name: string, value: unknown, g: Geometry): tf.Tensor | null {
   if (value === undefined || value === null) return null;
-  const t = checkTensor(name, value);
+  const t = checkRealTensor(name, value);
   if (t.rank !== 2 || t.shape[0] !== g.B || t.shape[1] !== g.H) {
     throw new RangeError(`Expected ${name} of shape [${g.B}, ${g.H}] but received [${t.shape.join(', ')}]`);
   }
