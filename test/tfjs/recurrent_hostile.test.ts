@@ -111,6 +111,29 @@ describe.each([...BACKENDS, 'device'] as const)('tfjs %s backend', (backend) => 
     });
 
     test.each([
+      ['x with no steps', (): Partial<Args> => ({ x: tf.zeros([B, 0, D]) }), /\bx\b.*\[2, 0, 4\]/],
+      ['x with an empty batch', (): Partial<Args> => ({ x: tf.zeros([0, T, D]) }), /\bx\b.*\[0, 3, 4\]/],
+      [
+        'x with no features',
+        (): Partial<Args> => ({ x: tf.zeros([B, T, 0]), kernel: tf.zeros([0, cell.gates * H]) }),
+        /\bx\b.*\[2, 3, 0\]/,
+      ],
+      [
+        'zero units',
+        (): Partial<Args> => ({
+          kernel: tf.zeros([D, 0]),
+          recurrentKernel: tf.zeros([0, 0]),
+          biases: [tf.zeros([0]), tf.zeros([0])],
+        }),
+        /recurrentKernel/,
+      ],
+    ])('%s is a RangeError naming the argument and adds no tensor', (_name, override, message) => {
+      const args = withArgs(override());
+      expect(tensorsAdded(() => expect(() => cell.call(args, { seed: 1 })).toThrow(RangeError))).toBe(0);
+      expect(() => cell.call(args, { seed: 1 })).toThrow(message);
+    });
+
+    test.each([
       ['a disposed x', (): [Partial<Args>, object] => [{ x: disposed([B, T, D]) }, {}], TypeError, /x but it is disposed/],
       ['a disposed h0', (): [Partial<Args>, object] => [{}, { h0: disposed([B, H]) }], TypeError, /h0 but it is disposed/],
       ['x of rank 2', (): [Partial<Args>, object] => [{ x: tf.zeros([B, D]) }, {}], RangeError, /x of rank 3/],

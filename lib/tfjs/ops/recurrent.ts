@@ -51,7 +51,17 @@ function geometry(x: unknown, kernel: unknown, recurrentKernel: unknown, gates: 
   const k = checkRealTensor('kernel', kernel),
     r = checkRealTensor('recurrentKernel', recurrentKernel);
   const [B, T, D] = xt.shape as number[];
+  // dropmask's lstm and gru take no empty dimension; their own error would name their shape and
+  // hiddenSize options, which the caller never passed
+  if (!(B > 0 && T > 0 && D > 0)) {
+    throw new RangeError(`Expected x of shape [batch, steps, features], each at least 1, but received [${xt.shape.join(', ')}]`);
+  }
   const H = (r.shape[0] ?? 0) as number;
+  if (r.rank === 2 && H === 0) {
+    throw new RangeError(
+      `Expected recurrentKernel of shape [units, ${gates}·units] with units ≥ 1 but received [${r.shape.join(', ')}]`,
+    );
+  }
   if (k.rank !== 2 || k.shape[0] !== D || k.shape[1] !== gates * H) {
     throw new RangeError(`Expected kernel of shape [${D}, ${gates}·units] but received [${k.shape.join(', ')}]`);
   }
