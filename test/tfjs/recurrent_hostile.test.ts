@@ -189,6 +189,18 @@ describe.each([...BACKENDS, 'device'] as const)('tfjs %s backend', (backend) => 
       ["mode 'test'", (): [Partial<Args>, object] => [{}, { mode: 'test' }], RangeError, /mode/],
       ['seed −1', (): [Partial<Args>, object] => [{}, { seed: -1 }], RangeError, /seed/],
       ['options null', (): [Partial<Args>, object] => [{}, null as never], TypeError, /for options/],
+      [
+        'an object made from Generator.prototype',
+        (): [Partial<Args>, object] => [{}, { generator: Object.create(dm.Generator.prototype) }],
+        TypeError,
+        /for generator/,
+      ],
+      [
+        'a Proxy of a Generator',
+        (): [Partial<Args>, object] => [{}, { generator: new Proxy(new dm.Generator(1), {}) }],
+        TypeError,
+        /for generator/,
+      ],
     ] as const)('%s is a library error naming the argument and adds no tensor', (_name, make, kind, message) => {
       const [override, options] = make();
       const args = withArgs(override);
@@ -216,6 +228,23 @@ describe.each([...BACKENDS, 'device'] as const)('tfjs %s backend', (backend) => 
       const bool = tf.greater(a.x as tf.Tensor, 0);
       const expected = cell.call(withArgs({ x: asFloat(bool) }), { seed: 3 }).map(values);
       expectSameResults(cell.call(withArgs({ x: bool }), { seed: 3 }).map(values), expected);
+    });
+
+    test('a Generator subclass that overrides position() draws and replays at its real position', () => {
+      class Lying extends dm.Generator {
+        override position(): dm.StreamPosition {
+          return { seed: 99n, stream: 0n, offset: 0n };
+        }
+      }
+      const dropout = { kind: 'gal', px: 0.5, ph: 0.5 };
+      const plain = new dm.Generator(7, { offset: 3 }),
+        lying = new Lying(7, { offset: 3 });
+      const expected = outputsAndGradients(cell, a, () => ({ generator: plain, dropout }));
+      expectSameResults(
+        outputsAndGradients(cell, a, () => ({ generator: lying, dropout })),
+        expected,
+      );
+      expect(lying.offset).toBe(plain.offset);
     });
   });
 });
