@@ -230,6 +230,67 @@ describe.each([...BACKENDS, 'device'] as const)('tfjs %s backend', (backend) => 
       expectSameResults(cell.call(withArgs({ x: bool }), { seed: 3 }).map(values), expected);
     });
 
+    test('dropout is read once, so the backward pass replays the masks the forward pass drew', () => {
+      const reads = { kind: 0, p: 0 };
+      class Placement {
+        get kind(): string {
+          reads.kind++;
+          return 'forward';
+        }
+        get p(): number {
+          return reads.p++ === 0 ? 0.5 : 0;
+        }
+      }
+      const expected = outputsAndGradients(cell, a, () => ({ seed: 4, dropout: { kind: 'forward', p: 0.5 } }));
+      const calls = 2; // the forward call, and the call inside the gradient
+      expectSameResults(
+        outputsAndGradients(cell, a, () => {
+          reads.p = 0;
+          return { seed: 4, dropout: new Placement() };
+        }),
+        expected,
+      );
+      expect(reads.kind).toBe(calls);
+      const proxied = new Proxy({ kind: 'forward', p: 0.5 }, {});
+      expectSameResults(
+        outputsAndGradients(cell, a, () => ({ seed: 4, dropout: proxied })),
+        expected,
+      );
+    });
+
+    test('options with getters are read once per call', () => {
+      const h0 = state();
+      const reads: Record<string, number> = {};
+      const counted = (key: string, first: unknown, later: unknown) => ({
+        get(): unknown {
+          reads[key] = (reads[key] ?? 0) + 1;
+          return reads[key] === 1 ? first : later;
+        },
+      });
+      const options = (): object => {
+        for (const key of Object.keys(reads)) delete reads[key];
+        return Object.defineProperties(
+          {},
+          {
+            seed: counted('seed', 5, 6),
+            mode: counted('mode', 'train', 'eval'),
+            firstStep: counted('firstStep', 2, 0),
+            h0: counted('h0', h0, undefined),
+            dropout: counted('dropout', { kind: 'semeniuta', p: 0.4 }, undefined),
+          },
+        );
+      };
+      const expected = outputsAndGradients(cell, a, () => ({
+        seed: 5,
+        mode: 'train',
+        firstStep: 2,
+        h0,
+        dropout: { kind: 'semeniuta', p: 0.4 },
+      }));
+      expectSameResults(outputsAndGradients(cell, a, options), expected);
+      expect(reads).toEqual({ seed: 1, mode: 1, firstStep: 1, h0: 1, dropout: 1 });
+    });
+
     test('a Generator subclass that overrides position() draws and replays at its real position', () => {
       class Lying extends dm.Generator {
         override position(): dm.StreamPosition {

@@ -178,6 +178,9 @@ function sequenceOp(
   const states = stateNames.map((name) => checkState(name, opts[name], g));
   const mode = checkMode(opts.mode);
   const firstStep = opts.firstStep === undefined ? 0 : checkCount('firstStep', opts.firstStep);
+  // Read once, here: the forward pass and the gradient's replay must place the same masks, also
+  // when dropout is a class instance or a Proxy (the options snapshot keeps those as they are).
+  const dropout = opts.dropout === undefined ? undefined : (checkOptions('dropout', opts.dropout) as dm.RnnDropout);
   const placement = mode === 'eval' ? null : place(opts);
   const given = states.filter((s): s is tf.Tensor => s !== null);
   const nb = cell.biases.length;
@@ -190,7 +193,7 @@ function sequenceOp(
     return cell.forward(xv, transpose(kv, D, G * H), transpose(rv, H, G * H), ins.slice(3, 3 + nb), {
       shape: [B, T, D],
       hiddenSize: H,
-      dropout: opts.dropout as dm.RnnDropout | undefined,
+      dropout,
       mode,
       firstStep,
       ...initial,
