@@ -201,6 +201,12 @@ describe.each([...BACKENDS, 'device'] as const)('tfjs %s backend', (backend) => 
         TypeError,
         /for generator/,
       ],
+      [
+        cell.name === 'lstm' ? 'resetAfter (an LSTM has no reset gate)' : 'resetAfter false (ops.gru is reset-after)',
+        (): [Partial<Args>, object] => [{}, { resetAfter: cell.name === 'lstm' ? true : false }],
+        TypeError,
+        /resetAfter/,
+      ],
     ] as const)('%s is a library error naming the argument and adds no tensor', (_name, make, kind, message) => {
       const [override, options] = make();
       const args = withArgs(override);
@@ -306,6 +312,33 @@ describe.each([...BACKENDS, 'device'] as const)('tfjs %s backend', (backend) => 
         expected,
       );
       expect(lying.offset).toBe(plain.offset);
+    });
+
+    test('a polluted Object.prototype changes no bits', () => {
+      const h0 = state();
+      const options = (): object => ({ seed: 8, dropout: { kind: 'rnndrop', p: 0.3 }, h0 });
+      const expected = outputsAndGradients(cell, a, options);
+      const pollution: Record<string, unknown> = {
+        resetAfter: false,
+        firstStep: 5,
+        c0: tf.ones([B, H]),
+        dropout: { kind: 'forward', p: 0.9 },
+        px: 0.9,
+        ph: 0.9,
+        tied: false,
+        scaling: 'reproduce-inverted-c',
+        maskSampling: 'per-sequence',
+        dh: new Float32Array(B * H).fill(1),
+        dc: new Float32Array(B * H).fill(1),
+      };
+      const proto = Object.prototype as Record<string, unknown>;
+      try {
+        for (const [key, value] of Object.entries(pollution))
+          Object.defineProperty(proto, key, { value, configurable: true, writable: true });
+        expectSameResults(outputsAndGradients(cell, a, options), expected);
+      } finally {
+        for (const key of Object.keys(pollution)) delete proto[key];
+      }
     });
   });
 });

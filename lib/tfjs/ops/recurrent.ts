@@ -3,7 +3,7 @@
 // regenerated, not kept) and backpropagates through time with dropmask's backward pass.
 import { tf } from '../tf';
 import * as dm from '../dropmask';
-import { checkCount, checkOptions } from '../../core/errors';
+import { checkCount, checkOptions, withOptions } from '../../core/errors';
 import { place, streamOf } from '../position';
 import { hostCompute, hostCompute1 } from '../tensor_io';
 import { OpOptions, checkMode, checkRank, checkRealTensor } from './op';
@@ -111,6 +111,8 @@ interface Cell {
   biases: readonly string[];
   /** An LSTM also carries a cell state: c0 in, c out. */
   cellState: boolean;
+  /** Options of dropmask's lstm and gru this op does not take, and why: each is a TypeError rather than ignored. */
+  refuses: Readonly<Record<string, string>>;
   /** dropmask's forward pass, with W and U in dropmask's layout ([gates·units, ·]). */
   forward(
     x: Float32Array,
@@ -131,6 +133,7 @@ const LSTM: Cell = {
   gates: 4,
   biases: ['bias'],
   cellState: true,
+  refuses: { resetAfter: 'an LSTM has no reset gate' },
   forward(x, W, U, [b], options) {
     const r = dm.lstm(x, { W, U, b }, options);
     return { output: r.output, c: r.c, tape: r.tape };
@@ -145,6 +148,10 @@ const GRU: Cell = {
   gates: 3,
   biases: ['bias', 'recurrentBias'],
   cellState: false,
+  refuses: {
+    c0: 'a GRU has no cell state',
+    resetAfter: 'ops.gru applies the reset gate after the recurrent product (dropmask.gru with resetAfter true)',
+  },
   forward(x, W, U, [bW, bU], options) {
     const r = dm.gru(x, { W, U, bW, bU }, options);
     return { output: r.output, c: null, tape: r.tape };
@@ -172,8 +179,9 @@ function sequenceOp(
   const G = cell.gates;
   const g = geometry(x, kernel, recurrentKernel, G);
   const { B, T, D, H } = g;
-  cell.biases.forEach((name, i) => checkVector(name, biases[i], G * g.H));
-  if (!cell.cellState && opts.c0 !== undefined) throw new TypeError('Expected no c0: a GRU has no cell state');
+  cell.biases.forEach((name, i) => checkVector(name, biases[i], G * H));
+  for (const [key, why] of Object.entries(cell.refuses))
+    if (opts[key] !== undefined) throw new TypeError(`Expected no ${key}: ${why}`);
   const stateNames: StateName[] = cell.cellState ? ['h0', 'c0'] : ['h0'];
   const states = stateNames.map((name) => checkState(name, opts[name], g));
   const mode = checkMode(opts.mode);
@@ -185,20 +193,27 @@ function sequenceOp(
   const given = states.filter((s): s is tf.Tensor => s !== null);
   const nb = cell.biases.length;
   const extra = cell.cellState ? 1 : 0;
+  // Without a prototype: dropmask's gru reads resetAfter from the options object itself, where a
+  // polluted Object.prototype would answer for an option this op never passes.
+  const common = withOptions(Object.create(null) as Record<string, unknown>, {
+    shape: [B, T, D],
+    hiddenSize: H,
+    dropout,
+    mode,
+    firstStep,
+  });
   const run = (ins: Float32Array[], stream: Record<string, unknown>): ReturnType<Cell['forward']> => {
     const [xv, kv, rv] = ins;
     let i = 3 + nb;
-    const initial: Partial<Record<StateName, Float32Array>> = {};
-    for (let j = 0; j < stateNames.length; j++) initial[stateNames[j]] = states[j] ? ins[i++] : undefined;
-    return cell.forward(xv, transpose(kv, D, G * H), transpose(rv, H, G * H), ins.slice(3, 3 + nb), {
-      shape: [B, T, D],
-      hiddenSize: H,
-      dropout,
-      mode,
-      firstStep,
-      ...initial,
-      ...stream,
-    });
+    const callOptions = withOptions(common, stream);
+    for (let j = 0; j < stateNames.length; j++) callOptions[stateNames[j]] = states[j] ? ins[i++] : undefined;
+    return cell.forward(
+      xv,
+      transpose(kv, D, G * H),
+      transpose(rv, H, G * H),
+      ins.slice(3, 3 + nb),
+      callOptions as unknown as DmOptions,
+    );
   };
   const op = tf.customGrad((...args) => {
     const save = args.pop() as tf.GradSaveFunc;
