@@ -52,14 +52,28 @@ export interface Placement {
   position: StreamPosition;
 }
 
+// Generator.prototype.position as loaded reads the private fields, which dropmask draws from: a
+// subclass overriding position() cannot make a backward pass replay another position than the
+// forward pass drew at, and an object that only inherits from Generator.prototype (or a Proxy of
+// a generator) has no such fields and is refused here rather than by the engine.
+const intrinsicPosition = Generator.prototype.position;
+
+function positionOf(generator: unknown): StreamPosition {
+  try {
+    return intrinsicPosition.call(generator as Generator);
+  } catch {
+    throw typeError('generator', 'a Generator', generator);
+  }
+}
+
 /** The placement of an op call (the position is taken before anything is drawn). */
 export function place(opts: Record<string, unknown>): Placement {
   if (opts.generator !== undefined) {
-    if (!(opts.generator instanceof Generator)) throw typeError('generator', 'a Generator', opts.generator);
+    const position = positionOf(opts.generator);
     for (const key of ['seed', 'stream', 'offset'] as const) {
       if (opts[key] !== undefined) throw new TypeError(`Expected either generator or ${key} but received both`);
     }
-    return { generator: opts.generator, position: opts.generator.position() };
+    return { generator: opts.generator as Generator, position };
   }
   if (opts.seed === undefined) {
     if (opts.stream !== undefined || opts.offset !== undefined) {

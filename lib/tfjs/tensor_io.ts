@@ -64,7 +64,10 @@ function readValues(t: Tensor): Float32Array {
     const values = b.data.get(t.dataId)?.values;
     if (values instanceof Float32Array && values.length === t.size) return values;
   }
-  return t.dataSync() as Float32Array;
+  // The cpu backend casts int32 and bool to float32 by relabelling the storage, so a float32
+  // tensor can hold an Int32Array or a Uint8Array: dataSync() hands it back as it is.
+  const values = t.dataSync();
+  return values instanceof Float32Array ? values : Float32Array.from(values as Int32Array | Uint8Array);
 }
 
 /**

@@ -33,6 +33,16 @@ export function checkTensor(name: string, value: unknown): Tensor {
   return value;
 }
 
+const REAL_DTYPES: readonly string[] = ['float32', 'int32', 'bool'];
+
+/** A tf.Tensor of real numbers: the host kernels read its values cast to float32 (a string or complex64 tensor has none). */
+export function checkRealTensor(name: string, value: unknown): Tensor {
+  const t = checkTensor(name, value);
+  if (!REAL_DTYPES.includes(t.dtype))
+    throw new TypeError(`Expected a float32, int32 or bool tf.Tensor for ${name} but received a ${t.dtype} tensor`);
+  return t;
+}
+
 /** A tensor of `rank` dimensions. */
 export function checkRank(name: string, t: Tensor, rank: number, what: string): Tensor {
   if (t.rank !== rank)

@@ -3,10 +3,10 @@
 // regenerated, not kept) and backpropagates through time with dropmask's backward pass.
 import { tf } from '../tf';
 import * as dm from '../dropmask';
-import { checkCount, checkOptions } from '../../core/errors';
+import { checkCount, checkOptions, withOptions } from '../../core/errors';
 import { place, streamOf } from '../position';
 import { hostCompute, hostCompute1 } from '../tensor_io';
-import { OpOptions, checkMode, checkRank, checkTensor } from './op';
+import { OpOptions, checkMode, checkRank, checkRealTensor } from './op';
 import { transpose } from './dense';
 
 /** Options of `ops.lstm` and `ops.gru`. */
@@ -47,11 +47,21 @@ interface Geometry {
 }
 
 function geometry(x: unknown, kernel: unknown, recurrentKernel: unknown, gates: number): Geometry {
-  const xt = checkRank('x', checkTensor('x', x), 3, '[batch, steps, features]');
-  const k = checkTensor('kernel', kernel),
-    r = checkTensor('recurrentKernel', recurrentKernel);
+  const xt = checkRank('x', checkRealTensor('x', x), 3, '[batch, steps, features]');
+  const k = checkRealTensor('kernel', kernel),
+    r = checkRealTensor('recurrentKernel', recurrentKernel);
   const [B, T, D] = xt.shape as number[];
+  // dropmask's lstm and gru take no empty dimension; their own error would name their shape and
+  // hiddenSize options, which the caller never passed
+  if (!(B > 0 && T > 0 && D > 0)) {
+    throw new RangeError(`Expected x of shape [batch, steps, features], each at least 1, but received [${xt.shape.join(', ')}]`);
+  }
   const H = (r.shape[0] ?? 0) as number;
+  if (r.rank === 2 && H === 0) {
+    throw new RangeError(
+      `Expected recurrentKernel of shape [units, ${gates}·units] with units ≥ 1 but received [${r.shape.join(', ')}]`,
+    );
+  }
   if (k.rank !== 2 || k.shape[0] !== D || k.shape[1] !== gates * H) {
     throw new RangeError(`Expected kernel of shape [${D}, ${gates}·units] but received [${k.shape.join(', ')}]`);
   }
@@ -62,7 +72,7 @@ function geometry(x: unknown, kernel: unknown, recurrentKernel: unknown, gates: 
 }
 
 function checkVector(name: string, value: unknown, length: number): tf.Tensor {
-  const t = checkTensor(name, value);
+  const t = checkRealTensor(name, value);
   if (t.rank !== 1 || t.shape[0] !== length)
     throw new RangeError(`Expected ${name} of shape [${length}] but received [${t.shape.join(', ')}]`);
   return t;
@@ -70,7 +80,7 @@ function checkVector(name: string, value: unknown, length: number): tf.Tensor {
 
 function checkState(name: string, value: unknown, g: Geometry): tf.Tensor | null {
   if (value === undefined || value === null) return null;
-  const t = checkTensor(name, value);
+  const t = checkRealTensor(name, value);
   if (t.rank !== 2 || t.shape[0] !== g.B || t.shape[1] !== g.H) {
     throw new RangeError(`Expected ${name} of shape [${g.B}, ${g.H}] but received [${t.shape.join(', ')}]`);
   }
@@ -91,6 +101,166 @@ function copySteps(from: Float32Array, to: Float32Array, g: Geometry, extra: num
 const lastStep = (output: tf.Tensor, g: Geometry): tf.Tensor =>
   tf.reshape(tf.slice(output, [0, g.T - 1, 0], [g.B, 1, g.H]), [g.B, g.H]);
 
+type StateName = 'h0' | 'c0';
+type DmOptions = Parameters<typeof dm.lstm>[2];
+
+/** What tells the LSTM op from the GRU op; the rest of the two ops is `sequenceOp`. */
+interface Cell {
+  gates: number;
+  /** The bias arguments, each [gates·units], in the order the op takes them. */
+  biases: readonly string[];
+  /** An LSTM also carries a cell state: c0 in, c out. */
+  cellState: boolean;
+  /** Options of dropmask's lstm and gru this op does not take, and why: each is a TypeError rather than ignored. */
+  refuses: Readonly<Record<string, string>>;
+  /** dropmask's forward pass, with W and U in dropmask's layout ([gates·units, ·]). */
+  forward(
+    x: Float32Array,
+    W: Float32Array,
+    U: Float32Array,
+    biases: Float32Array[],
+    options: DmOptions,
+  ): { output: Float32Array; c: Float32Array | null; tape: unknown };
+  /** dropmask's backward pass: dStates holds dh0, then (LSTM) dc0. */
+  backward(
+    tape: unknown,
+    dOutput: Float32Array,
+    dc: Float32Array | null,
+  ): { dx: Float32Array; dW: Float32Array; dU: Float32Array; dBiases: Float32Array[]; dStates: Float32Array[] };
+}
+
+const LSTM: Cell = {
+  gates: 4,
+  biases: ['bias'],
+  cellState: true,
+  refuses: { resetAfter: 'an LSTM has no reset gate' },
+  forward(x, W, U, [b], options) {
+    const r = dm.lstm(x, { W, U, b }, options);
+    return { output: r.output, c: r.c, tape: r.tape };
+  },
+  backward(tape, dOutput, dc) {
+    const g = dm.lstmBackward(tape as dm.LstmResultOf['tape'], dOutput, { dc: dc! });
+    return { dx: g.dx, dW: g.dW, dU: g.dU, dBiases: [g.db], dStates: [g.dh0, g.dc0] };
+  },
+};
+
+const GRU: Cell = {
+  gates: 3,
+  biases: ['bias', 'recurrentBias'],
+  cellState: false,
+  refuses: {
+    c0: 'a GRU has no cell state',
+    resetAfter: 'ops.gru applies the reset gate after the recurrent product (dropmask.gru with resetAfter true)',
+  },
+  forward(x, W, U, [bW, bU], options) {
+    const r = dm.gru(x, { W, U, bW, bU }, options);
+    return { output: r.output, c: null, tape: r.tape };
+  },
+  backward(tape, dOutput) {
+    const g = dm.gruBackward(tape as dm.GruResultOf['tape'], dOutput);
+    return { dx: g.dx, dW: g.dW, dU: g.dU, dBiases: [g.dbW, g.dbU], dStates: [g.dh0] };
+  },
+};
+
+/**
+ * The LSTM or GRU op: [output, h] and, with a cell state, c. The custom gradient's one output
+ * packs the T emitted states and (LSTM) the final cell state as step T, so one tf.customGrad
+ * covers both.
+ */
+function sequenceOp(
+  cell: Cell,
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  biases: tf.Tensor[],
+  options: RecurrentOpOptions,
+): tf.Tensor[] {
+  const opts = checkOptions('options', options);
+  const G = cell.gates;
+  const g = geometry(x, kernel, recurrentKernel, G);
+  const { B, T, D, H } = g;
+  cell.biases.forEach((name, i) => checkVector(name, biases[i], G * H));
+  for (const [key, why] of Object.entries(cell.refuses))
+    if (opts[key] !== undefined) throw new TypeError(`Expected no ${key}: ${why}`);
+  const stateNames: StateName[] = cell.cellState ? ['h0', 'c0'] : ['h0'];
+  const states = stateNames.map((name) => checkState(name, opts[name], g));
+  const mode = checkMode(opts.mode);
+  const firstStep = opts.firstStep === undefined ? 0 : checkCount('firstStep', opts.firstStep);
+  // Read once, here: the forward pass and the gradient's replay must place the same masks, also
+  // when dropout is a class instance or a Proxy (the options snapshot keeps those as they are).
+  const dropout = opts.dropout === undefined ? undefined : (checkOptions('dropout', opts.dropout) as dm.RnnDropout);
+  const placement = mode === 'eval' ? null : place(opts);
+  const given = states.filter((s): s is tf.Tensor => s !== null);
+  const nb = cell.biases.length;
+  const extra = cell.cellState ? 1 : 0;
+  // Without a prototype: dropmask's gru reads resetAfter from the options object itself, where a
+  // polluted Object.prototype would answer for an option this op never passes.
+  const common = withOptions(Object.create(null) as Record<string, unknown>, {
+    shape: [B, T, D],
+    hiddenSize: H,
+    dropout,
+    mode,
+    firstStep,
+  });
+  const run = (ins: Float32Array[], stream: Record<string, unknown>): ReturnType<Cell['forward']> => {
+    const [xv, kv, rv] = ins;
+    let i = 3 + nb;
+    const callOptions = withOptions(common, stream);
+    for (let j = 0; j < stateNames.length; j++) callOptions[stateNames[j]] = states[j] ? ins[i++] : undefined;
+    return cell.forward(
+      xv,
+      transpose(kv, D, G * H),
+      transpose(rv, H, G * H),
+      ins.slice(3, 3 + nb),
+      callOptions as unknown as DmOptions,
+    );
+  };
+  const op = tf.customGrad((...args) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const inputs = args as tf.Tensor[];
+    save(inputs);
+    const value = hostCompute1(inputs, [B, T + extra, H], (ins, out) => {
+      const r = run(ins, placement ? { generator: placement.generator } : { seed: 0 });
+      copySteps(r.output, out, g, extra);
+      if (r.c) for (let b = 0; b < B; b++) out.set(r.c.subarray(b * H, (b + 1) * H), (b * (T + 1) + T) * H);
+    });
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        hostCompute(
+          [dy, ...saved],
+          saved.map((t) => t.shape),
+          ([d, ...ins], [dx, dk, dr, ...rest]) => {
+            const r = run(ins, placement ? streamOf(placement.position) : { seed: 0 });
+            let dOutput = d,
+              dc: Float32Array | null = null;
+            if (cell.cellState) {
+              dOutput = new Float32Array(B * T * H);
+              dc = new Float32Array(B * H);
+              copySteps(d, dOutput, g, 1, true);
+              for (let b = 0; b < B; b++) dc.set(d.subarray((b * (T + 1) + T) * H, (b * (T + 1) + T + 1) * H), b * H);
+            }
+            const grads = cell.backward(r.tape, dOutput, dc);
+            dx.set(grads.dx);
+            transpose(grads.dW, G * H, D, dk);
+            transpose(grads.dU, G * H, H, dr);
+            grads.dBiases.forEach((db, i) => rest[i].set(db));
+            let i = nb;
+            for (let j = 0; j < states.length; j++) if (states[j]) rest[i++].set(grads.dStates[j]);
+          },
+        ),
+    };
+  });
+  // The packed value and the slices taken on the way to h and c are not returned: outside a
+  // caller's tf.tidy they would stay allocated.
+  return tf.tidy(() => {
+    const value = op(x, kernel, recurrentKernel, ...biases, ...given);
+    if (!cell.cellState) return [value, lastStep(value, g)];
+    const output = tf.slice(value, [0, 0, 0], [B, T, H]);
+    return [output, lastStep(output, g), tf.reshape(tf.slice(value, [0, T, 0], [B, 1, H]), [B, H])];
+  });
+}
+
 /**
  * An LSTM over x [batch, steps, features] with tf's weight layout (kernel [D, 4H], recurrentKernel
  * [H, 4H], bias [4H], gates i, f, c, o; sigmoid gates): bit for bit
@@ -104,71 +274,8 @@ export function lstm(
   bias: tf.Tensor,
   options: RecurrentOpOptions = {},
 ): LstmOpResult {
-  const opts = checkOptions('options', options);
-  const g = geometry(x, kernel, recurrentKernel, 4);
-  checkVector('bias', bias, 4 * g.H);
-  const h0 = checkState('h0', opts.h0, g),
-    c0 = checkState('c0', opts.c0, g);
-  const mode = checkMode(opts.mode);
-  const firstStep = opts.firstStep === undefined ? 0 : checkCount('firstStep', opts.firstStep);
-  const placement = mode === 'eval' ? null : place(opts);
-  const { B, T, D, H } = g;
-  const states = [h0, c0].filter((s): s is tf.Tensor => s !== null);
-  const run = (ins: Float32Array[], stream: Record<string, unknown>): dm.LstmResultOf => {
-    const [xv, kv, rv, bv] = ins;
-    let i = 4;
-    return dm.lstm(
-      xv,
-      { W: transpose(kv, D, 4 * H), U: transpose(rv, H, 4 * H), b: bv },
-      {
-        shape: [B, T, D],
-        hiddenSize: H,
-        dropout: opts.dropout as dm.RnnDropout | undefined,
-        mode,
-        firstStep,
-        h0: h0 ? ins[i++] : undefined,
-        c0: c0 ? ins[i++] : undefined,
-        ...stream,
-      },
-    );
-  };
-  const op = tf.customGrad((...args) => {
-    const save = args.pop() as tf.GradSaveFunc;
-    const inputs = args as tf.Tensor[];
-    save(inputs);
-    // one output [B, T + 1, H]: the T emitted states, then the final cell state
-    const value = hostCompute1(inputs, [B, T + 1, H], (ins, out) => {
-      const r = run(ins, placement ? { generator: placement.generator } : { seed: 0 });
-      copySteps(r.output, out, g, 1);
-      for (let b = 0; b < B; b++) out.set(r.c.subarray(b * H, (b + 1) * H), (b * (T + 1) + T) * H);
-    });
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        hostCompute(
-          [dy, ...saved],
-          saved.map((t) => t.shape),
-          ([d, ...ins], [dx, dk, dr, db, ...dStates]) => {
-            const r = run(ins, placement ? streamOf(placement.position) : { seed: 0 });
-            const dOutput = new Float32Array(B * T * H),
-              dc = new Float32Array(B * H);
-            copySteps(d, dOutput, g, 1, true);
-            for (let b = 0; b < B; b++) dc.set(d.subarray((b * (T + 1) + T) * H, (b * (T + 1) + T + 1) * H), b * H);
-            const grads = dm.lstmBackward(r.tape, dOutput, { dc });
-            dx.set(grads.dx);
-            transpose(grads.dW, 4 * H, D, dk);
-            transpose(grads.dU, 4 * H, H, dr);
-            db.set(grads.db);
-            let i = 0;
-            if (h0) dStates[i++].set(grads.dh0);
-            if (c0) dStates[i++].set(grads.dc0);
-          },
-        ),
-    };
-  });
-  const value = op(x, kernel, recurrentKernel, bias, ...states);
-  const output = tf.slice(value, [0, 0, 0], [B, T, H]);
-  return { output, h: lastStep(output, g), c: tf.reshape(tf.slice(value, [0, T, 0], [B, 1, H]), [B, H]) };
+  const [output, h, c] = sequenceOp(LSTM, x, kernel, recurrentKernel, [bias], options);
+  return { output, h, c };
 }
 
 /**
@@ -185,58 +292,6 @@ export function gru(
   recurrentBias: tf.Tensor,
   options: RecurrentOpOptions = {},
 ): GruOpResult {
-  const opts = checkOptions('options', options);
-  const g = geometry(x, kernel, recurrentKernel, 3);
-  checkVector('bias', bias, 3 * g.H);
-  checkVector('recurrentBias', recurrentBias, 3 * g.H);
-  if (opts.c0 !== undefined) throw new TypeError('Expected no c0: a GRU has no cell state');
-  const h0 = checkState('h0', opts.h0, g);
-  const mode = checkMode(opts.mode);
-  const firstStep = opts.firstStep === undefined ? 0 : checkCount('firstStep', opts.firstStep);
-  const placement = mode === 'eval' ? null : place(opts);
-  const { B, T, D, H } = g;
-  const run = (ins: Float32Array[], stream: Record<string, unknown>): dm.GruResultOf => {
-    const [xv, kv, rv, bv, ubv, h0v] = ins;
-    return dm.gru(
-      xv,
-      { W: transpose(kv, D, 3 * H), U: transpose(rv, H, 3 * H), bW: bv, bU: ubv },
-      {
-        shape: [B, T, D],
-        hiddenSize: H,
-        dropout: opts.dropout as dm.RnnDropout | undefined,
-        mode,
-        firstStep,
-        h0: h0 ? h0v : undefined,
-        ...stream,
-      },
-    );
-  };
-  const op = tf.customGrad((...args) => {
-    const save = args.pop() as tf.GradSaveFunc;
-    const inputs = args as tf.Tensor[];
-    save(inputs);
-    const value = hostCompute1(inputs, [B, T, H], (ins, out) =>
-      out.set(run(ins, placement ? { generator: placement.generator } : { seed: 0 }).output),
-    );
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        hostCompute(
-          [dy, ...saved],
-          saved.map((t) => t.shape),
-          ([d, ...ins], [dx, dk, dr, db, dub, dh0]) => {
-            const r = run(ins, placement ? streamOf(placement.position) : { seed: 0 });
-            const grads = dm.gruBackward(r.tape, d);
-            dx.set(grads.dx);
-            transpose(grads.dW, 3 * H, D, dk);
-            transpose(grads.dU, 3 * H, H, dr);
-            db.set(grads.dbW);
-            dub.set(grads.dbU);
-            if (dh0) dh0.set(grads.dh0);
-          },
-        ),
-    };
-  });
-  const output = op(x, kernel, recurrentKernel, bias, recurrentBias, ...(h0 ? [h0] : []));
-  return { output, h: lastStep(output, g) };
+  const [output, h] = sequenceOp(GRU, x, kernel, recurrentKernel, [bias, recurrentBias], options);
+  return { output, h };
 }
