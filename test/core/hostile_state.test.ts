@@ -1,7 +1,7 @@
 // State a hostile or careless caller can reach outside the arrays: generators (Proxies, subclasses
 // that lie, huge saved states), options read exactly once, and the temporaries a huge call leaves.
 import * as vm from 'vm';
-import { Generator, dropout, maxPoolDropout, normal, uniform } from '../../lib/index';
+import { Generator, dropout, gru, maxPoolDropout, normal, uniform } from '../../lib/index';
 import { RETAIN_BYTES, retainedScratchBytes } from '../../lib/core/scratch';
 import { variants } from '../helpers';
 
@@ -57,6 +57,33 @@ describe.each(variants())('options and arrays on $label', (v) => {
     expect(Array.from(y)).toEqual(
       Array.from(v.run(() => dropout(x, { p: 0.3, seed: 2, backend, shape: [8, 8], noiseShape: [8, 1] }))),
     );
+  });
+
+  test("gru's resetAfter is read once, from the snapshot: a polluted Object.prototype changes nothing", () => {
+    const [B, T, D, H] = [2, 3, 4, 5];
+    const x = normal(B * T * D, { seed: 1 });
+    const params = {
+      W: normal(3 * H * D, { seed: 2 }),
+      U: normal(3 * H * H, { seed: 3 }),
+      bW: normal(3 * H, { seed: 4 }),
+      bU: normal(3 * H, { seed: 5 }),
+    };
+    const base = { shape: [B, T, D], hiddenSize: H, backend, dropout: { kind: 'gal' as const, p: 0.3 }, seed: 7 };
+    const plain = v.run(() => gru(x, params, base)).output;
+    const before = v.run(() => gru(x, params, { ...base, resetAfter: false })).output;
+    expect(Array.from(before)).not.toEqual(Array.from(plain));
+    let reads = 0;
+    const options = { ...base };
+    Object.defineProperty(options, 'resetAfter', { get: () => (reads++, reads === 1 ? false : true), enumerable: true });
+    expect(Array.from(v.run(() => gru(x, params, options)).output)).toEqual(Array.from(before));
+    expect(reads).toBe(1);
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.resetAfter = false;
+    try {
+      expect(Array.from(v.run(() => gru(x, params, base)).output)).toEqual(Array.from(plain));
+    } finally {
+      delete proto.resetAfter;
+    }
   });
 
   test('a getter that detaches x is a TypeError, not NaN', () => {

@@ -74,7 +74,7 @@ export function gru(x: Float32Array, params: GruParams, options: RnnOptions): Gr
   const U = checkWeights('params.U', p.U, 3 * H * H, '3 · hiddenSize · hiddenSize');
   const bW = checkWeights('params.bW', p.bW, 3 * H, '3 · hiddenSize');
   const bU = checkWeights('params.bU', p.bU, 3 * H, '3 · hiddenSize');
-  const resetAfter = (options as unknown as Record<string, unknown>).resetAfter !== false;
+  const resetAfter = cfg.resetAfter;
   const masks = drawMasks(cfg, cfg.dropout);
   let xT = swapBatchTime(cfg.x, B, T, D);
   if (masks.x) xT = multiply(xT, masks.x);

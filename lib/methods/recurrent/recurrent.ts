@@ -88,6 +88,8 @@ export interface RnnConfig {
   x: Float32Array;
   /** The `dropout` option's snapshot. */
   dropout: RnnDropout & Record<string, unknown>;
+  /** GRU: the reset-after form (resetAfter, read from the options' snapshot; default true). */
+  resetAfter: boolean;
   B: number;
   T: number;
   D: number;
@@ -196,6 +198,7 @@ export function rnnConfig(x: unknown, gates: number, options: unknown, cell: boo
   return {
     x: xs,
     dropout: d,
+    resetAfter: opts.resetAfter !== false,
     B,
     T,
     D,
