@@ -145,4 +145,45 @@ describe.each(BACKENDS)('tfjs %s backend', (backend) => {
       );
     }
   });
+
+  // h (and c) are dropmask's final states, not the last emitted step (RNNDrop's 'inverted-h'
+  // emits h / q): their gradients flow into the backward pass as dh and dc.
+  test.each([
+    ['lstm', { kind: 'rnndrop', p: 0.3 }],
+    ['lstm', { kind: 'gal', px: 0.3, ph: 0.3 }],
+    ['gru', { kind: 'rnndrop', p: 0.3 }],
+  ] as const)('%s with %o dropout: output, h and c, in x and every weight', (kind, dropout) => {
+    const [B, T, D, H] = [2, 3, 3, 3];
+    const g = kind === 'lstm' ? 4 : 3;
+    const small = (shape: number[], seed: number) => ({
+      shape,
+      values: dm.normal(
+        shape.reduce((a, b) => a * b, 1),
+        { seed, std: 0.5 },
+      ),
+    });
+    const weights = [small([B, T, D], 1), small([D, g * H], 2), small([H, g * H], 3), small([g * H], 4)];
+    const flat = (ts: tf.Tensor[]): tf.Tensor => tf.concat(ts.map((t) => tf.reshape(t, [-1])));
+    if (kind === 'lstm') {
+      checkGradients(
+        (x, k, r, b) => {
+          const y = ops.lstm(x, k, r, b, { dropout, seed: 5 });
+          return flat([y.output, y.h, y.c]);
+        },
+        weights,
+        1e-2,
+        2e-3,
+      );
+    } else {
+      checkGradients(
+        (x, k, r, b, rb) => {
+          const y = ops.gru(x, k, r, b, rb, { dropout, seed: 5 });
+          return flat([y.output, y.h]);
+        },
+        [...weights, small([g * H], 6)],
+        1e-2,
+        2e-3,
+      );
+    }
+  });
 });

@@ -4,7 +4,7 @@
 import { BACKENDS, tf, useBackend } from './backends';
 import { expectSameBits, values } from './expect';
 import * as dm from '../../lib/index';
-import { layers, resetLayerStreams } from '../../lib/tfjs/index';
+import { layers, ops, resetLayerStreams } from '../../lib/tfjs/index';
 
 type Layer = ReturnType<typeof layers.dropout> | InstanceType<typeof layers.StreamLayer>;
 type Expected = (x: Float32Array, generator: dm.Generator, layer: Layer) => Float32Array;
@@ -305,5 +305,50 @@ describe.each(BACKENDS)('tfjs %s backend', (backend) => {
             { ...options, mode: 'eval' },
           ).output;
     expectSameBits(eval_, evalExpected);
+  });
+
+  // With RNNDrop's default 'inverted-h' scaling a GRU emits h / q and carries h: the ops' h (and c)
+  // are dropmask's final states, the layers' last output (returnSequences false) the last emitted step.
+  test.each(['lstm', 'gru'] as const)('ops.%s returns dropmask final states, its layer the last emitted step', (kind) => {
+    const [B, T, D, H] = [3, 4, 5, 6];
+    const G = kind === 'lstm' ? 4 : 3;
+    const x = inputOf([B, T, D], 4);
+    const [k, r, b, rb] = [inputOf([D, G * H], 5), inputOf([H, G * H], 6), inputOf([G * H], 7), inputOf([G * H], 8)];
+    const dropout = { kind: 'rnndrop' as const, p: 0.4 };
+    const options = { shape: [B, T, D], hiddenSize: H, dropout, seed: 3 };
+    const [W, U] = [transposed(k, D, G * H), transposed(r, H, G * H)];
+    const args = [tf.tensor(x, [B, T, D]), tf.tensor(k, [D, G * H]), tf.tensor(r, [H, G * H]), tf.tensor(b, [G * H])] as const;
+    if (kind === 'lstm') {
+      const y = ops.lstm(...args, { dropout, seed: 3 });
+      const want = dm.lstm(x, { W, U, b }, options);
+      expectSameBits(values(y.output), want.output);
+      expectSameBits(values(y.h), want.h);
+      expectSameBits(values(y.c), want.c);
+    } else {
+      const y = ops.gru(...args, tf.tensor(rb, [G * H]), { dropout, seed: 3 });
+      const want = dm.gru(x, { W, U, bW: b, bU: rb }, options);
+      expectSameBits(values(y.output), want.output);
+      expectSameBits(values(y.h), want.h);
+    }
+    const layer =
+      kind === 'lstm'
+        ? layers.lstm({ units: H, seed: 11, recurrentDropout: 0.4, dropoutKind: 'rnndrop', returnState: true })
+        : layers.gru({ units: H, seed: 11, recurrentDropout: 0.4, dropoutKind: 'rnndrop', returnState: true });
+    const [last, ...states] = layer.apply(tf.tensor(x, [B, T, D]), { training: true }) as tf.Tensor[];
+    resetLayerStreams();
+    const sequence =
+      kind === 'lstm'
+        ? layers.lstm({ units: H, seed: 11, recurrentDropout: 0.4, dropoutKind: 'rnndrop', returnSequences: true })
+        : layers.gru({ units: H, seed: 11, recurrentDropout: 0.4, dropoutKind: 'rnndrop', returnSequences: true });
+    sequence.build([B, T, D]);
+    sequence.setWeights(layer.getWeights());
+    const all = values(sequence.apply(tf.tensor(x, [B, T, D]), { training: true }) as tf.Tensor);
+    const lastStep = new Float32Array(B * H);
+    for (let i = 0; i < B; i++) lastStep.set(all.subarray((i * T + T - 1) * H, (i * T + T) * H), i * H);
+    expectSameBits(values(last), lastStep);
+    expect(states.length).toBe(kind === 'lstm' ? 2 : 1);
+    // an LSTM carries the emitted h_t (its mask is on c); a GRU carries h and emits h / q
+    if (kind === 'lstm') expectSameBits(values(states[0]), lastStep);
+    else expect(values(states[0])).not.toEqual(values(last));
   });
 });

@@ -169,7 +169,10 @@ abstract class RecurrentLayer extends StreamLayer {
 
   private outputs(inputs: Tensors, mode: 'train' | 'mc' | 'eval', generator?: dm.Generator): Tensors {
     const { output, states } = this.run(oneTensor(inputs, this.getClassName()), mode, generator);
-    const y = this.returnSequences ? output : states[0];
+    // The last emitted step, not the final state: with RNNDrop's 'inverted-h' scaling in training
+    // the op emits h / q and carries h (Keras: [last output, h, c] with returnState).
+    const [B, T, H] = output.shape as number[];
+    const y = this.returnSequences ? output : tf.reshape(tf.slice(output, [0, T - 1, 0], [B, 1, H]), [B, H]);
     return this.returnState ? [y, ...states] : y;
   }
 

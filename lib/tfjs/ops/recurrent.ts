@@ -25,7 +25,8 @@ export interface RecurrentOpOptions extends OpOptions {
 export interface LstmOpResult {
   /** h_t of every step [batch, steps, units]. */
   output: tf.Tensor;
-  /** The final hidden state [batch, units]. */
+  /** The final hidden state [batch, units]: dropmask.lstm's h, the state to pass on as h0 (with RNNDrop's
+   * 'inverted-h' scaling in training, the last step of `output` is this divided by q). */
   h: tf.Tensor;
   /** The final cell state [batch, units]. */
   c: tf.Tensor;
@@ -35,7 +36,8 @@ export interface LstmOpResult {
 export interface GruOpResult {
   /** The emitted state of every step [batch, steps, units]. */
   output: tf.Tensor;
-  /** The final state [batch, units]. */
+  /** The final state [batch, units]: dropmask.gru's h, the state to pass on as h0 (with RNNDrop's
+   * 'inverted-h' scaling in training, the last step of `output` is this divided by q). */
   h: tf.Tensor;
 }
 
@@ -97,9 +99,18 @@ function copySteps(from: Float32Array, to: Float32Array, g: Geometry, extra: num
   }
 }
 
-/** The final step of [B, T, H] as [B, H]. */
-const lastStep = (output: tf.Tensor, g: Geometry): tf.Tensor =>
-  tf.reshape(tf.slice(output, [0, g.T - 1, 0], [g.B, 1, g.H]), [g.B, g.H]);
+/** Step `t` of [B, steps, H] as [B, H]. */
+const stepOf = (value: tf.Tensor, t: number, g: Geometry): tf.Tensor =>
+  tf.reshape(tf.slice(value, [0, t, 0], [g.B, 1, g.H]), [g.B, g.H]);
+
+/** Copies state [B, H] into step t of [B, steps, H] (or back, `inverse`). */
+function copyStep(state: Float32Array, packed: Float32Array, t: number, steps: number, g: Geometry, inverse = false): void {
+  for (let b = 0; b < g.B; b++) {
+    const at = (b * steps + t) * g.H;
+    if (inverse) state.set(packed.subarray(at, at + g.H), b * g.H);
+    else packed.set(state.subarray(b * g.H, (b + 1) * g.H), at);
+  }
+}
 
 type StateName = 'h0' | 'c0';
 type DmOptions = Parameters<typeof dm.lstm>[2];
@@ -120,11 +131,12 @@ interface Cell {
     U: Float32Array,
     biases: Float32Array[],
     options: DmOptions,
-  ): { output: Float32Array; c: Float32Array | null; tape: unknown };
-  /** dropmask's backward pass: dStates holds dh0, then (LSTM) dc0. */
+  ): { output: Float32Array; h: Float32Array; c: Float32Array | null; tape: unknown };
+  /** dropmask's backward pass from the gradients of output, h and (LSTM) c: dStates holds dh0, then (LSTM) dc0. */
   backward(
     tape: unknown,
     dOutput: Float32Array,
+    dh: Float32Array,
     dc: Float32Array | null,
   ): { dx: Float32Array; dW: Float32Array; dU: Float32Array; dBiases: Float32Array[]; dStates: Float32Array[] };
 }
@@ -136,10 +148,10 @@ const LSTM: Cell = {
   refuses: { resetAfter: 'an LSTM has no reset gate' },
   forward(x, W, U, [b], options) {
     const r = dm.lstm(x, { W, U, b }, options);
-    return { output: r.output, c: r.c, tape: r.tape };
+    return { output: r.output, h: r.h, c: r.c, tape: r.tape };
   },
-  backward(tape, dOutput, dc) {
-    const g = dm.lstmBackward(tape as dm.LstmResultOf['tape'], dOutput, { dc: dc! });
+  backward(tape, dOutput, dh, dc) {
+    const g = dm.lstmBackward(tape as dm.LstmResultOf['tape'], dOutput, { dh, dc: dc! });
     return { dx: g.dx, dW: g.dW, dU: g.dU, dBiases: [g.db], dStates: [g.dh0, g.dc0] };
   },
 };
@@ -154,18 +166,19 @@ const GRU: Cell = {
   },
   forward(x, W, U, [bW, bU], options) {
     const r = dm.gru(x, { W, U, bW, bU }, options);
-    return { output: r.output, c: null, tape: r.tape };
+    return { output: r.output, h: r.h, c: null, tape: r.tape };
   },
-  backward(tape, dOutput) {
-    const g = dm.gruBackward(tape as dm.GruResultOf['tape'], dOutput);
+  backward(tape, dOutput, dh) {
+    const g = dm.gruBackward(tape as dm.GruResultOf['tape'], dOutput, { dh });
     return { dx: g.dx, dW: g.dW, dU: g.dU, dBiases: [g.dbW, g.dbU], dStates: [g.dh0] };
   },
 };
 
 /**
  * The LSTM or GRU op: [output, h] and, with a cell state, c. The custom gradient's one output
- * packs the T emitted states and (LSTM) the final cell state as step T, so one tf.customGrad
- * covers both.
+ * packs the T emitted states, the final state h as step T and (LSTM) the final cell state as step
+ * T + 1, so one tf.customGrad covers all three (h is dropmask's, not the last emitted state: they
+ * differ by RNNDrop's 1/q).
  */
 function sequenceOp(
   cell: Cell,
@@ -192,7 +205,7 @@ function sequenceOp(
   const placement = mode === 'eval' ? null : place(opts);
   const given = states.filter((s): s is tf.Tensor => s !== null);
   const nb = cell.biases.length;
-  const extra = cell.cellState ? 1 : 0;
+  const steps = T + (cell.cellState ? 2 : 1); // the packed value: output's T steps, then h, then c
   // Without a prototype: dropmask's gru reads resetAfter from the options object itself, where a
   // polluted Object.prototype would answer for an option this op never passes.
   const common = withOptions(Object.create(null) as Record<string, unknown>, {
@@ -219,10 +232,11 @@ function sequenceOp(
     const save = args.pop() as tf.GradSaveFunc;
     const inputs = args as tf.Tensor[];
     save(inputs);
-    const value = hostCompute1(inputs, [B, T + extra, H], (ins, out) => {
+    const value = hostCompute1(inputs, [B, steps, H], (ins, out) => {
       const r = run(ins, placement ? { generator: placement.generator } : { seed: 0 });
-      copySteps(r.output, out, g, extra);
-      if (r.c) for (let b = 0; b < B; b++) out.set(r.c.subarray(b * H, (b + 1) * H), (b * (T + 1) + T) * H);
+      copySteps(r.output, out, g, steps - T);
+      copyStep(r.h, out, T, steps, g);
+      if (r.c) copyStep(r.c, out, T + 1, steps, g);
     });
     return {
       value,
@@ -232,15 +246,13 @@ function sequenceOp(
           saved.map((t) => t.shape),
           ([d, ...ins], [dx, dk, dr, ...rest]) => {
             const r = run(ins, placement ? streamOf(placement.position) : { seed: 0 });
-            let dOutput = d,
-              dc: Float32Array | null = null;
-            if (cell.cellState) {
-              dOutput = new Float32Array(B * T * H);
-              dc = new Float32Array(B * H);
-              copySteps(d, dOutput, g, 1, true);
-              for (let b = 0; b < B; b++) dc.set(d.subarray((b * (T + 1) + T) * H, (b * (T + 1) + T + 1) * H), b * H);
-            }
-            const grads = cell.backward(r.tape, dOutput, dc);
+            const dOutput = new Float32Array(B * T * H),
+              dh = new Float32Array(B * H),
+              dc = cell.cellState ? new Float32Array(B * H) : null;
+            copySteps(d, dOutput, g, steps - T, true);
+            copyStep(dh, d, T, steps, g, true);
+            if (dc) copyStep(dc, d, T + 1, steps, g, true);
+            const grads = cell.backward(r.tape, dOutput, dh, dc);
             dx.set(grads.dx);
             transpose(grads.dW, G * H, D, dk);
             transpose(grads.dU, G * H, H, dr);
@@ -255,9 +267,8 @@ function sequenceOp(
   // caller's tf.tidy they would stay allocated.
   return tf.tidy(() => {
     const value = op(x, kernel, recurrentKernel, ...biases, ...given);
-    if (!cell.cellState) return [value, lastStep(value, g)];
     const output = tf.slice(value, [0, 0, 0], [B, T, H]);
-    return [output, lastStep(output, g), tf.reshape(tf.slice(value, [0, T, 0], [B, 1, H]), [B, H])];
+    return cell.cellState ? [output, stepOf(value, T, g), stepOf(value, T + 1, g)] : [output, stepOf(value, T, g)];
   });
 }
 
