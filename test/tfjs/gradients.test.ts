@@ -57,6 +57,23 @@ function checkGradients(
   });
 }
 
+/** Small normal values (std 0.5), so the recurrent products stay where tanh and σ are not flat. */
+const smallInput = (shape: number[], seed: number) => ({
+  shape,
+  values: dm.normal(
+    shape.reduce((a, b) => a * b, 1),
+    { seed, std: 0.5 },
+  ),
+});
+
+/** x [B, T, D], kernel [D, gates·H], recurrentKernel [H, gates·H], bias [gates·H]. */
+const recurrentInputs = (B: number, T: number, D: number, H: number, gates: number) => [
+  smallInput([B, T, D], 1),
+  smallInput([D, gates * H], 2),
+  smallInput([H, gates * H], 3),
+  smallInput([gates * H], 4),
+];
+
 const input = (shape: number[], seed: number) => ({
   shape,
   values: separated(
@@ -126,20 +143,13 @@ describe.each(BACKENDS)('tfjs %s backend', (backend) => {
   ] as const)('%s with %o dropout, through time, in x and every weight', (kind, dropout) => {
     const [B, T, D, H] = [2, 4, 3, 3];
     const g = kind === 'lstm' ? 4 : 3;
-    const small = (shape: number[], seed: number) => ({
-      shape,
-      values: dm.normal(
-        shape.reduce((a, b) => a * b, 1),
-        { seed, std: 0.5 },
-      ),
-    });
-    const weights = [small([B, T, D], 1), small([D, g * H], 2), small([H, g * H], 3), small([g * H], 4)];
+    const weights = recurrentInputs(B, T, D, H, g);
     if (kind === 'lstm') {
       checkGradients((x, k, r, b) => ops.lstm(x, k, r, b, { dropout, seed: 5 }).output, weights, 1e-2, 2e-3);
     } else {
       checkGradients(
         (x, k, r, b, rb) => ops.gru(x, k, r, b, rb, { dropout, seed: 5 }).output,
-        [...weights, small([g * H], 6)],
+        [...weights, smallInput([g * H], 6)],
         1e-2,
         2e-3,
       );
@@ -155,14 +165,7 @@ describe.each(BACKENDS)('tfjs %s backend', (backend) => {
   ] as const)('%s with %o dropout: output, h and c, in x and every weight', (kind, dropout) => {
     const [B, T, D, H] = [2, 3, 3, 3];
     const g = kind === 'lstm' ? 4 : 3;
-    const small = (shape: number[], seed: number) => ({
-      shape,
-      values: dm.normal(
-        shape.reduce((a, b) => a * b, 1),
-        { seed, std: 0.5 },
-      ),
-    });
-    const weights = [small([B, T, D], 1), small([D, g * H], 2), small([H, g * H], 3), small([g * H], 4)];
+    const weights = recurrentInputs(B, T, D, H, g);
     const flat = (ts: tf.Tensor[]): tf.Tensor => tf.concat(ts.map((t) => tf.reshape(t, [-1])));
     if (kind === 'lstm') {
       checkGradients(
@@ -180,7 +183,7 @@ describe.each(BACKENDS)('tfjs %s backend', (backend) => {
           const y = ops.gru(x, k, r, b, rb, { dropout, seed: 5 });
           return flat([y.output, y.h]);
         },
-        [...weights, small([g * H], 6)],
+        [...weights, smallInput([g * H], 6)],
         1e-2,
         2e-3,
       );
