@@ -92,12 +92,7 @@ static inline VecF select_keep(KeepVec k, VecF v) { return (VecF)_mm512_maskz_mo
 
 static inline void philox_block(uint32_t k0, uint32_t k1, uint64_t block, uint32_t s0, uint32_t s1, uint32_t* out);
 
-// philox.inc's stream_keep with the words kept in registers: the 32 halves that the next 32
-// elements read are picked from two consecutive word registers by one two-source permute (the
-// offset between the output's alignment and the stream is a run-time index, any of 0 .. 31), one
-// compare makes their 32 decisions, and each half of that mask drives one aligned vector. The
-// portable walk's trip through a halves buffer measured 10-20 % slower on the 2^24-element mask.
-// The unaligned head and the tail take their halves one block at a time.
+// Element j's keep decision, from its own block: the head and the tail of stream_keep.
 __attribute__((noinline)) static bool keep_at(const Counter& c, size_t j, uint32_t threshold) {
   const uint64_t half = 2 * (uint64_t)c.phase + j;
   alignas(16) uint32_t w[4];
@@ -105,11 +100,16 @@ __attribute__((noinline)) static bool keep_at(const Counter& c, size_t j, uint32
   return ((const uint16_t*)w)[half % 8] >= threshold;
 }
 
+// philox.inc's stream_keep with the words kept in registers: the 32 halves that the next 32
+// elements read are picked from two consecutive word registers by one two-source permute (the
+// offset between the output's alignment and the stream is a run-time index, any of 0 .. 31), one
+// compare makes their 32 decisions, and each half of that mask drives one aligned vector. The
+// portable walk's trip through a halves buffer measured 10-20 % slower on the 2^24-element mask.
+// The unaligned head and the tail take their halves one block at a time.
 template <class One, class Vec>
 static inline void stream_keep(float* o, size_t n, const Counter& c, uint32_t threshold, One&& one, Vec&& vec) {
   constexpr size_t kRegs = 2 * PhiloxLanes::kVectors;  // word registers per lane group, 32 halves each
-  size_t head = ((uintptr_t)o & 3) ? n : (size_t)(-(uintptr_t)o & 63) / sizeof(float);
-  if (head > n) head = n;
+  const size_t head = vector_head(o, n);
   size_t j = 0;
   for (; j < head; ++j) o[j] = one(keep_at(c, j, threshold), j);
   if (n - j >= 16) {
