@@ -4,7 +4,7 @@ import { tf, tfl } from '../tf';
 import type { Shape, Tensors } from '../tf';
 import * as dm from '../dropmask';
 import { checkCount, checkOneOf, checkProbability, rangeError, typeError } from '../../core/errors';
-import { gru as gruOp, lstm as lstmOp } from '../ops/recurrent';
+import { gru as gruOp, lstm as lstmOp, stepOf } from '../ops/recurrent';
 import { StochasticMode, StreamLayer, StreamLayerArgs, oneTensor } from './stream_layer';
 import { initializerArg, serializeObject } from './serialized';
 
@@ -171,8 +171,7 @@ abstract class RecurrentLayer extends StreamLayer {
     const { output, states } = this.run(oneTensor(inputs, this.getClassName()), mode, generator);
     // The last emitted step, not the final state: with RNNDrop's 'inverted-h' scaling in training
     // the op emits h / q and carries h (Keras: [last output, h, c] with returnState).
-    const [B, T, H] = output.shape as number[];
-    const y = this.returnSequences ? output : tf.reshape(tf.slice(output, [0, T - 1, 0], [B, 1, H]), [B, H]);
+    const y = this.returnSequences ? output : stepOf(output, output.shape[1]! - 1);
     return this.returnState ? [y, ...states] : y;
   }
 

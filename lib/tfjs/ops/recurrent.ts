@@ -100,8 +100,10 @@ function copySteps(from: Float32Array, to: Float32Array, g: Geometry, extra: num
 }
 
 /** Step `t` of [B, steps, H] as [B, H]. */
-const stepOf = (value: tf.Tensor, t: number, g: Geometry): tf.Tensor =>
-  tf.reshape(tf.slice(value, [0, t, 0], [g.B, 1, g.H]), [g.B, g.H]);
+export function stepOf(value: tf.Tensor, t: number): tf.Tensor {
+  const [B, , H] = value.shape as number[];
+  return tf.reshape(tf.slice(value, [0, t, 0], [B, 1, H]), [B, H]);
+}
 
 /** Copies state [B, H] into step t of [B, steps, H] (or back, `inverse`). */
 function copyStep(state: Float32Array, packed: Float32Array, t: number, steps: number, g: Geometry, inverse = false): void {
@@ -268,7 +270,7 @@ function sequenceOp(
   return tf.tidy(() => {
     const value = op(x, kernel, recurrentKernel, ...biases, ...given);
     const output = tf.slice(value, [0, 0, 0], [B, T, H]);
-    return cell.cellState ? [output, stepOf(value, T, g), stepOf(value, T + 1, g)] : [output, stepOf(value, T, g)];
+    return cell.cellState ? [output, stepOf(value, T), stepOf(value, T + 1)] : [output, stepOf(value, T)];
   });
 }
 
