@@ -208,15 +208,7 @@ function sequenceOp(
   const given = states.filter((s): s is tf.Tensor => s !== null);
   const nb = cell.biases.length;
   const steps = T + (cell.cellState ? 2 : 1); // the packed value: output's T steps, then h, then c
-  // Without a prototype: dropmask's gru reads resetAfter from the options object itself, where a
-  // polluted Object.prototype would answer for an option this op never passes.
-  const common = withOptions(Object.create(null) as Record<string, unknown>, {
-    shape: [B, T, D],
-    hiddenSize: H,
-    dropout,
-    mode,
-    firstStep,
-  });
+  const common = { shape: [B, T, D], hiddenSize: H, dropout, mode, firstStep };
   const run = (ins: Float32Array[], stream: Record<string, unknown>): ReturnType<Cell['forward']> => {
     const [xv, kv, rv] = ins;
     let i = 3 + nb;
