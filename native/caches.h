@@ -131,7 +131,8 @@ inline const CacheSizes& cache_sizes() {
 }
 
 // Outputs of at least this many bytes are written with non-temporal stores: the last-level
-// cache's size, never below kStreamingBytes (for CPUs that report a small or no L3).
+// cache's size, never below kStreamingBytes (for CPUs that report a small or no L3) nor above
+// kStreamingBytesMax (for the large L3s that many cores share).
 // DROPMASK_STREAMING_BYTES, read once, overrides it: a tuning knob, and how the tests reach
 // the streaming paths on any machine.
 inline size_t streaming_bytes() {
@@ -142,7 +143,7 @@ inline size_t streaming_bytes() {
       if (end != env && *end == 0) return (size_t)v;
     }
     const size_t llc = cache_sizes().l3;
-    return llc > kStreamingBytes ? llc : kStreamingBytes;
+    return llc < kStreamingBytes ? kStreamingBytes : llc > kStreamingBytesMax ? kStreamingBytesMax : llc;
   }();
   return bytes;
 }
