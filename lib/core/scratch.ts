@@ -9,7 +9,7 @@ export const RETAIN_BYTES = 16 * 2 ** 20;
 
 type Ctor<T> = { new (n: number): T; BYTES_PER_ELEMENT: number };
 
-function take<T extends Float32Array | Uint8Array>(key: string, length: number, ctor: Ctor<T>): T {
+function take<T extends Float32Array | Uint8Array | Uint32Array>(key: string, length: number, ctor: Ctor<T>): T {
   if (length * ctor.BYTES_PER_ELEMENT > RETAIN_BYTES) return new ctor(length);
   let buf = pool.get(key) as T | undefined;
   if (!buf || !(buf instanceof ctor) || buf.length < length) {
@@ -27,3 +27,6 @@ export const scratch = (key: string, length: number): Float32Array => take(key, 
 
 /** A Uint8Array of `length` for temporary use under `key` (contents undefined). */
 export const scratchBytes = (key: string, length: number): Uint8Array => take(key, length, Uint8Array);
+
+/** A Uint32Array of `length` for temporary use under `key` (contents undefined). */
+export const scratchWords = (key: string, length: number): Uint32Array => take(key, length, Uint32Array);

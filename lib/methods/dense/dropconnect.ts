@@ -12,7 +12,7 @@ import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, ran
 import { DenseShapeOptions, DenseShapes, denseOut, denseShapes } from './linear';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { advanceCounter } from '../../core/stream';
-import { scratch } from '../../core/scratch';
+import { scratch, scratchWords } from '../../core/scratch';
 import { Async, callForm } from '../../async/form';
 import { checkMode, Mode, requireForwardSeed } from '../../core/method';
 
@@ -115,7 +115,7 @@ export function dropConnect(
   const bm = bias ? scratch('dropConnect.bias', dout) : null;
   if (pl.segments === 1) {
     // shared mask: keep bits (Dout·Din / 8 bytes) applied inside the product's packing of W
-    const keep = new Uint32Array(Math.ceil(W.length / 32));
+    const keep = scratchWords('dropConnect.keep', Math.ceil(W.length / 32));
     backend.bernoulliBits(keep, W.length, pl.counter, pl.t);
     if (bias && bm) backend.dropout(bm, bias, advanceCounter(pl.counter, pl.weightWords), pl.t, pl.scale);
     backend.matmul(y, x, W, bm, batch, dout, din, false, true, false, keep, pl.scale);
