@@ -11,7 +11,8 @@
     {
       "target_name": "dropmask",
       "sources": ["native/addon.cc", "native/bindings/stream.cc", "native/bindings/matmul.cc", "native/bindings/conv.cc",
-                  "native/bindings/broadcast.cc", "native/bindings/table.cc", "native/dispatch.cc"],
+                  "native/bindings/broadcast.cc", "native/bindings/table.cc", "native/dispatch.cc",
+                  "native/parallel.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions", "-O2", "-O3"],

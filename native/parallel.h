@@ -2,10 +2,8 @@
 // (counter, element index), so a call over [0, n) equals calls over [b, e) at the counter
 // advanced by the words of [0, b): the result never depends on the thread count.
 #pragma once
-#include <atomic>
-#include <system_error>
-#include <thread>
-#include <vector>
+#include <cstddef>
+#include <type_traits>
 
 #include "counter.h"
 
@@ -19,11 +17,33 @@ inline Counter advance(Counter c, uint64_t words) {
   return c;
 }
 
-// Calls f(begin, end) on `threads` contiguous ranges of [0, n) whose bounds are multiples of
-// `unit`, on threads - 1 new threads and this one. Ranges are balanced; tiny calls stay serial.
+// Runs run(context, c) for every chunk c in [0, chunks) on this thread and up to `helpers`
+// helper threads, each taking the next chunk as it finishes one; returns when every chunk is
+// done (parallel.cc). Compiled once, without any instruction set's flags: inline code shared by
+// the ISA files could be linked from the AVX-512 one.
+void run_chunks(size_t chunks, unsigned helpers, void (*run)(void*, size_t), void* context);
+
+// Calls f(chunk) for every chunk in [0, chunks) on up to `threads` threads (this one and
+// threads - 1 helpers). For work whose result does not depend on which thread runs a chunk.
+template <class F>
+void parallel_chunks(size_t chunks, unsigned threads, F&& f) {
+  size_t t = threads < 1 ? 1 : threads;
+  if (t > chunks) t = chunks ? chunks : 1;
+  if (t <= 1) {
+    for (size_t c = 0; c < chunks; ++c) f(c);
+    return;
+  }
+  using Fn = std::remove_reference_t<F>;
+  run_chunks(
+      chunks, (unsigned)(t - 1), [](void* context, size_t c) { (*static_cast<Fn*>(context))(c); }, (void*)&f);
+}
+
+// Calls f(begin, end) on contiguous ranges of [0, n) whose bounds are multiples of `unit`, on up
+// to `threads` threads (parallel_chunks: four ranges per thread, so a late helper takes fewer);
+// tiny calls stay serial, and no thread gets less than min_per_thread elements.
 template <class F>
 void parallel_ranges(size_t n, size_t unit, unsigned threads, size_t min_per_thread, F&& f) {
-  size_t units = (n + unit - 1) / unit;
+  const size_t units = (n + unit - 1) / unit;
   size_t t = threads < 1 ? 1 : threads;
   if (t > units) t = units ? units : 1;
   while (t > 1 && n / t < min_per_thread) --t;
@@ -31,50 +51,12 @@ void parallel_ranges(size_t n, size_t unit, unsigned threads, size_t min_per_thr
     f((size_t)0, n);
     return;
   }
-  std::vector<std::thread> pool;
-  pool.reserve(t - 1);
-  size_t begin = 0;
-  for (size_t i = 0; i < t; ++i) {
-    const size_t share = units / t + (i < units % t ? 1 : 0);
-    const size_t end = begin + share * unit < n ? begin + share * unit : n;
-    bool spawned = false;
-    if (i + 1 < t) {
-      try {
-        pool.emplace_back([&f, begin, end] { f(begin, end); });
-        spawned = true;
-      } catch (const std::system_error&) {
-        // no thread to be had: this range runs here, with the same result
-      }
-    }
-    if (!spawned) f(begin, end);
-    begin = end;
-  }
-  for (std::thread& th : pool) th.join();
-}
-
-// Calls f(chunk, worker) for every chunk in [0, chunks) on up to `threads` workers (threads - 1
-// new threads and this one, `worker` in [0, threads)), each taking the next chunk as it finishes
-// one: a worker the OS leaves waiting delays the call by one chunk, not by a fixed share. For
-// work whose result does not depend on which worker runs a chunk.
-template <class F>
-void parallel_chunks(size_t chunks, unsigned threads, F&& f) {
-  size_t t = threads < 1 ? 1 : threads;
-  if (t > chunks) t = chunks ? chunks : 1;
-  std::atomic<size_t> next{0};
-  auto work = [&](unsigned worker) {
-    for (size_t c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) f(c, worker);
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(t - 1);
-  for (unsigned i = 1; i < t; ++i) {
-    try {
-      pool.emplace_back(work, i);
-    } catch (const std::system_error&) {
-      break;  // fewer workers: the others take their chunks
-    }
-  }
-  work(0);
-  for (std::thread& th : pool) th.join();
+  const size_t pieces = units < 4 * t ? units : 4 * t;
+  const size_t per = (units + pieces - 1) / pieces * unit;  // elements per range
+  parallel_chunks((n + per - 1) / per, (unsigned)t, [&](size_t c) {
+    const size_t begin = c * per;
+    f(begin, begin + per < n ? begin + per : n);
+  });
 }
 
 }  // namespace dropmask

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 aarch64-linux-gnu-g++ -std=c++17 -O3 -ffp-contract=off -fno-math-errno -fno-strict-aliasing -static -Inative \
-  native/check/arm64_main.cc native/isa_neon.cc native/isa_scalar.cc native/dispatch.cc -o "$out/check"
+  native/check/arm64_main.cc native/isa_neon.cc native/isa_scalar.cc native/dispatch.cc native/parallel.cc -o "$out/check"
 expected=$(node -e "
 const d = require('./dist/index.js');
 const js = d.loadBackend('js');

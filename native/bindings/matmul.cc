@@ -201,7 +201,7 @@ Napi::Value dropConnectGemv(const Context& ctx, const Napi::CallbackInfo& info) 
   if (per < share) per = share;
   if (per < 1) per = 1;
   const size_t chunks = rows == 0 ? 0 : (rows + per - 1) / per;
-  parallel_chunks(chunks, chunks > 1 ? ctx.threads : 1, [&](size_t chunk, unsigned) {
+  parallel_chunks(chunks, chunks > 1 ? ctx.threads : 1, [&](size_t chunk) {
     const size_t b = chunk * per, e = b + per < rows ? b + per : rows;
     k->drop_connect_gemv(g, counter, segment, threshold, b, e);
   });

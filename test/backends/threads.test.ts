@@ -12,6 +12,8 @@ import {
   setThreads,
   uniform,
 } from '../../lib/index';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 const describeNative = availableBackends().includes('native') ? describe : describe.skip;
 const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -80,5 +82,43 @@ describeNative('native threads', () => {
     expect(() => normal(4, { seed: 1, threads: 0 })).toThrow(RangeError);
     expect(() => normal(4, { seed: 1, threads: 1.5 })).toThrow(/threads/);
     expect(getThreads()).toBe(3);
+  });
+
+  // Helper threads are one pool for the whole process (native/parallel.cc): calls from several
+  // contexts at once share them, each caller running the chunks no helper has taken.
+  test('products and masks split from four workers and this thread at once equal one thread', async () => {
+    const [m, k, n, len] = [64, 512, 512, (1 << 19) + 37];
+    const x = normal(m * k, { seed: 1 }),
+      W = normal(n * k, { seed: 2 });
+    const opts = { inFeatures: k, outFeatures: n, backend: 'native' as const };
+    const y1 = linear(x, W, null, { ...opts, threads: 1 });
+    const mask1 = bernoulliMask(new Float32Array(len), { p: 0.3, seed: 7, backend: 'native', threads: 1 });
+    const script = `
+      const { parentPort, workerData } = require('worker_threads');
+      const d = require(${JSON.stringify(path.join(__dirname, '..', '..', 'dist', 'index.js'))});
+      const [m, k, n, len] = workerData;
+      const x = d.normal(m * k, { seed: 1 }), W = d.normal(n * k, { seed: 2 });
+      const ys = [], masks = [];
+      for (let i = 0; i < 12; i++) {
+        ys.push(d.linear(x, W, null, { inFeatures: k, outFeatures: n, backend: 'native', threads: 2 + (i % 3) }));
+        masks.push(d.bernoulliMask(new Float32Array(len), { p: 0.3, seed: 7, backend: 'native', threads: 2 + (i % 3) }));
+      }
+      parentPort.postMessage({ ys, masks });`;
+    const workers = [0, 1, 2, 3].map(
+      () =>
+        new Promise<{ ys: Float32Array[]; masks: Float32Array[] }>((resolve, reject) => {
+          const w = new Worker(script, { eval: true, workerData: [m, k, n, len] });
+          w.once('message', (r) => {
+            resolve(r);
+            void w.terminate();
+          });
+          w.once('error', reject);
+        }),
+    );
+    const here: Float32Array[] = [];
+    for (let i = 0; i < 12; i++) here.push(linear(x, W, null, { ...opts, threads: 4 }));
+    const results = await Promise.all(workers);
+    for (const y of [...here, ...results.flatMap((r) => r.ys)]) expect(bytes(y).equals(bytes(y1))).toBe(true);
+    for (const mask of results.flatMap((r) => r.masks)) expect(bytes(mask).equals(bytes(mask1))).toBe(true);
   });
 });
