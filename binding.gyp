@@ -2,8 +2,8 @@
   # One addon; each instruction set is its own static library so that only its file is
   # compiled with that set's -m flags (never -march=native). Every file builds with
   # -ffp-contract=off: Gaussian output must match the WebAssembly and JavaScript backends bit for bit.
-  # The instruction-set libraries keep C++ exceptions: the GEMM starts its own threads
-  # (parallel.h), and std::thread reports a failure to start one by throwing.
+  # C++ exceptions stay on everywhere: std::thread reports a failure to start a helper
+  # (native/parallel.cc) by throwing.
   "variables": {
     "dropmask_cflags": ["-O3", "-fPIC", "-ffp-contract=off", "-fno-math-errno", "-fno-strict-aliasing", "-fvisibility=hidden"]
   },
