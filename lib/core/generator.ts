@@ -32,6 +32,19 @@ let isGeneratorImpl: (value: unknown) => value is Generator;
 let positionImpl: (g: Generator) => StreamPosition;
 let advanceImpl: (g: Generator, words: number | bigint) => void;
 
+/**
+ * Whether v is a non-empty string of ASCII digits. A loop, not /^[0-9]+$/: V8's backtracking
+ * regexp ran out of stack on a 10^7-digit state (a RangeError about the call stack, not one
+ * naming the argument).
+ */
+function isDecimal(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return v.length > 0;
+}
+
 export class Generator {
   #seed: bigint;
   #stream: bigint;
@@ -125,10 +138,11 @@ export class Generator {
     }
     const o = checkOptions('state', s);
     const big = (name: string, v: unknown): bigint => {
-      if (typeof v === 'string' && /^[0-9]+$/.test(v)) {
-        const digits = v.replace(/^0+(?=.)/, '');
-        if (digits.length > 20) throw rangeError(`state.${name}`, 'a decimal string below 2^66', v);
-        return BigInt(digits);
+      if (typeof v === 'string' && isDecimal(v)) {
+        let zeros = 0; // leading zeros are still a number
+        while (zeros < v.length - 1 && v.charCodeAt(zeros) === 48) zeros++;
+        if (v.length - zeros > 20) throw rangeError(`state.${name}`, 'a decimal string below 2^66', v);
+        return BigInt(v.slice(zeros));
       }
       if (typeof v === 'number' || typeof v === 'bigint') return toUInt(`state.${name}`, v, OFFSET_LIMIT);
       throw typeError(`state.${name}`, 'a decimal string', v);
