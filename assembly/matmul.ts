@@ -15,7 +15,6 @@ import { keepBit, keepLanes4 } from "./keep";
 @inline const NC: i32 = 1024;
 
 const tileBuf: usize = memory.data(MR * NR * 4, 16);
-const rowBuf: usize = memory.data(KC * 4, 16);
 
 // Optional keep bits over b's storage (DropConnect's shared mask, see native/matmul.inc), applied
 // while packing so the masked copy of b is never stored.
@@ -45,23 +44,123 @@ export function matmulScratchBytes(): i32 {
   return keepBit(keepBits, <u32>idx) ? v * keepScale : 0;
 }
 
-// rowBuf[p] = b[start + p] for p < kc, masked: a transposed b is read a contiguous row at a
-// time, so its mask applies four lanes at once instead of one element per loadB.
-function maskedRow(b: usize, start: i32, kc: i32): void {
-  const src = b + (<usize>start << 2);
-  if (!keepBits) {
-    memory.copy(rowBuf, src, <usize>kc << 2);
+// b[idx .. idx + 3], masked: the same value per element as loadB.
+// @ts-ignore: decorator
+@inline function loadB4(b: usize, idx: i32): v128 {
+  const v = v128.load(b + (<usize>idx << 2));
+  if (!keepBits) return v;
+  return v128.and(f32x4.mul(v, f32x4.splat(keepScale)), keepLanes4(keepBits, <u32>idx));
+}
+
+// Four rows of four f32 in, the four columns out (o0 = r0[0], r1[0], r2[0], r3[0], ...), stored
+// `stride` bytes apart from `o`.
+// @ts-ignore: decorator
+@inline function transposeStore(o: usize, stride: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(o, i64x2.shuffle(t0, t1, 0, 2));
+  v128.store(o + stride, i64x2.shuffle(t0, t1, 1, 3));
+  v128.store(o + 2 * stride, i64x2.shuffle(t2, t3, 0, 2));
+  v128.store(o + 3 * stride, i64x2.shuffle(t2, t3, 1, 3));
+}
+
+// op(B)[p0 .. p0 + kc, j0 + jr .. + NR] into the k-major panel at o, zero padded past nc.
+function packB(o: usize, b: usize, n: i32, k: i32, transB: bool, p0: i32, kc: i32, j: i32, cols: i32): void {
+  if (cols < NR) {
+    for (let p = 0; p < kc; p++) {
+      for (let q = 0; q < NR; q++) {
+        const v: f32 = q < cols ? loadB(b, n, k, transB, p0 + p, j + q) : 0;
+        store<f32>(o + (<usize>(p * NR + q) << 2), v);
+      }
+    }
     return;
   }
-  const scale = f32x4.splat(keepScale);
   let p = 0;
-  for (; p + 4 <= kc; p += 4) {
-    const on = keepLanes4(keepBits, <u32>(start + p));
-    v128.store(rowBuf + (<usize>p << 2), v128.and(f32x4.mul(v128.load(src + (<usize>p << 2)), scale), on));
+  if (transB) {
+    // b is stored n x k: four steps of eight rows at a time, transposed in registers
+    const r = j * k + p0;
+    for (; p + 4 <= kc; p += 4) {
+      const s = r + p, at = o + (<usize>(p * NR) << 2);
+      transposeStore(at, NR * 4, loadB4(b, s), loadB4(b, s + k), loadB4(b, s + 2 * k), loadB4(b, s + 3 * k));
+      transposeStore(at + 16, NR * 4, loadB4(b, s + 4 * k), loadB4(b, s + 5 * k), loadB4(b, s + 6 * k), loadB4(b, s + 7 * k));
+    }
+  } else {
+    for (; p < kc; p++) {
+      const s = (p0 + p) * n + j, at = o + (<usize>(p * NR) << 2);
+      v128.store(at, loadB4(b, s));
+      v128.store(at, loadB4(b, s + 4), 16);
+    }
   }
   for (; p < kc; p++) {
-    const keep = keepBit(keepBits, <u32>(start + p));
-    store<f32>(rowBuf + (<usize>p << 2), keep ? load<f32>(src + (<usize>p << 2)) * keepScale : 0);
+    for (let q = 0; q < NR; q++) store<f32>(o + (<usize>(p * NR + q) << 2), loadB(b, n, k, transB, p0 + p, j + q));
+  }
+}
+
+// op(A)[i .. i + rows, p0 .. p0 + kc] into the k-major panel at o, zero padded past rows.
+function packA(o: usize, a: usize, m: i32, k: i32, transA: bool, p0: i32, kc: i32, i: i32, rows: i32): void {
+  let p = 0;
+  if (rows == MR) {
+    if (transA) {
+      for (; p < kc; p++) v128.store(o + (<usize>(p * MR) << 2), v128.load(a + (<usize>((p0 + p) * m + i) << 2)));
+    } else {
+      const r = a + (<usize>(i * k + p0) << 2), s = <usize>k << 2;
+      for (; p + 4 <= kc; p += 4) {
+        const at = r + (<usize>p << 2);
+        transposeStore(o + (<usize>(p * MR) << 2), MR * 4, v128.load(at), v128.load(at + s), v128.load(at + 2 * s), v128.load(at + 3 * s));
+      }
+    }
+  }
+  for (; p < kc; p++) {
+    for (let q = 0; q < MR; q++) {
+      const v: f32 = q < rows ? loadA(a, m, k, transA, i + q, p0 + p) : 0;
+      store<f32>(o + (<usize>(p * MR + q) << 2), v);
+    }
+  }
+}
+
+// c[row r, col q] (+)= tileBuf over rows x cols; `first` (the first depth block) starts from
+// accumulate ? C : 0, plus bias, in the order (C + bias) + tile.
+function storeTile(c: usize, n: i32, bias: usize, rows: i32, cols: i32, first: bool, accumulate: bool): void {
+  if (cols == NR) {
+    let b0 = f32x4.splat(0), b1 = f32x4.splat(0);
+    if (first && bias) {
+      b0 = v128.load(bias);
+      b1 = v128.load(bias, 16);
+    }
+    for (let r = 0; r < rows; r++) {
+      const at = c + (<usize>(r * n) << 2), t = tileBuf + (<usize>(r * NR) << 2);
+      let v0 = v128.load(t), v1 = v128.load(t, 16);
+      if (!first || accumulate || bias) {
+        let c0 = b0, c1 = b1;
+        if (!first || accumulate) {
+          c0 = v128.load(at);
+          c1 = v128.load(at, 16);
+          if (first && bias) {
+            c0 = f32x4.add(c0, b0);
+            c1 = f32x4.add(c1, b1);
+          }
+        }
+        v0 = f32x4.add(c0, v0);
+        v1 = f32x4.add(c1, v1);
+      }
+      v128.store(at, v0);
+      v128.store(at, v1, 16);
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const crow = c + (<usize>(r * n) << 2);
+    for (let q = 0; q < cols; q++) {
+      const t = load<f32>(tileBuf + (<usize>(r * NR + q) << 2));
+      const at = crow + (<usize>q << 2);
+      if (first) {
+        let v: f32 = accumulate ? load<f32>(at) : 0;
+        if (bias) v += load<f32>(bias + (<usize>q << 2));
+        store<f32>(at, v + t);
+      } else {
+        store<f32>(at, load<f32>(at) + t);
+      }
+    }
   }
 }
 
@@ -73,54 +172,19 @@ export function matmul(c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32
     const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < max(k, 1); p0 += KC) {
       const kc = min(KC, k - p0);
-      // pack op(B)[p0.., j0..] into NR-column panels, k-major, zero padded
       for (let jr = 0; jr < nc; jr += NR) {
-        const o = bp + (<usize>(jr * kc) << 2);
-        if (transB) {
-          // b is stored n x k: read each row contiguously (masked four lanes at a time)
-          for (let q = 0; q < NR; q++) {
-            if (jr + q < nc) maskedRow(b, (j0 + jr + q) * k + p0, kc);
-            else memory.fill(rowBuf, 0, <usize>kc << 2);
-            for (let p = 0; p < kc; p++) store<f32>(o + (<usize>(p * NR + q) << 2), load<f32>(rowBuf + (<usize>p << 2)));
-          }
-          continue;
-        }
-        for (let p = 0; p < kc; p++) {
-          for (let q = 0; q < NR; q++) {
-            const v: f32 = jr + q < nc ? loadB(b, n, k, transB, p0 + p, j0 + jr + q) : 0;
-            store<f32>(o + (<usize>(p * NR + q) << 2), v);
-          }
-        }
+        packB(bp + (<usize>(jr * kc) << 2), b, n, k, transB, p0, kc, j0 + jr, min(NR, nc - jr));
       }
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
         for (let ir = 0; ir < mc; ir += MR) {
-          const o = ap + (<usize>(ir * kc) << 2);
-          for (let p = 0; p < kc; p++) {
-            for (let r = 0; r < MR; r++) {
-              const v: f32 = ir + r < mc ? loadA(a, m, k, transA, i0 + ir + r, p0 + p) : 0;
-              store<f32>(o + (<usize>(p * MR + r) << 2), v);
-            }
-          }
+          packA(ap + (<usize>(ir * kc) << 2), a, m, k, transA, p0, kc, i0 + ir, min(MR, mc - ir));
         }
         for (let jr = 0; jr < nc; jr += NR) {
+          const j = j0 + jr, biasJ = bias ? bias + (<usize>j << 2) : 0;
           for (let ir = 0; ir < mc; ir += MR) {
             tile(kc, ap + (<usize>(ir * kc) << 2), bp + (<usize>(jr * kc) << 2));
-            const rows = min(MR, mc - ir), cols = min(NR, nc - jr);
-            for (let r = 0; r < rows; r++) {
-              const crow = c + (<usize>((i0 + ir + r) * n + j0 + jr) << 2);
-              for (let q = 0; q < cols; q++) {
-                const t = load<f32>(tileBuf + (<usize>(r * NR + q) << 2));
-                const at = crow + (<usize>q << 2);
-                if (p0 == 0) {
-                  let v: f32 = accumulate ? load<f32>(at) : 0;
-                  if (bias) v += load<f32>(bias + (<usize>(j0 + jr + q) << 2));
-                  store<f32>(at, v + t);
-                } else {
-                  store<f32>(at, load<f32>(at) + t);
-                }
-              }
-            }
+            storeTile(c + (<usize>((i0 + ir) * n + j) << 2), n, biasJ, min(MR, mc - ir), min(NR, nc - jr), p0 == 0, accumulate);
           }
         }
       }
