@@ -192,25 +192,28 @@ export function matmul(c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32
   }
 }
 
-// 4 x 8 tile over a depth of kc: eight f32x4 accumulators. The four values of a for one step are
-// adjacent in the panel: one load and four in-register splats instead of four splat loads, which
-// leaves the load ports to b. Wider tiles (5 or 6 x 8) measured slower: with no fused
-// multiply-add each product needs a temporary, and twelve accumulators spill on x64's sixteen
-// vector registers.
+// 4 x 8 tile over a depth of kc: eight f32x4 accumulators. Each value of a is a splat load
+// (x64: vbroadcastss, which takes a load port and no shuffle port), and the panels are walked by
+// bumped pointers, not p-indexed addresses that V8 recomputes every step: 1.3 times the speed of
+// one load and four in-register splats at 64 x 1024 x 1024 on a Xeon (Emerald Rapids). Unrolling
+// by hand (four steps at immediate offsets) measured far slower: V8 spilled. Wider tiles
+// (5 or 6 x 8) measured slower: with no fused multiply-add each product needs a temporary, and
+// ten or twelve accumulators crowd x64's sixteen vector registers (V8 keeps one for scratch).
 function tile(kc: i32, a: usize, b: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const bo = b + (<usize>(p * NR) << 2);
+  const end = b + (<usize>(kc * NR) << 2);
+  let bo = b, ao = a;
+  while (bo < end) {
     const b0 = v128.load(bo), b1 = v128.load(bo, 16);
-    const ao = a + (<usize>(p * MR) << 2);
-    const av = v128.load(ao);
-    const a0 = i32x4.shuffle(av, av, 0, 0, 0, 0), a1 = i32x4.shuffle(av, av, 1, 1, 1, 1);
-    const a2 = i32x4.shuffle(av, av, 2, 2, 2, 2), a3 = i32x4.shuffle(av, av, 3, 3, 3, 3);
+    const a0 = v128.load32_splat(ao), a1 = v128.load32_splat(ao, 4);
+    const a2 = v128.load32_splat(ao, 8), a3 = v128.load32_splat(ao, 12);
     c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
     c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
     c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
     c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    bo += NR * 4;
+    ao += MR * 4;
   }
   v128.store(tileBuf, c00); v128.store(tileBuf, c01, 16);
   v128.store(tileBuf, c10, 32); v128.store(tileBuf, c11, 48);
