@@ -76,8 +76,19 @@ function packB(o: usize, b: usize, n: i32, k: i32, transB: bool, p0: i32, kc: i3
     return;
   }
   let p = 0;
-  if (transB) {
-    // b is stored n x k: four steps of eight rows at a time, transposed in registers
+  if (transB && !keepBits) {
+    // b is stored n x k: four steps of eight rows at a time, transposed in registers, the rows
+    // walked by one bumped pointer (indexed loads and a keep test per vector cost as much again)
+    const ks = <usize>k << 2;
+    let s = b + (<usize>(j * k + p0) << 2), at = o;
+    for (; p + 4 <= kc; p += 4) {
+      transposeStore(at, NR * 4, v128.load(s), v128.load(s + ks), v128.load(s + 2 * ks), v128.load(s + 3 * ks));
+      const s4 = s + 4 * ks;
+      transposeStore(at + 16, NR * 4, v128.load(s4), v128.load(s4 + ks), v128.load(s4 + 2 * ks), v128.load(s4 + 3 * ks));
+      s += 16;
+      at += 4 * NR * 4;
+    }
+  } else if (transB) {
     const r = j * k + p0;
     for (; p + 4 <= kc; p += 4) {
       const s = r + p, at = o + (<usize>(p * NR) << 2);
