@@ -1,6 +1,6 @@
 // C[m x n] = op(A)[m x k] · op(B)[k x n] (+ bias per column) (+ C when accumulate): packed
 // panels of op(A) (MR = 4 rows) and op(B) (NR = 8 columns), 4 x 8 tiles of f32x4 multiply-add;
-// few rows of A against W stored n x k take unpacked dot products instead (as native does).
+// few rows of A against W stored n x k take unpacked dot products instead.
 // Products are not bit-identical to the native backend (no FMA here, other blocking).
 import { keepBit, keepLanes4 } from "./keep";
 
@@ -296,7 +296,8 @@ export function matmul(c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32
   // Packing W costs a pass over it, shared by the rows of A; the dot products pay a reduction
   // per tile instead, every kc steps. Measured at n = 1024: dot products 3 times as fast for one
   // row, 1.1 to 1.3 times for 8 to 32 rows at k = 1024, even at k = 16 m, and 0.8 times for
-  // 64 x 256 x 256 or 256 x 512 x 512. The same rule as native's, so the tests' shapes reach both.
+  // 64 x 256 x 256 or 256 x 512 x 512. Native also requires A to fit L1d; here 64 x 4096 x 4096
+  // (dot products) ran as fast as 128 x 4096 x 4096 (packed): without FMA the arithmetic bounds both.
   if (transB && !transA && (m <= 4 || k > 32 * m)) {
     dotProducts(c, a, b, bias, m, n, k, accumulate, work);
     return;
