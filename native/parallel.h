@@ -38,9 +38,11 @@ void parallel_chunks(size_t chunks, unsigned threads, F&& f) {
       chunks, (unsigned)(t - 1), [](void* context, size_t c) { (*static_cast<Fn*>(context))(c); }, (void*)&f);
 }
 
-// Calls f(begin, end) on contiguous ranges of [0, n) whose bounds are multiples of `unit`, on up
-// to `threads` threads (parallel_chunks: four ranges per thread, so a late helper takes fewer);
-// tiny calls stay serial, and no thread gets less than min_per_thread elements.
+// Calls f(begin, end) on one contiguous range of [0, n) per thread, bounds multiples of `unit`
+// (parallel_chunks: a range no helper has claimed when this thread finishes its own, it runs
+// too); tiny calls stay serial, and no thread gets less than min_per_thread elements. Four
+// interleaved ranges per thread halved the 2-thread speed of streamed masks (2^24 floats: 5.3 to
+// 2.3 G/s on this Xeon VM), against 6.4 G/s for one range each.
 template <class F>
 void parallel_ranges(size_t n, size_t unit, unsigned threads, size_t min_per_thread, F&& f) {
   const size_t units = (n + unit - 1) / unit;
@@ -51,8 +53,7 @@ void parallel_ranges(size_t n, size_t unit, unsigned threads, size_t min_per_thr
     f((size_t)0, n);
     return;
   }
-  const size_t pieces = units < 4 * t ? units : 4 * t;
-  const size_t per = (units + pieces - 1) / pieces * unit;  // elements per range
+  const size_t per = (units + t - 1) / t * unit;  // elements per range
   parallel_chunks((n + per - 1) / per, (unsigned)t, [&](size_t c) {
     const size_t begin = c * per;
     f(begin, begin + per < n ? begin + per : n);
