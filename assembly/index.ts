@@ -7,7 +7,7 @@ export { uniform } from "./uniform";
 export { normal, gaussianNoise } from "./normal";
 export { bernoulliF32, bernoulliU8, bernoulliBits } from "./bernoulli";
 export { dropout } from "./dropout";
-export { matmul, matmulScratchBytes, setMatmulMask } from "./matmul";
+export { matmul, dropConnectMatmul, matmulScratchBytes, setMatmulMask } from "./matmul";
 export { maskedGemv, dropConnectGemv } from "./gemv";
 export { maxPool, weightedPool, dropBlockMask, argmaxPlanes } from "./conv";
 export { maskApply, addScaledRows } from "./broadcast";

@@ -2,6 +2,7 @@
 // panels of op(A) (MR = 4 rows) and op(B) (NR = 8 columns), 4 x 8 tiles of f32x4 multiply-add;
 // few rows of A against W stored n x k take unpacked dot products instead.
 // Products are not bit-identical to the native backend (no FMA here, other blocking).
+import { bernoulliBits } from "./bernoulli";
 import { keepBit, keepLanes4 } from "./keep";
 
 // @ts-ignore: decorator
@@ -31,6 +32,17 @@ let keepScale: f32 = 1;
 export function setMatmulMask(bits: usize, scale: f32): void {
   keepBits = bits;
   keepScale = scale;
+}
+
+// y [batch, rows] = x · (keep ⊙ W · scale)ᵀ + bias with keep = bernoulliBits over W's rows · din
+// elements at the counter setCounter gave, written to `keep` (see dropConnectMatmul in
+// lib/backends/kernels.ts): one thread here, so the bits are drawn whole, then applied.
+export function dropConnectMatmul(y: usize, x: usize, w: usize, bias: usize, batch: i32, rows: i32, din: i32,
+  keep: usize, threshold: u32, scale: f32, work: usize): void {
+  bernoulliBits(keep, rows * din, threshold);
+  setMatmulMask(keep, scale);
+  matmul(y, x, w, bias, batch, rows, din, false, true, false, work);
+  setMatmulMask(0, 1);
 }
 
 // The packing buffers are too large for static data, so they live in host scratch at `work`.

@@ -46,6 +46,9 @@
   X(matmul, matmul, matmul,                                                                                                  \
     (bool(const MatmulArgs& args, unsigned threads)),                                                                        \
     ("c", "a", "b", "bias", "m", "n", "k", "transA", "transB", "accumulate", "bKeep", "bScale"))                             \
+  X(drop_connect_matmul, dropConnectMatmul, matmul,                                                                         \
+    (bool(const MatmulArgs& args, uint32_t* keep, const Counter& c, uint32_t threshold, unsigned threads)),                   \
+    ("y", "x", "W", "bias", "batch", "rows", "din", "keep", "counter", "threshold", "scale"))                                 \
   X(masked_gemv, maskedGemv, gemv,                                                                                           \
     (void(const GemvArgs& g, size_t row_begin, size_t row_end)),                                                             \
     ("y", "x", "W", "biases", "batch", "rows", "din", "keep", "keepStride", "scale"))                                        \

@@ -17,6 +17,10 @@ inline Counter advance(Counter c, uint64_t words) {
   return c;
 }
 
+// Work below this many elements per thread is not worth waking a helper (parallel.cc: 20-40 µs of
+// the caller's time on a VM).
+constexpr size_t kMinPerThread = size_t(1) << 17;
+
 // Runs run(context, c) for every chunk c in [0, chunks) on this thread and up to `helpers`
 // helper threads, each taking the next chunk as it finishes one; returns when every chunk is
 // done (parallel.cc). Compiled once, without any instruction set's flags: inline code shared by

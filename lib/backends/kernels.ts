@@ -136,6 +136,10 @@ export const STREAM_KERNELS = {
 /** The array kernels: they draw nothing and compute on the caller's arrays (products, feature-map and broadcast kernels). */
 export const ARRAY_KERNELS = {
   matmul: { family: 'matmul', args: ['c', 'a', 'b', 'bias', 'm', 'n', 'k', 'transA', 'transB', 'accumulate', 'bKeep', 'bScale'] },
+  dropConnectMatmul: {
+    family: 'matmul',
+    args: ['y', 'x', 'W', 'bias', 'batch', 'rows', 'din', 'keep', 'counter', 'threshold', 'scale'],
+  },
   maskedGemv: { family: 'gemv', args: ['y', 'x', 'W', 'biases', 'batch', 'rows', 'din', 'keep', 'keepStride', 'scale'] },
   dropConnectGemv: {
     family: 'gemv',
@@ -214,6 +218,28 @@ export interface ArrayKernels {
     accumulate: boolean,
     bKeep?: Uint32Array | null,
     bScale?: number,
+  ): void;
+
+  /**
+   * DropConnect's product with one mask for every example, drawn inside it: keep is first filled
+   * with bernoulliBits(keep, rows·din, counter, threshold) — bit for bit, words past
+   * ⌈rows·din / 32⌉ untouched — and then y [batch, rows] = x [batch, din] · (keep ⊙ W · scale)ᵀ
+   * + bias, W [rows, din]: matmul(y, x, W, bias, batch, rows, din, false, true, false, keep, scale),
+   * sums not bit-identical across backends, like matmul's. Native draws each thread's share of the
+   * bits inside the product's own threads; the others draw, then multiply.
+   */
+  dropConnectMatmul(
+    y: Float32Array,
+    x: Float32Array,
+    W: Float32Array,
+    bias: Float32Array | null,
+    batch: number,
+    rows: number,
+    din: number,
+    keep: Uint32Array,
+    counter: Uint32Array,
+    threshold: number,
+    scale: number,
   ): void;
 
   /**

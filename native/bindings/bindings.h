@@ -43,10 +43,6 @@ Napi::Value kernelTable(const Context& ctx, const Napi::CallbackInfo& info);
 
 }  // namespace bindings
 
-// Work below this many elements per thread is not worth waking a helper (parallel.cc: 20-40 µs of
-// the caller's time on a VM).
-constexpr size_t kMinPerThread = size_t(1) << 17;
-
 // Runs kernel(begin, end, counter) over [0, n) on up to `threads` threads, in ranges of `unit`
 // elements, each range at the counter advanced by words_per_unit words per unit before it.
 template <class K>

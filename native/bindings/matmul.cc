@@ -1,6 +1,7 @@
-// The bindings of the products: matmul, its off-thread form matmulAsync, and DropConnect's
-// per-example maskedGemv, arguments in the order of their rows in kernel_table.h. Each element of
-// a product is computed by one thread only, so the thread count never changes the bits.
+// The bindings of the products: matmul, its off-thread form matmulAsync, DropConnect's drawn
+// dropConnectMatmul and its per-example maskedGemv and dropConnectGemv, arguments in the order of
+// their rows in kernel_table.h. Each element of a product is computed by one thread only, so the
+// thread count never changes the bits.
 #include <atomic>
 #include <cmath>
 #include <memory>
@@ -118,6 +119,42 @@ Napi::Value matmulAsync(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Promise promise = job->promise();
   job.release()->Queue();
   return promise;
+}
+
+// dropConnectMatmul(y, x, W, bias | null, batch, rows, din, keep, counter, threshold, scale):
+// y [batch, rows] = x [batch, din] · (keep ⊙ W · scale)ᵀ + bias, the keep bits of W [rows, din]
+// drawn at counter inside the product and written to keep (ceil(rows · din / 32) words or more;
+// words past those are untouched). keep is written, so it may overlap nothing else.
+Napi::Value dropConnectMatmul(const Context& ctx, const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const View<float> y = typed_array<float>(info, 0, napi_float32_array, "y", "Float32Array");
+  const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
+  const View<float> w = typed_array<float>(info, 2, napi_float32_array, "W", "Float32Array");
+  bool has_bias = false;
+  const View<float> bias = optional_array<float>(info, 3, napi_float32_array, "bias", "Float32Array", has_bias);
+  const size_t batch = count_arg(info, 4, "batch"), rows = count_arg(info, 5, "rows"), din = count_arg(info, 6, "din");
+  const View<uint32_t> keep = typed_array<uint32_t>(info, 7, napi_uint32_array, "keep", "Uint32Array");
+  const Counter counter = counter_arg(info, 8);
+  const uint32_t threshold = threshold_arg(info, 9);
+  const float scale = float_arg(info, 10, "scale");
+  const double wr = (double)rows * (double)din;
+  if ((double)y.length != (double)batch * (double)rows) throw_range(env, "Expected y.length === batch * rows");
+  if ((double)x.length != (double)batch * (double)din) throw_range(env, "Expected x.length === batch * din");
+  if ((double)w.length != wr) throw_range(env, "Expected W.length === rows * din");
+  if (has_bias && bias.length != rows) throw_range(env, "Expected bias.length === rows");
+  if ((double)keep.length < std::ceil(wr / 32)) throw_range(env, "Expected keep to hold ceil(rows * din / 32) words");
+  if (overlaps(y, x) || overlaps(y, w) || (has_bias && overlaps(y, bias)) || overlaps(y, keep))
+    throw_range(env, "Expected y not to overlap its inputs or keep");
+  if (overlaps(keep, x) || overlaps(keep, w) || (has_bias && overlaps(keep, bias)))
+    throw_range(env, "Expected keep not to overlap x, W or bias");
+  MatmulArgs args{};
+  args.c = y.data, args.a = x.data, args.b = w.data, args.bias = has_bias ? bias.data : nullptr;
+  args.m = batch, args.n = rows, args.k = din;
+  args.trans_a = false, args.trans_b = true, args.accumulate = false;
+  args.b_scale = scale;
+  if (!ctx.kernels->drop_connect_matmul(args, keep.data, counter, threshold, ctx.threads))
+    throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
+  return env.Undefined();
 }
 
 // The operands both products over per-example rows share: y [batch, rows] = x [batch, din] · Wᵀ

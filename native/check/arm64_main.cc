@@ -1,7 +1,7 @@
 // scripts/check-arm64.sh runs this under qemu: the arm64 kernels (NEON and portable) print the
 // Random123 known answers and FNV-1a hashes of normal / uint8 / bits output, and one hash of every
 // feature-map kernel's output on inputs made from them, for the script to compare, and whether the
-// products (matmul, dropConnectGemv) pass their checks.
+// products (matmul, dropConnectMatmul, dropConnectGemv) pass their checks.
 #include <cstdio>
 #include <cstring>
 
@@ -119,6 +119,21 @@ static const char* gemm_check(const Kernels* k) {
       if (y[e * rows + j] != (float)((bits[at >> 5] >> (at & 31)) & 1u))
         return "dropConnectGemv decisions differ from bernoulli_bits";
     }
+  }
+  // dropConnectMatmul: its keep words are bernoulli_bits', and its product matmul's over them,
+  // exactly, on the dot path, one packed row block, and several (the draws split across 2 threads)
+  const size_t drawn[][3] = {{2, 70, 129}, {25, 80, 1100}, {300, 35, 31}};
+  for (const auto& sh : drawn) {
+    const size_t m = sh[0], n = sh[1], kk = sh[2], words = (n * kk + 31) / 32;
+    static uint32_t got[(1100 * 80 + 31) / 32 + 1], want[(1100 * 80 + 31) / 32];
+    got[words] = 0xdeadbeefu;
+    MatmulArgs g{c, a, b, bias, m, n, kk, false, true, false, nullptr, 1.5f};
+    if (!k->drop_connect_matmul(g, got, base, 20000, 2)) return "dropConnectMatmul out of memory";
+    k->bernoulli_bits(want, n * kk, base, 20000);
+    if (memcmp(got, want, words * 4) || got[words] != 0xdeadbeefu) return "dropConnectMatmul bits differ from bernoulli_bits";
+    g.c = c0, g.b_keep = want;
+    if (!k->matmul(g, 2)) return "matmul out of memory";
+    if (memcmp(c, c0, m * n * 4)) return "dropConnectMatmul product differs from matmul over its bits";
   }
   return nullptr;
 }

@@ -1,10 +1,11 @@
 // The product in float64, rounded once: the most accurate of the three backends, so the
 // others are compared with it within a tolerance.
 import type { Backend } from '../interface';
+import { bernoulliKernels } from './bernoulli';
 
 const f = Math.fround;
 
-export const matmulKernels: Pick<Backend, 'matmul'> = {
+export const matmulKernels: Pick<Backend, 'matmul' | 'dropConnectMatmul'> = {
   matmul(c, a, b, bias, m, n, k, transA, transB, accumulate, bKeep, bScale) {
     if (bKeep) {
       const s = f(bScale ?? 1);
@@ -23,5 +24,11 @@ export const matmulKernels: Pick<Backend, 'matmul'> = {
       }
       for (let j = 0; j < n; j++) c[i * n + j] = row[j];
     }
+  },
+
+  // The bits, then the product that applies them.
+  dropConnectMatmul(y, x, W, bias, batch, rows, din, keep, counter, threshold, scale) {
+    bernoulliKernels.bernoulliBits(keep, rows * din, counter, threshold);
+    matmulKernels.matmul(y, x, W, bias, batch, rows, din, false, true, false, keep, scale);
   },
 };

@@ -114,11 +114,11 @@ export function dropConnect(
   }
   const bm = bias ? scratch('dropConnect.bias', dout) : null;
   if (pl.segments === 1) {
-    // shared mask: keep bits (Dout·Din / 8 bytes) applied inside the product's packing of W
+    // Shared mask: its keep bits (Dout·Din / 8 bytes, a reused buffer) are drawn inside the
+    // product, on its threads, and applied as it packs W.
     const keep = scratchWords('dropConnect.keep', Math.ceil(W.length / 32));
-    backend.bernoulliBits(keep, W.length, pl.counter, pl.t);
     if (bias && bm) backend.dropout(bm, bias, advanceCounter(pl.counter, pl.weightWords), pl.t, pl.scale);
-    backend.matmul(y, x, W, bm, batch, dout, din, false, true, false, keep, pl.scale);
+    backend.dropConnectMatmul(y, x, W, bm, batch, dout, din, keep, pl.counter, pl.t, pl.scale);
   } else {
     // Per example: one kernel draws every example's weight decisions inside the product (no keep
     // bits written and read back), with W in row blocks that stay in cache for all examples.
