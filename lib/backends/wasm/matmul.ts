@@ -38,42 +38,39 @@ export function wasmMatmulKernels(
   k: MatmulExports & Pick<ArenaExports, 'setCounter'>,
   arena: Arena,
 ): Pick<Backend, 'matmul' | 'dropConnectMatmul'> {
+  // The operands copied onto the heap beside the packing buffers and room for `keepWords` keep
+  // words: [work, a, b, bias, keep, c] pointers.
+  const operands = (c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null, keepWords: number) => {
+    const at = arena.place(
+      k.matmulScratchBytes(),
+      a.byteLength,
+      b.byteLength,
+      bias ? bias.byteLength : 0,
+      4 * keepWords,
+      c.byteLength + SLACK,
+    );
+    arena.f32(at[1], a.length).set(a);
+    arena.f32(at[2], b.length).set(b);
+    if (bias) arena.f32(at[3], bias.length).set(bias);
+    else at[3] = 0;
+    return at;
+  };
   return {
     matmul(c, a, b, bias, m, n, kk, transA, transB, accumulate, bKeep, bScale) {
-      const [work, aPtr, bPtr, biasPtr, keepPtr, cPtr] = arena.place(
-        k.matmulScratchBytes(),
-        a.byteLength,
-        b.byteLength,
-        bias ? bias.byteLength : 0,
-        bKeep ? bKeep.byteLength : 0,
-        c.byteLength + SLACK,
-      );
-      arena.f32(aPtr, a.length).set(a);
-      arena.f32(bPtr, b.length).set(b);
-      if (bias) arena.f32(biasPtr, bias.length).set(bias);
+      const [work, aPtr, bPtr, biasPtr, keepPtr, cPtr] = operands(c, a, b, bias, bKeep ? bKeep.length : 0);
       if (bKeep) arena.u32(keepPtr, bKeep.length).set(bKeep);
       if (accumulate) arena.f32(cPtr, c.length).set(c);
       k.setMatmulMask(bKeep ? keepPtr : 0, bKeep ? (bScale ?? 1) : 1);
-      k.matmul(cPtr, aPtr, bPtr, bias ? biasPtr : 0, m, n, kk, +transA, +transB, +accumulate, work);
+      k.matmul(cPtr, aPtr, bPtr, biasPtr, m, n, kk, +transA, +transB, +accumulate, work);
       k.setMatmulMask(0, 1);
       c.set(arena.f32(cPtr, c.length));
     },
     // The module draws the bits at the call's counter into its copy of keep, then multiplies.
     dropConnectMatmul(y, x, W, bias, batch, rows, din, keep, counter, threshold, scale) {
       const words = Math.ceil((rows * din) / 32);
-      const [work, xPtr, wPtr, biasPtr, keepPtr, yPtr] = arena.place(
-        k.matmulScratchBytes(),
-        x.byteLength,
-        W.byteLength,
-        bias ? bias.byteLength : 0,
-        4 * words,
-        y.byteLength + SLACK,
-      );
-      arena.f32(xPtr, x.length).set(x);
-      arena.f32(wPtr, W.length).set(W);
-      if (bias) arena.f32(biasPtr, bias.length).set(bias);
-      k.setCounter(counter[0], counter[1], counter[2], counter[3], counter[4], counter[5], counter[6]);
-      k.dropConnectMatmul(yPtr, xPtr, wPtr, bias ? biasPtr : 0, batch, rows, din, keepPtr, threshold, scale, work);
+      const [work, xPtr, wPtr, biasPtr, keepPtr, yPtr] = operands(y, x, W, bias, words);
+      k.setCounter(...(counter as unknown as Parameters<typeof k.setCounter>));
+      k.dropConnectMatmul(yPtr, xPtr, wPtr, biasPtr, batch, rows, din, keepPtr, threshold, scale, work);
       keep.set(arena.u32(keepPtr, words));
       y.set(arena.f32(yPtr, y.length));
     },
