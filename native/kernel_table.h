@@ -38,8 +38,9 @@
   X(dropout,        dropout,       dropout,   2,   1,   F32,  x,    (Threshold, Scale)) \
   X(gaussian_noise, gaussianNoise, normal,    2,   2,   F32,  x,    (Std))
 
-// Array kernels draw nothing: they compute on the caller's arrays (masks come in from the
-// Bernoulli kernels) with positional geometry. Their arguments are too varied for one binding,
+// Array kernels compute on the caller's arrays with positional geometry; masks come in from the
+// Bernoulli kernels, except in the fused DropConnect products (drop_connect_matmul,
+// drop_connect_gemv), which draw their decisions at the counter they are given. Their arguments are too varied for one binding,
 // so each has its own, bindings::<JS name>, which checks the geometry against every length.
 // A row gives the C++ signature and the JS arguments in the order the binding reads them.
 #define DROPMASK_ARRAY_KERNELS(X)                                                                                            \

@@ -133,7 +133,11 @@ export const STREAM_KERNELS = {
   },
 } as const satisfies Record<string, StreamKernelSpec>;
 
-/** The array kernels: they draw nothing and compute on the caller's arrays (products, feature-map and broadcast kernels). */
+/**
+ * The array kernels: they compute on the caller's arrays (products, feature-map and broadcast
+ * kernels) with positional geometry. Only the fused DropConnect products (dropConnectMatmul,
+ * dropConnectGemv) draw, at the counter they are given; the others take masks from the stream kernels.
+ */
 export const ARRAY_KERNELS = {
   matmul: { family: 'matmul', args: ['c', 'a', 'b', 'bias', 'm', 'n', 'k', 'transA', 'transB', 'accumulate', 'bKeep', 'bScale'] },
   dropConnectMatmul: {
