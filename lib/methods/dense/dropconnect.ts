@@ -124,9 +124,17 @@ export function dropConnect(
     // bits written and read back), with W in row blocks that stay in cache for all examples.
     const biases = bias ? scratch('dropConnect.biases', batch * dout) : null;
     if (bias && biases) {
-      for (let b = 0; b < batch; b++) {
-        const at = pl.segments * pl.weightWords + b * Math.ceil(dout / 2);
-        backend.dropout(biases.subarray(b * dout, (b + 1) * dout), bias, advanceCounter(pl.counter, at), pl.t, pl.scale);
+      const first = pl.segments * pl.weightWords;
+      if (dout % 2 === 0) {
+        // Even Dout: the bias segments lie back to back in the stream, so one call over the bias
+        // tiled `batch` times draws them all (a call per example cost 3-5 % of a 64 x 1024² layer).
+        for (let b = 0; b < batch; b++) biases.set(bias, b * dout);
+        backend.dropout(biases, biases, advanceCounter(pl.counter, first), pl.t, pl.scale);
+      } else {
+        for (let b = 0; b < batch; b++) {
+          const at = first + b * Math.ceil(dout / 2);
+          backend.dropout(biases.subarray(b * dout, (b + 1) * dout), bias, advanceCounter(pl.counter, at), pl.t, pl.scale);
+        }
       }
     }
     backend.dropConnectGemv(y, x, W, biases, batch, dout, din, pl.counter, pl.weightWords, pl.t, pl.scale);
