@@ -135,7 +135,10 @@ export async function denseBench(row, quick = false) {
           ? await interleaved(contenders, {
               rounds: perExample ? 5 : reps,
               inner: perExample ? 1 : 3,
-              warmupMs: backend === 'wasm' && !quick ? 1500 : 0, // ours and onnxruntime-web past the baseline tier
+              // wasm: ours and onnxruntime-web past the baseline tier; native: a fresh onnxruntime
+              // session's first runs, and the collection of the model's arrays, settle first (the
+              // first rounds timed both contenders 20-40 % low, unevenly, on the 2-core VM)
+              warmupMs: quick ? 0 : backend === 'wasm' ? 1500 : 500,
             })
           : {};
         const one = t.ours ? gf(FLOP, t.ours) : gf(FLOP, await twoThreads(kind, backend, perExample ? 3 : 15));
