@@ -40,8 +40,9 @@
 
 // Array kernels compute on the caller's arrays with positional geometry; masks come in from the
 // Bernoulli kernels, except in the fused DropConnect products (drop_connect_matmul,
-// drop_connect_gemv), which draw their decisions at the counter they are given. Their arguments are too varied for one binding,
-// so each has its own, bindings::<JS name>, which checks the geometry against every length.
+// drop_connect_gemv), which draw their decisions at the counter they are given. Their arguments
+// are too varied for one binding, so each has its own, bindings::<JS name>, which checks the
+// geometry against every length.
 // A row gives the C++ signature and the JS arguments in the order the binding reads them.
 #define DROPMASK_ARRAY_KERNELS(X)                                                                                            \
   X(matmul, matmul, matmul,                                                                                                  \

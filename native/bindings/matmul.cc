@@ -121,35 +121,65 @@ Napi::Value matmulAsync(const Context& ctx, const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// The operands every product in the dense layers' layout shares: y [batch, rows] = x [batch, din]
+// · Wᵀ (W [rows, din]) + a bias | null, arguments 0–6. The per-example products take biases
+// [batch, rows]; dropConnectMatmul one bias [rows] for every example.
+struct DenseOperands {
+  View<float> y, x, w, bias;
+  bool has_bias = false, per_example_bias;
+  size_t batch, rows, din;
+  double wr;  // rows · din, as the keep checks compare it
+};
+
+static DenseOperands dense_operands(const Napi::CallbackInfo& info, bool per_example_bias) {
+  DenseOperands o;
+  o.per_example_bias = per_example_bias;
+  const char* bias_name = per_example_bias ? "biases" : "bias";
+  o.y = typed_array<float>(info, 0, napi_float32_array, "y", "Float32Array");
+  o.x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
+  o.w = typed_array<float>(info, 2, napi_float32_array, "W", "Float32Array");
+  o.bias = optional_array<float>(info, 3, napi_float32_array, bias_name, "Float32Array", o.has_bias);
+  o.batch = count_arg(info, 4, "batch"), o.rows = count_arg(info, 5, "rows"), o.din = count_arg(info, 6, "din");
+  o.wr = (double)o.rows * (double)o.din;
+  return o;
+}
+
+// After the product's own arguments are read, as before the operands were shared.
+static void check_dense_lengths(const Napi::Env env, const DenseOperands& o) {
+  const double by = (double)o.batch * (double)o.rows, bx = (double)o.batch * (double)o.din;
+  if ((double)o.y.length != by) throw_range(env, "Expected y.length === batch * rows");
+  if ((double)o.x.length != bx) throw_range(env, "Expected x.length === batch * din");
+  if ((double)o.w.length != o.wr) throw_range(env, "Expected W.length === rows * din");
+  if (o.has_bias && o.per_example_bias && (double)o.bias.length != by)
+    throw_range(env, "Expected biases.length === batch * rows");
+  if (o.has_bias && !o.per_example_bias && o.bias.length != o.rows) throw_range(env, "Expected bias.length === rows");
+}
+
+static void check_dense_disjoint(const Napi::Env env, const DenseOperands& o) {
+  if (overlaps(o.y, o.x) || overlaps(o.y, o.w) || (o.has_bias && overlaps(o.y, o.bias)))
+    throw_range(env, "Expected y not to overlap its inputs");
+}
+
 // dropConnectMatmul(y, x, W, bias | null, batch, rows, din, keep, counter, threshold, scale):
 // y [batch, rows] = x [batch, din] · (keep ⊙ W · scale)ᵀ + bias, the keep bits of W [rows, din]
 // drawn at counter inside the product and written to keep (ceil(rows · din / 32) words or more;
 // words past those are untouched). keep is written, so it may overlap nothing else.
 Napi::Value dropConnectMatmul(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
-  const View<float> y = typed_array<float>(info, 0, napi_float32_array, "y", "Float32Array");
-  const View<float> x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
-  const View<float> w = typed_array<float>(info, 2, napi_float32_array, "W", "Float32Array");
-  bool has_bias = false;
-  const View<float> bias = optional_array<float>(info, 3, napi_float32_array, "bias", "Float32Array", has_bias);
-  const size_t batch = count_arg(info, 4, "batch"), rows = count_arg(info, 5, "rows"), din = count_arg(info, 6, "din");
+  const DenseOperands o = dense_operands(info, false);
   const View<uint32_t> keep = typed_array<uint32_t>(info, 7, napi_uint32_array, "keep", "Uint32Array");
   const Counter counter = counter_arg(info, 8);
   const uint32_t threshold = threshold_arg(info, 9);
   const float scale = float_arg(info, 10, "scale");
-  const double wr = (double)rows * (double)din;
-  if ((double)y.length != (double)batch * (double)rows) throw_range(env, "Expected y.length === batch * rows");
-  if ((double)x.length != (double)batch * (double)din) throw_range(env, "Expected x.length === batch * din");
-  if ((double)w.length != wr) throw_range(env, "Expected W.length === rows * din");
-  if (has_bias && bias.length != rows) throw_range(env, "Expected bias.length === rows");
-  if ((double)keep.length < std::ceil(wr / 32)) throw_range(env, "Expected keep to hold ceil(rows * din / 32) words");
-  if (overlaps(y, x) || overlaps(y, w) || (has_bias && overlaps(y, bias)) || overlaps(y, keep))
-    throw_range(env, "Expected y not to overlap its inputs or keep");
-  if (overlaps(keep, x) || overlaps(keep, w) || (has_bias && overlaps(keep, bias)))
+  check_dense_lengths(env, o);
+  if ((double)keep.length < std::ceil(o.wr / 32)) throw_range(env, "Expected keep to hold ceil(rows * din / 32) words");
+  check_dense_disjoint(env, o);
+  if (overlaps(o.y, keep)) throw_range(env, "Expected y not to overlap keep");
+  if (overlaps(keep, o.x) || overlaps(keep, o.w) || (o.has_bias && overlaps(keep, o.bias)))
     throw_range(env, "Expected keep not to overlap x, W or bias");
   MatmulArgs args{};
-  args.c = y.data, args.a = x.data, args.b = w.data, args.bias = has_bias ? bias.data : nullptr;
-  args.m = batch, args.n = rows, args.k = din;
+  args.c = o.y.data, args.a = o.x.data, args.b = o.w.data, args.bias = o.has_bias ? o.bias.data : nullptr;
+  args.m = o.batch, args.n = o.rows, args.k = o.din;
   args.trans_a = false, args.trans_b = true, args.accumulate = false;
   args.b_scale = scale;
   if (!ctx.kernels->drop_connect_matmul(args, keep.data, counter, threshold, ctx.threads))
@@ -157,55 +187,21 @@ Napi::Value dropConnectMatmul(const Context& ctx, const Napi::CallbackInfo& info
   return env.Undefined();
 }
 
-// The operands both products over per-example rows share: y [batch, rows] = x [batch, din] · Wᵀ
-// (W [rows, din]) + biases [batch, rows] | null, arguments 0–6.
-struct GemvOperands {
-  View<float> y, x, w, bias;
-  bool has_bias = false;
-  size_t batch, rows, din;
-  double wr;  // rows · din, as the keep checks compare it
-};
-
-static GemvOperands gemv_operands(const Napi::CallbackInfo& info) {
-  GemvOperands o;
-  o.y = typed_array<float>(info, 0, napi_float32_array, "y", "Float32Array");
-  o.x = typed_array<float>(info, 1, napi_float32_array, "x", "Float32Array");
-  o.w = typed_array<float>(info, 2, napi_float32_array, "W", "Float32Array");
-  o.bias = optional_array<float>(info, 3, napi_float32_array, "biases", "Float32Array", o.has_bias);
-  o.batch = count_arg(info, 4, "batch"), o.rows = count_arg(info, 5, "rows"), o.din = count_arg(info, 6, "din");
-  o.wr = (double)o.rows * (double)o.din;
-  return o;
-}
-
-// After the product's own arguments are read, as before the operands were shared.
-static void check_gemv_lengths(const Napi::Env env, const GemvOperands& o) {
-  const double by = (double)o.batch * (double)o.rows, bx = (double)o.batch * (double)o.din;
-  if ((double)o.y.length != by) throw_range(env, "Expected y.length === batch * rows");
-  if ((double)o.x.length != bx) throw_range(env, "Expected x.length === batch * din");
-  if ((double)o.w.length != o.wr) throw_range(env, "Expected W.length === rows * din");
-  if (o.has_bias && (double)o.bias.length != by) throw_range(env, "Expected biases.length === batch * rows");
-}
-
-static void check_gemv_disjoint(const Napi::Env env, const GemvOperands& o) {
-  if (overlaps(o.y, o.x) || overlaps(o.y, o.w) || (o.has_bias && overlaps(o.y, o.bias)))
-    throw_range(env, "Expected y not to overlap its inputs");
-}
-
 // biases may be null. Rows split across threads (each row's sum is computed by one thread, so the
 // count never changes bits).
 Napi::Value maskedGemv(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
-  const GemvOperands o = gemv_operands(info);
+  const DenseOperands o = dense_operands(info, true);
   const size_t batch = o.batch, rows = o.rows, din = o.din;
   const double wr = o.wr;
   const View<uint32_t> keep = typed_array<uint32_t>(info, 7, napi_uint32_array, "keep", "Uint32Array");
   const size_t stride = count_arg(info, 8, "keepStride");
   const float scale = float_arg(info, 9, "scale");
-  check_gemv_lengths(env, o);
+  check_dense_lengths(env, o);
   if ((double)stride * 32 < wr) throw_range(env, "Expected keepStride >= ceil(rows * din / 32)");
   if (batch > 0 && (double)keep.length < (double)(batch - 1) * (double)stride + std::ceil(wr / 32))
     throw_range(env, "Expected keep to hold batch segments of keepStride words");
-  check_gemv_disjoint(env, o);
+  check_dense_disjoint(env, o);
   const GemvArgs g{o.y.data, o.x.data, o.w.data, o.has_bias ? o.bias.data : nullptr, batch, rows, din, keep.data, stride, scale};
   const Kernels* k = ctx.kernels;
   const size_t min_rows = kMinPerThread / (batch * din + 1) + 1;
@@ -219,16 +215,16 @@ Napi::Value maskedGemv(const Context& ctx, const Napi::CallbackInfo& info) {
 // computed by one thread, so the count never changes bits.
 Napi::Value dropConnectGemv(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
-  const GemvOperands o = gemv_operands(info);
+  const DenseOperands o = dense_operands(info, true);
   const size_t batch = o.batch, rows = o.rows, din = o.din;
   const double wr = o.wr;
   const Counter counter = counter_arg(info, 7);
   const size_t segment = count_arg(info, 8, "segmentWords");
   const uint32_t threshold = threshold_arg(info, 9);
   const float scale = float_arg(info, 10, "scale");
-  check_gemv_lengths(env, o);
+  check_dense_lengths(env, o);
   if ((double)segment < std::ceil(wr / 2)) throw_range(env, "Expected segmentWords >= ceil(rows * din / 2)");
-  check_gemv_disjoint(env, o);
+  check_dense_disjoint(env, o);
   const GemvArgs g{o.y.data, o.x.data, o.w.data, o.has_bias ? o.bias.data : nullptr, batch, rows, din, nullptr, 0, scale};
   const Kernels* k = ctx.kernels;
   // Chunks of rows: enough per thread that a paused thread hands its share on, none tiny.
