@@ -2,8 +2,9 @@
 // workers, Deno) re-export it after registering how their backends load. This file only re-exports.
 export * from './api_core';
 export { dropoutBackwardAsync } from './methods/dense/dropout';
-export { linear, linearAsync } from './methods/dense/linear';
-export type { DenseShapeOptions, LinearOptions } from './methods/dense/linear';
+export { linear, linearAsync, packWeights } from './methods/dense/linear';
+export type { DenseShapeOptions, LinearOptions, PackedLinearOptions, PackWeightsOptions } from './methods/dense/linear';
+export { PackedWeights } from './methods/dense/packed_weights';
 export {
   dropConnect,
   dropConnectBackward,

@@ -51,6 +51,12 @@
   X(drop_connect_matmul, dropConnectMatmul, matmul,                                                                         \
     (bool(const MatmulArgs& args, uint32_t* keep, const Counter& c, uint32_t threshold, unsigned threads)),                   \
     ("y", "x", "W", "bias", "batch", "rows", "din", "keep", "counter", "threshold", "scale"))                                 \
+  X(pack_weights, packWeights, matmul,                                                                                      \
+    (size_t(float* packed, size_t length, const float* w, size_t n, size_t k, unsigned threads)),                            \
+    ("W", "n", "k"))                                                                                                          \
+  X(matmul_packed, matmulPacked, matmul,                                                                                     \
+    (PackedStatus(const MatmulArgs& args, const float* packed, size_t length, unsigned threads)),                            \
+    ("c", "a", "W", "packed", "bias", "m", "n", "k"))                                                                         \
   X(masked_gemv, maskedGemv, gemv,                                                                                           \
     (void(const GemvArgs& g, size_t row_begin, size_t row_end)),                                                             \
     ("y", "x", "W", "biases", "batch", "rows", "din", "keep", "keepStride", "scale"))                                        \

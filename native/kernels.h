@@ -23,6 +23,10 @@ struct MatmulArgs {
   float b_scale;
 };
 
+// What matmul_packed made of its packed weights: the product, no product because they were not
+// packed for this shape, instruction set and blocking, or no product for want of memory.
+enum class PackedStatus { ok, stale, out_of_memory };
+
 // A pooling window walk over a map [n, c, h, w] stored NCHW or NHWC (channels_last), window
 // kh x kw, stride sh x sw, no padding.
 struct PoolArgs {

@@ -113,6 +113,6 @@ const size = (file) => {
   return `${kib(b.length)} minified, ${kib(gzipSync(b).length)} gzip`;
 };
 console.log(`dropmask.wasm ${kib(wasm.length)} (budget 64 KiB)`);
-console.log(`edge-core.mjs ${size('edge-core.mjs')} (budget 34 KiB minified)`);
+console.log(`edge-core.mjs ${size('edge-core.mjs')} (budget 35 KiB minified)`);
 console.log(`edge.mjs ${size('edge.mjs')} (the whole API)`);
 console.log(`init + dropout from edge.mjs after tree-shaking: ${kib(shaken.outputFiles[0].contents.length)} minified`);

@@ -45,6 +45,8 @@ export interface ArrayKernelSpec {
   args: readonly string[];
   /** The addon binding's parameters where they differ (geometry objects passed as positional numbers). */
   nativeArgs?: readonly string[];
+  /** false: the wasm adapter composes the kernel from the module's other exports, so the module has no export of it. */
+  wasmExport?: false;
 }
 
 // Object literals only, no calls: a bundle that never reads the table drops it.
@@ -144,6 +146,9 @@ export const ARRAY_KERNELS = {
     family: 'matmul',
     args: ['y', 'x', 'W', 'bias', 'batch', 'rows', 'din', 'keep', 'counter', 'threshold', 'scale'],
   },
+  // wasm keeps no packed form: its matmulPacked is the module's matmul over W
+  packWeights: { family: 'matmul', args: ['W', 'n', 'k'], wasmExport: false },
+  matmulPacked: { family: 'matmul', args: ['c', 'a', 'W', 'packed', 'bias', 'm', 'n', 'k'], wasmExport: false },
   maskedGemv: { family: 'gemv', args: ['y', 'x', 'W', 'biases', 'batch', 'rows', 'din', 'keep', 'keepStride', 'scale'] },
   dropConnectGemv: {
     family: 'gemv',
@@ -244,6 +249,30 @@ export interface ArrayKernels {
     counter: Uint32Array,
     threshold: number,
     scale: number,
+  ): void;
+
+  /**
+   * W [n, k] packed ahead for matmulPacked, in the layout this backend's product reads at its
+   * current instruction set (native: op(B) = Wᵀ's micro-panels for this ISA's register tile and
+   * the run-time depth block, behind a header recording them). Empty on wasm and js, whose
+   * matmulPacked reads W itself.
+   */
+  packWeights(W: Float32Array, n: number, k: number): Float32Array;
+
+  /**
+   * c [m, n] = a [m, k] · Wᵀ + bias from `packed` = packWeights(W, n, k) on this backend: bit for
+   * bit matmul(c, a, W, bias, m, n, k, false, true, false), without packing W. Native throws a
+   * RangeError when `packed` was made for another shape or instruction set (after useSimd).
+   */
+  matmulPacked(
+    c: Float32Array,
+    a: Float32Array,
+    W: Float32Array,
+    packed: Float32Array,
+    bias: Float32Array | null,
+    m: number,
+    n: number,
+    k: number,
   ): void;
 
   /**

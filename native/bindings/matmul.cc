@@ -121,6 +121,53 @@ Napi::Value matmulAsync(const Context& ctx, const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// packWeights(W, n, k) -> Float32Array: W (stored n x k) packed ahead for matmulPacked on this
+// instruction set, its layout in a header the product checks (matmul.inc).
+Napi::Value packWeights(const Context& ctx, const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const View<float> w = typed_array<float>(info, 0, napi_float32_array, "W", "Float32Array");
+  const size_t n = count_arg(info, 1, "n"), k = count_arg(info, 2, "k");
+  if (n > 0x80000000u || k > 0x80000000u) throw_range(env, "Expected n and k to be at most 2^31");
+  if ((double)w.length != (double)n * (double)k) throw_range(env, "Expected W.length === n * k");
+  const size_t need = ctx.kernels->pack_weights(nullptr, 0, w.data, n, k, 1);
+  const std::string impossible = cannot_allocate(need, sizeof(float));
+  if (!impossible.empty()) throw_range(env, impossible);
+  Napi::Float32Array packed = Napi::Float32Array::New(env, need);
+  ctx.kernels->pack_weights(packed.Data(), need, w.data, n, k, ctx.threads);
+  return packed;
+}
+
+// matmulPacked(c, a, W, packed, bias | null, m, n, k): c [m x n] = a [m x k] · Wᵀ + bias from
+// packWeights(W, n, k)'s panels, bit for bit matmul(c, a, W, bias, m, n, k, false, true, false).
+Napi::Value matmulPacked(const Context& ctx, const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const View<float> c = typed_array<float>(info, 0, napi_float32_array, "c", "Float32Array");
+  const View<float> a = typed_array<float>(info, 1, napi_float32_array, "a", "Float32Array");
+  const View<float> w = typed_array<float>(info, 2, napi_float32_array, "W", "Float32Array");
+  const View<float> packed = typed_array<float>(info, 3, napi_float32_array, "packed", "Float32Array");
+  bool has_bias = false;
+  const View<float> bias = optional_array<float>(info, 4, napi_float32_array, "bias", "Float32Array", has_bias);
+  const size_t m = count_arg(info, 5, "m"), n = count_arg(info, 6, "n"), k = count_arg(info, 7, "k");
+  if ((double)c.length != (double)m * (double)n) throw_range(env, "Expected c.length === m * n");
+  if ((double)a.length != (double)m * (double)k) throw_range(env, "Expected a.length === m * k");
+  if ((double)w.length != (double)n * (double)k) throw_range(env, "Expected W.length === n * k");
+  if (has_bias && bias.length != n) throw_range(env, "Expected bias.length === n");
+  if (overlaps(c, a) || overlaps(c, w) || overlaps(c, packed) || (has_bias && overlaps(c, bias)))
+    throw_range(env, "Expected c not to overlap its inputs");
+  MatmulArgs args{};
+  args.c = c.data, args.a = a.data, args.b = w.data, args.bias = has_bias ? bias.data : nullptr;
+  args.m = m, args.n = n, args.k = k, args.trans_b = true;
+  switch (ctx.kernels->matmul_packed(args, packed.data, packed.length, ctx.threads)) {
+    case PackedStatus::ok:
+      return env.Undefined();
+    case PackedStatus::stale:
+      throw_range(env, "Expected packed to be packWeights(W, n, k) for this instruction set (pack again after setSimd)");
+    case PackedStatus::out_of_memory:
+      break;
+  }
+  throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
+}
+
 // The operands every product in the dense layers' layout shares: y [batch, rows] = x [batch, din]
 // · Wᵀ (W [rows, din]) + a bias | null, arguments 0–6. The per-example products take biases
 // [batch, rows]; dropConnectMatmul one bias [rows] for every example.

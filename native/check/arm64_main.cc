@@ -1,8 +1,9 @@
 // scripts/check-arm64.sh runs this under qemu: the arm64 kernels (NEON and portable) print the
 // Random123 known answers and FNV-1a hashes of normal / uint8 / bits output, and one hash of every
 // feature-map kernel's output on inputs made from them, for the script to compare, and whether the
-// products (matmul, dropConnectMatmul, dropConnectGemv) pass their checks.
+// products (matmul, dropConnectMatmul, dropConnectGemv, matmulPacked) pass their checks.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "kernels.h"
@@ -134,6 +135,25 @@ static const char* gemm_check(const Kernels* k) {
     g.c = c0, g.b_keep = want;
     if (!k->matmul(g, 2)) return "matmul out of memory";
     if (memcmp(c, c0, m * n * 4)) return "dropConnectMatmul product differs from matmul over its bits";
+  }
+  // packWeights + matmulPacked: matmul's bits with W packed ahead, on the dot path and packed
+  // paths; a packed form for another shape is refused
+  for (const auto& sh : shapes) {
+    const size_t m = sh[0], n = sh[1], kk = sh[2];
+    const size_t need = k->pack_weights(nullptr, 0, b, n, kk, 2);
+    float* packed = (float*)malloc(need * sizeof(float));
+    if (!packed) return "packWeights out of memory";
+    k->pack_weights(packed, need, b, n, kk, 2);
+    MatmulArgs g{c, a, b, bias, m, n, kk, false, true, false, nullptr, 1.0f};
+    const PackedStatus status = k->matmul_packed(g, packed, need, 2);
+    const PackedStatus other =
+        k->matmul_packed(MatmulArgs{c, a, b, bias, m, n + 1, kk, false, true, false, nullptr, 1.0f}, packed, need, 2);
+    free(packed);
+    if (status != PackedStatus::ok) return "matmulPacked refused its own packed weights";
+    if (other != PackedStatus::stale) return "matmulPacked read packed weights of another shape";
+    g.c = c0;
+    if (!k->matmul(g, 2)) return "matmul out of memory";
+    if (memcmp(c, c0, m * n * 4)) return "matmulPacked differs from matmul";
   }
   return nullptr;
 }

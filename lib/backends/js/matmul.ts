@@ -5,7 +5,7 @@ import { bernoulliKernels } from './bernoulli';
 
 const f = Math.fround;
 
-export const matmulKernels: Pick<Backend, 'matmul' | 'dropConnectMatmul'> = {
+export const matmulKernels: Pick<Backend, 'matmul' | 'dropConnectMatmul' | 'packWeights' | 'matmulPacked'> = {
   matmul(c, a, b, bias, m, n, k, transA, transB, accumulate, bKeep, bScale) {
     if (bKeep) {
       const s = f(bScale ?? 1);
@@ -24,6 +24,12 @@ export const matmulKernels: Pick<Backend, 'matmul' | 'dropConnectMatmul'> = {
       }
       for (let j = 0; j < n; j++) c[i * n + j] = row[j];
     }
+  },
+
+  // Nothing to pack ahead: the product reads W as it is.
+  packWeights: (_W, _n, _k) => new Float32Array(0),
+  matmulPacked(c, a, W, _packed, bias, m, n, k) {
+    matmulKernels.matmul(c, a, W, bias, m, n, k, false, true, false);
   },
 
   // The bits, then the product that applies them.

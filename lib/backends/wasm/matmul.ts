@@ -37,7 +37,7 @@ export interface MatmulExports {
 export function wasmMatmulKernels(
   k: MatmulExports & Pick<ArenaExports, 'setCounter'>,
   arena: Arena,
-): Pick<Backend, 'matmul' | 'dropConnectMatmul'> {
+): Pick<Backend, 'matmul' | 'dropConnectMatmul' | 'packWeights' | 'matmulPacked'> {
   // The operands copied onto the heap beside the packing buffers and room for `keepWords` keep
   // words: [work, a, b, bias, keep, c] pointers.
   const operands = (c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null, keepWords: number) => {
@@ -55,7 +55,7 @@ export function wasmMatmulKernels(
     else at[3] = 0;
     return at;
   };
-  return {
+  const kernels: Pick<Backend, 'matmul' | 'dropConnectMatmul' | 'packWeights' | 'matmulPacked'> = {
     matmul(c, a, b, bias, m, n, kk, transA, transB, accumulate, bKeep, bScale) {
       const [work, aPtr, bPtr, biasPtr, keepPtr, cPtr] = operands(c, a, b, bias, bKeep ? bKeep.length : 0);
       if (bKeep) arena.u32(keepPtr, bKeep.length).set(bKeep);
@@ -74,5 +74,9 @@ export function wasmMatmulKernels(
       keep.set(arena.u32(keepPtr, words));
       y.set(arena.f32(yPtr, y.length));
     },
+    // W is copied onto the heap every call anyway, so a packed copy would save nothing: none is kept.
+    packWeights: (_W, _n, _k) => new Float32Array(0),
+    matmulPacked: (c, a, W, _packed, bias, m, n, kk) => kernels.matmul(c, a, W, bias, m, n, kk, false, true, false),
   };
+  return kernels;
 }

@@ -1,7 +1,8 @@
 // Dense layers: shape checks shared by the dense methods, and the plain product y = x·Wᵀ + b.
-import { checkArray, checkDisjoint, checkOptions, rangeError, typeError } from '../../core/errors';
+import { checkArray, checkDisjoint, checkOptions } from '../../core/errors';
 import { getBackend } from '../../backends/select';
 import type { Backend, BackendName } from '../../backends/interface';
+import { PackedWeights, featureCount, packedWeightsArray } from './packed_weights';
 
 /** Shapes of a dense layer: x [batch, inFeatures], W [outFeatures, inFeatures], bias [outFeatures]. */
 export interface DenseShapeOptions {
@@ -11,7 +12,7 @@ export interface DenseShapeOptions {
   outFeatures: number;
 }
 
-/** Options of `linear`. */
+/** Options of `linear` with W as an array. */
 export interface LinearOptions extends DenseShapeOptions {
   /** Where to write y [batch, outFeatures]. */
   out?: Float32Array;
@@ -19,6 +20,15 @@ export interface LinearOptions extends DenseShapeOptions {
   backend?: BackendName;
   /** Threads the native product may split rows across (1–256), instead of `setThreads`'s value; never changes the result. */
   threads?: number;
+}
+
+/** Options of `linear` with packed weights: the shape comes with them, so inFeatures and outFeatures may be left out (if given, they must match). */
+export type PackedLinearOptions = Omit<LinearOptions, 'inFeatures' | 'outFeatures'> & Partial<DenseShapeOptions>;
+
+/** Options of `packWeights`. */
+export interface PackWeightsOptions extends DenseShapeOptions {
+  /** Packs for this backend now (default: the one calls without a `backend` option run on); any other packs on its first call. */
+  backend?: BackendName;
 }
 
 export interface DenseShapes {
@@ -31,16 +41,10 @@ export interface DenseShapes {
   bias: Float32Array | null;
 }
 
-function feature(name: string, value: unknown): number {
-  if (typeof value !== 'number') throw typeError(name, 'a positive integer', value);
-  if (!Number.isInteger(value) || value < 1 || value > 2 ** 31) throw rangeError(name, 'a positive integer', value);
-  return value;
-}
-
 /** Checks x, W and bias against inFeatures / outFeatures and returns the batch size. */
 export function denseShapes(opts: Record<string, unknown>, x: unknown, W: unknown, bias: unknown): DenseShapes {
-  const din = feature('inFeatures', opts.inFeatures);
-  const dout = feature('outFeatures', opts.outFeatures);
+  const din = featureCount('inFeatures', opts.inFeatures);
+  const dout = featureCount('outFeatures', opts.outFeatures);
   const xs = checkArray('x', x, Float32Array);
   const ws = checkArray('W', W, Float32Array);
   if (ws.length !== din * dout)
@@ -69,37 +73,80 @@ export function denseOut(
 }
 
 /**
- * The plain dense product y = x·Wᵀ + bias, x [batch, inFeatures], W [outFeatures, inFeatures].
- * Native uses blocked FMA kernels and WebAssembly SIMD tiles: results agree with the js
- * reference within float32 rounding relative to Σ|x·w| (see README).
+ * Copies W [outFeatures, inFeatures] and packs it for the backend calls run on, so that `linear`
+ * with the result skips the packing a product with W does on every call (as onnxruntime does
+ * for a Gemm whose W is an initializer). `linear` with it gives exactly the bits of `linear` with
+ * W on every backend, instruction set and thread count. Native packs W into its register tiles'
+ * layout (W's size again, per instruction set used); wasm and js keep the copy only: wasm copies W
+ * onto its heap on every call anyway, and js does not pack.
  */
-export function linear(x: Float32Array, W: Float32Array, bias: Float32Array | null, options: LinearOptions): Float32Array {
+export function packWeights(W: Float32Array, options: PackWeightsOptions): PackedWeights {
   const opts = checkOptions('options', options);
-  const shapes = denseShapes(opts, x, W, bias);
+  const packed = new PackedWeights(W, opts.inFeatures, opts.outFeatures);
+  packed.packedFor(getBackend(opts.backend));
+  return packed;
+}
+
+/** The options' shape checked against packed weights', with the copy of W they hold in place of W. */
+function packedShape(opts: Record<string, unknown>, W: PackedWeights): Float32Array {
+  for (const [name, value] of [
+    ['inFeatures', W.inFeatures],
+    ['outFeatures', W.outFeatures],
+  ] as const) {
+    if (opts[name] === undefined) opts[name] = value;
+    else if (featureCount(name, opts[name]) !== value)
+      throw new RangeError(`Expected ${name} to be the packed weights' ${value} but received ${String(opts[name])}`);
+  }
+  return packedWeightsArray(W);
+}
+
+/**
+ * The plain dense product y = x·Wᵀ + bias, x [batch, inFeatures], W [outFeatures, inFeatures]
+ * (an array, or `packWeights`' result). Native uses blocked FMA kernels and WebAssembly SIMD
+ * tiles: results agree with the js reference within float32 rounding relative to Σ|x·w| (see README).
+ */
+export function linear(x: Float32Array, W: Float32Array, bias: Float32Array | null, options: LinearOptions): Float32Array;
+export function linear(x: Float32Array, W: PackedWeights, bias: Float32Array | null, options?: PackedLinearOptions): Float32Array;
+export function linear(
+  x: Float32Array,
+  W: Float32Array | PackedWeights,
+  bias: Float32Array | null,
+  options?: LinearOptions | PackedLinearOptions,
+): Float32Array {
+  const opts = checkOptions('options', options);
+  const packed = W instanceof PackedWeights ? W : null;
+  const shapes = denseShapes(opts, x, packed ? packedShape(opts, packed) : W, bias);
   const { batch, din, dout } = shapes;
-  ({ x, W, bias } = shapes);
-  const out = denseOut(opts, batch * dout, { x, W, bias });
-  getBackend(opts.backend, opts.threads).matmul(out, x, W, bias ?? null, batch, dout, din, false, true, false);
+  let weights: Float32Array;
+  ({ x, W: weights, bias } = shapes);
+  const out = denseOut(opts, batch * dout, { x, W: weights, bias });
+  const backend = getBackend(opts.backend, opts.threads);
+  if (packed) backend.matmulPacked(out, x, weights, packed.packedFor(backend), bias ?? null, batch, dout, din);
+  else backend.matmul(out, x, weights, bias ?? null, batch, dout, din, false, true, false);
   return out;
 }
 
 /**
  * Promise form of `linear`: on native the product runs on the libuv thread pool (split by rows
  * like the sync form, so the result has the same bits), on wasm in a worker thread. x, W and bias
- * are copied when the call starts; with `out` the result is copied into it at the end.
+ * are copied when the call starts; with `out` the result is copied into it at the end. Packed
+ * weights give the same bits; the off-thread product reads their copy of W, not the packed form.
  */
 export async function linearAsync(
   x: Float32Array,
-  W: Float32Array,
+  W: Float32Array | PackedWeights,
   bias: Float32Array | null,
-  options: LinearOptions,
+  options?: LinearOptions | PackedLinearOptions,
 ): Promise<Float32Array> {
   const opts = checkOptions('options', options);
-  const shapes = denseShapes(opts, x, W, bias); // bad arguments reject at once, with the sync form's error
+  const packed = W instanceof PackedWeights ? W : null;
+  // bad arguments reject at once, with the sync form's error
+  const shapes = denseShapes(opts, x, packed ? packedShape(opts, packed) : W, bias);
   const { batch, din, dout } = shapes;
-  ({ x, W, bias } = shapes);
-  const out = opts.out === undefined ? undefined : denseOut(opts, batch * dout, { x, W, bias });
-  return productAsync(getBackend(opts.backend, opts.threads), x, W, bias ?? null, batch, din, dout, out);
+  let weights: Float32Array;
+  ({ x, W: weights, bias } = shapes);
+  const out = opts.out === undefined ? undefined : denseOut(opts, batch * dout, { x, W: weights, bias });
+  return productAsync(getBackend(opts.backend, opts.threads), x, weights, bias ?? null, batch, din, dout, out);
 }
 
 async function productAsync(
