@@ -19,6 +19,7 @@ export type {
   DropConnectInferenceOptions,
   DropConnectOptions,
   DropConnectScaling,
+  PackedDropConnectOptions,
 } from './methods/dense/dropconnect';
 export {
   gaussianDropout,

@@ -49,8 +49,9 @@
     (bool(const MatmulArgs& args, unsigned threads)),                                                                        \
     ("c", "a", "b", "bias", "m", "n", "k", "transA", "transB", "accumulate", "bKeep", "bScale"))                             \
   X(drop_connect_matmul, dropConnectMatmul, matmul,                                                                         \
-    (bool(const MatmulArgs& args, uint32_t* keep, const Counter& c, uint32_t threshold, unsigned threads)),                   \
-    ("y", "x", "W", "bias", "batch", "rows", "din", "keep", "counter", "threshold", "scale"))                                 \
+    (PackedStatus(const MatmulArgs& args, uint32_t* keep, const Counter& c, uint32_t threshold, const float* packed,          \
+                  size_t packed_length, unsigned threads)),                                                                  \
+    ("y", "x", "W", "bias", "batch", "rows", "din", "keep", "counter", "threshold", "scale", "packed"))                       \
   X(pack_weights, packWeights, matmul,                                                                                      \
     (size_t(float* packed, size_t length, const float* w, size_t n, size_t k, unsigned threads)),                            \
     ("W", "n", "k"))                                                                                                          \

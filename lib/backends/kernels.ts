@@ -144,7 +144,7 @@ export const ARRAY_KERNELS = {
   matmul: { family: 'matmul', args: ['c', 'a', 'b', 'bias', 'm', 'n', 'k', 'transA', 'transB', 'accumulate', 'bKeep', 'bScale'] },
   dropConnectMatmul: {
     family: 'matmul',
-    args: ['y', 'x', 'W', 'bias', 'batch', 'rows', 'din', 'keep', 'counter', 'threshold', 'scale'],
+    args: ['y', 'x', 'W', 'bias', 'batch', 'rows', 'din', 'keep', 'counter', 'threshold', 'scale', 'packed'],
   },
   // wasm keeps no packed form: its matmulPacked is the module's matmul over W
   packWeights: { family: 'matmul', args: ['W', 'n', 'k'], wasmExport: false },
@@ -235,7 +235,10 @@ export interface ArrayKernels {
    * ⌈rows·din / 32⌉ untouched — and then y [batch, rows] = x [batch, din] · (keep ⊙ W · scale)ᵀ
    * + bias, W [rows, din]: matmul(y, x, W, bias, batch, rows, din, false, true, false, keep, scale),
    * sums not bit-identical across backends, like matmul's. Native draws each thread's share of the
-   * bits inside the product's own threads; the others draw, then multiply.
+   * bits inside the product's own threads; the others draw, then multiply. With `packed` =
+   * packWeights(W, rows, din) on this backend, native masks copies of the packed panels instead of
+   * packing W (the same bits and sums; a RangeError when packed is stale, like matmulPacked's); wasm
+   * and js read W.
    */
   dropConnectMatmul(
     y: Float32Array,
@@ -249,6 +252,7 @@ export interface ArrayKernels {
     counter: Uint32Array,
     threshold: number,
     scale: number,
+    packed?: Float32Array | null,
   ): void;
 
   /**

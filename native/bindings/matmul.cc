@@ -121,6 +121,19 @@ Napi::Value matmulAsync(const Context& ctx, const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// What a product from packed weights returns to JavaScript: undefined, or why there is no product.
+static Napi::Value packed_status(const Napi::Env env, PackedStatus status) {
+  switch (status) {
+    case PackedStatus::ok:
+      return env.Undefined();
+    case PackedStatus::stale:
+      throw_range(env, "Expected packed to be packWeights(W, n, k) for this instruction set (pack again after setSimd)");
+    case PackedStatus::out_of_memory:
+      break;
+  }
+  throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
+}
+
 // packWeights(W, n, k) -> Float32Array: W (stored n x k) packed ahead for matmulPacked on this
 // instruction set, its layout in a header the product checks (matmul.inc).
 Napi::Value packWeights(const Context& ctx, const Napi::CallbackInfo& info) {
@@ -157,15 +170,7 @@ Napi::Value matmulPacked(const Context& ctx, const Napi::CallbackInfo& info) {
   MatmulArgs args{};
   args.c = c.data, args.a = a.data, args.b = w.data, args.bias = has_bias ? bias.data : nullptr;
   args.m = m, args.n = n, args.k = k, args.trans_b = true;
-  switch (ctx.kernels->matmul_packed(args, packed.data, packed.length, ctx.threads)) {
-    case PackedStatus::ok:
-      return env.Undefined();
-    case PackedStatus::stale:
-      throw_range(env, "Expected packed to be packWeights(W, n, k) for this instruction set (pack again after setSimd)");
-    case PackedStatus::out_of_memory:
-      break;
-  }
-  throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
+  return packed_status(env, ctx.kernels->matmul_packed(args, packed.data, packed.length, ctx.threads));
 }
 
 // The operands every product in the dense layers' layout shares: y [batch, rows] = x [batch, din]
@@ -207,10 +212,11 @@ static void check_dense_disjoint(const Napi::Env env, const DenseOperands& o) {
     throw_range(env, "Expected y not to overlap its inputs");
 }
 
-// dropConnectMatmul(y, x, W, bias | null, batch, rows, din, keep, counter, threshold, scale):
-// y [batch, rows] = x [batch, din] · (keep ⊙ W · scale)ᵀ + bias, the keep bits of W [rows, din]
-// drawn at counter inside the product and written to keep (ceil(rows · din / 32) words or more;
-// words past those are untouched). keep is written, so it may overlap nothing else.
+// dropConnectMatmul(y, x, W, bias | null, batch, rows, din, keep, counter, threshold, scale,
+// packed | null | undefined): y [batch, rows] = x [batch, din] · (keep ⊙ W · scale)ᵀ + bias, the
+// keep bits of W [rows, din] drawn at counter inside the product and written to keep
+// (ceil(rows · din / 32) words or more; words past those are untouched), from packWeights(W)'s
+// panels when packed is given. keep is written, so it may overlap nothing else.
 Napi::Value dropConnectMatmul(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   const DenseOperands o = dense_operands(info, false);
@@ -218,20 +224,23 @@ Napi::Value dropConnectMatmul(const Context& ctx, const Napi::CallbackInfo& info
   const Counter counter = counter_arg(info, 8);
   const uint32_t threshold = threshold_arg(info, 9);
   const float scale = float_arg(info, 10, "scale");
+  bool has_packed = false;
+  const View<float> packed = optional_array<float>(info, 11, napi_float32_array, "packed", "Float32Array", has_packed);
   check_dense_lengths(env, o);
   if ((double)keep.length < std::ceil(o.wr / 32)) throw_range(env, "Expected keep to hold ceil(rows * din / 32) words");
   check_dense_disjoint(env, o);
-  if (overlaps(o.y, keep)) throw_range(env, "Expected y not to overlap keep");
-  if (overlaps(keep, o.x) || overlaps(keep, o.w) || (o.has_bias && overlaps(keep, o.bias)))
-    throw_range(env, "Expected keep not to overlap x, W or bias");
+  if (overlaps(o.y, keep) || (has_packed && overlaps(o.y, packed))) throw_range(env, "Expected y not to overlap keep or packed");
+  if (overlaps(keep, o.x) || overlaps(keep, o.w) || (o.has_bias && overlaps(keep, o.bias)) ||
+      (has_packed && overlaps(keep, packed)))
+    throw_range(env, "Expected keep not to overlap x, W, bias or packed");
   MatmulArgs args{};
   args.c = o.y.data, args.a = o.x.data, args.b = o.w.data, args.bias = o.has_bias ? o.bias.data : nullptr;
   args.m = o.batch, args.n = o.rows, args.k = o.din;
   args.trans_a = false, args.trans_b = true, args.accumulate = false;
   args.b_scale = scale;
-  if (!ctx.kernels->drop_connect_matmul(args, keep.data, counter, threshold, ctx.threads))
-    throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
-  return env.Undefined();
+  const PackedStatus status = ctx.kernels->drop_connect_matmul(args, keep.data, counter, threshold,
+                                                               has_packed ? packed.data : nullptr, packed.length, ctx.threads);
+  return packed_status(env, status);
 }
 
 // biases may be null. Rows split across threads (each row's sum is computed by one thread, so the

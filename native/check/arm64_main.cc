@@ -129,12 +129,22 @@ static const char* gemm_check(const Kernels* k) {
     static uint32_t got[(1100 * 80 + 31) / 32 + 1], want[(1100 * 80 + 31) / 32];
     got[words] = 0xdeadbeefu;
     MatmulArgs g{c, a, b, bias, m, n, kk, false, true, false, nullptr, 1.5f};
-    if (!k->drop_connect_matmul(g, got, base, 20000, 2)) return "dropConnectMatmul out of memory";
+    if (k->drop_connect_matmul(g, got, base, 20000, nullptr, 0, 2) != PackedStatus::ok) return "dropConnectMatmul out of memory";
     k->bernoulli_bits(want, n * kk, base, 20000);
     if (memcmp(got, want, words * 4) || got[words] != 0xdeadbeefu) return "dropConnectMatmul bits differ from bernoulli_bits";
     g.c = c0, g.b_keep = want;
     if (!k->matmul(g, 2)) return "matmul out of memory";
     if (memcmp(c, c0, m * n * 4)) return "dropConnectMatmul product differs from matmul over its bits";
+    // and from W packed ahead: the same bits and the same product
+    const size_t need = k->pack_weights(nullptr, 0, b, n, kk, 2);
+    float* packed = (float*)malloc(need * sizeof(float));
+    if (!packed) return "packWeights out of memory";
+    k->pack_weights(packed, need, b, n, kk, 2);
+    g.c = c0, g.b_keep = nullptr;
+    const PackedStatus status = k->drop_connect_matmul(g, got, base, 20000, packed, need, 2);
+    free(packed);
+    if (status != PackedStatus::ok) return "dropConnectMatmul refused its packed weights";
+    if (memcmp(got, want, words * 4) || memcmp(c, c0, m * n * 4)) return "dropConnectMatmul from packed weights differs";
   }
   // packWeights + matmulPacked: matmul's bits with W packed ahead, on the dot path and packed
   // paths; a packed form for another shape is refused

@@ -73,6 +73,14 @@ describe.each(variants())('dropConnectMatmul on $label', (v) => {
         v.run(() => b.matmul(unfused, x, W, bias, batch, rows, din, false, true, false, bits, scale));
         expect(bytes(y).equals(bytes(unfused))).toBe(true);
 
+        // from W packed ahead: the same bits, the same product
+        const packed = v.run(() => b.packWeights(W, rows, din));
+        const keepPacked = new Uint32Array(words + 2).fill(GUARD);
+        const yPacked = new Float32Array(batch * rows);
+        v.run(() => b.dropConnectMatmul(yPacked, x, W, bias, batch, rows, din, keepPacked, counter, threshold, scale, packed));
+        expect(bytes(keepPacked).equals(bytes(keep))).toBe(true);
+        expect(bytes(yPacked).equals(bytes(y))).toBe(true);
+
         if (batch * rows * din > 2e6) continue; // the float64 reference is slow; the two above suffice
         const want = new Float32Array(batch * rows);
         js.matmul(want, x, W, bias, batch, rows, din, false, true, false, bits, scale);
@@ -174,5 +182,22 @@ describeNative('dropConnectMatmul on native', () => {
     expect(() => native.dropConnectMatmul(new Float32Array(6), x, W, null, 2, 3, 4, new Uint32Array(1), c, 65537, 1)).toThrow(
       /threshold/,
     );
+    const packed = native.packWeights(W, 3, 4);
+    const drawn = (y: Float32Array, keep: Uint32Array, p: Float32Array) =>
+      native.dropConnectMatmul(y, x, W, null, 2, 3, 4, keep, c, 100, 1, p);
+    expect(() => drawn(new Float32Array(6), new Uint32Array(1), packed)).not.toThrow();
+    expect(() => drawn(new Float32Array(6), new Uint32Array(1), native.packWeights(W, 4, 3))).toThrow(/pack again after setSimd/);
+    expect(() => drawn(packed.subarray(0, 6), new Uint32Array(1), packed)).toThrow(/y not to overlap keep or packed/);
+    expect(() => drawn(new Float32Array(6), new Uint32Array(packed.buffer, 0, 1), packed)).toThrow(/keep not to overlap/);
+    expect(() => drawn(new Float32Array(6), new Uint32Array(1), new Uint32Array(30) as never)).toThrow(/Float32Array for packed/);
+    const isa = native as NativeBackend;
+    for (const level of isa.simdLevels.slice(1)) {
+      isa.useSimd(level);
+      try {
+        expect(() => drawn(new Float32Array(6), new Uint32Array(1), packed)).toThrow(/pack again after setSimd/);
+      } finally {
+        isa.useSimd(isa.simdLevels[0]);
+      }
+    }
   });
 });

@@ -33,7 +33,7 @@ export const matmulKernels: Pick<Backend, 'matmul' | 'dropConnectMatmul' | 'pack
   },
 
   // The bits, then the product that applies them.
-  dropConnectMatmul(y, x, W, bias, batch, rows, din, keep, counter, threshold, scale) {
+  dropConnectMatmul(y, x, W, bias, batch, rows, din, keep, counter, threshold, scale, _packed) {
     bernoulliKernels.bernoulliBits(keep, rows * din, counter, threshold);
     matmulKernels.matmul(y, x, W, bias, batch, rows, din, false, true, false, keep, scale);
   },

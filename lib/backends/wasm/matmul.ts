@@ -66,7 +66,7 @@ export function wasmMatmulKernels(
       c.set(arena.f32(cPtr, c.length));
     },
     // The module draws the bits at the call's counter into its copy of keep, then multiplies.
-    dropConnectMatmul(y, x, W, bias, batch, rows, din, keep, counter, threshold, scale) {
+    dropConnectMatmul(y, x, W, bias, batch, rows, din, keep, counter, threshold, scale, _packed) {
       const words = Math.ceil((rows * din) / 32);
       const [work, xPtr, wPtr, biasPtr, keepPtr, yPtr] = operands(y, x, W, bias, words);
       k.setCounter(...(counter as unknown as Parameters<typeof k.setCounter>));

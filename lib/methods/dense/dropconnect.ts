@@ -9,7 +9,8 @@
 import { dropThreshold } from '../../core/bernoulli';
 import type { Backend } from '../../backends/interface';
 import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, rangeError, withOptions } from '../../core/errors';
-import { DenseShapeOptions, DenseShapes, denseOut, denseShapes } from './linear';
+import { DenseShapeOptions, DenseShapes, denseOut, denseShapes, packedShape } from './linear';
+import { PackedWeights } from './packed_weights';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { advanceCounter } from '../../core/stream';
 import { scratch, scratchWords } from '../../core/scratch';
@@ -33,6 +34,9 @@ export interface DropConnectOptions extends StreamOptions, DenseShapeOptions {
   /** Where to write y [batch, outFeatures]. */
   out?: Float32Array;
 }
+
+/** Options of `dropConnect` with packed weights: the shape comes with them (inFeatures and outFeatures may be left out; if given, they must match). */
+export type PackedDropConnectOptions = Omit<DropConnectOptions, 'inFeatures' | 'outFeatures'> & Partial<DenseShapeOptions>;
 
 interface Plan extends DenseShapes {
   t: number;
@@ -101,14 +105,40 @@ export function dropConnect(
   W: Float32Array,
   bias: Float32Array | null,
   options: DropConnectOptions,
+): Float32Array;
+/**
+ * `dropConnect` with W packed ahead by `packWeights`: the same bits as with W. The shared mask
+ * (`perExample: false`) and 'eval' read the packed form (native masks copies of its panels instead
+ * of packing W on every call); per-example masks read the weights' copy. The backward takes W.
+ */
+export function dropConnect(
+  x: Float32Array,
+  W: PackedWeights,
+  bias: Float32Array | null,
+  options?: PackedDropConnectOptions,
+): Float32Array;
+export function dropConnect(
+  x: Float32Array,
+  W: Float32Array | PackedWeights,
+  bias: Float32Array | null,
+  options?: DropConnectOptions | PackedDropConnectOptions,
+): Float32Array;
+export function dropConnect(
+  x: Float32Array,
+  W: Float32Array | PackedWeights,
+  bias: Float32Array | null,
+  options?: DropConnectOptions | PackedDropConnectOptions,
 ): Float32Array {
   const opts = checkOptions('options', options);
-  const pl = plan(opts, x, W, bias);
-  ({ x, W, bias } = pl);
+  const packed = W instanceof PackedWeights ? W : null;
+  const pl = plan(opts, x, packed ? packedShape(opts, packed) : W, bias);
+  let weights: Float32Array;
+  ({ x, W: weights, bias } = pl);
   const { batch, din, dout, backend } = pl;
-  const y = denseOut(opts, batch * dout, { x, W, bias });
+  const y = denseOut(opts, batch * dout, { x, W: weights, bias });
   if (pl.mode === 'eval') {
-    backend.matmul(y, x, W, bias, batch, dout, din, false, true, false);
+    if (packed) backend.matmulPacked(y, x, weights, packed.packedFor(backend), bias, batch, dout, din);
+    else backend.matmul(y, x, weights, bias, batch, dout, din, false, true, false);
     if (pl.scale === 1) for (let i = 0; i < y.length; i++) y[i] = Math.fround(y[i] * pl.q);
     return y;
   }
@@ -116,9 +146,10 @@ export function dropConnect(
   if (pl.segments === 1) {
     // Shared mask: its keep bits (Dout·Din / 8 bytes, a reused buffer) are drawn inside the
     // product, on its threads, and applied as it packs W.
-    const keep = scratchWords('dropConnect.keep', Math.ceil(W.length / 32));
+    const keep = scratchWords('dropConnect.keep', Math.ceil(weights.length / 32));
     if (bias && bm) backend.dropout(bm, bias, advanceCounter(pl.counter, pl.weightWords), pl.t, pl.scale);
-    backend.dropConnectMatmul(y, x, W, bm, batch, dout, din, keep, pl.counter, pl.t, pl.scale);
+    const panels = packed ? packed.packedFor(backend) : null;
+    backend.dropConnectMatmul(y, x, weights, bm, batch, dout, din, keep, pl.counter, pl.t, pl.scale, panels);
   } else {
     // Per example: one kernel draws every example's weight decisions inside the product (no keep
     // bits written and read back), with W in row blocks that stay in cache for all examples.
@@ -137,7 +168,7 @@ export function dropConnect(
         }
       }
     }
-    backend.dropConnectGemv(y, x, W, biases, batch, dout, din, pl.counter, pl.weightWords, pl.t, pl.scale);
+    backend.dropConnectGemv(y, x, weights, biases, batch, dout, din, pl.counter, pl.weightWords, pl.t, pl.scale);
   }
   pl.commit(pl.words);
   return y;
@@ -286,7 +317,19 @@ export function dropConnectInference(
 }
 
 // Promise twins of the registry's forms: on Node each runs in a worker, with the bits of the sync form.
-export const dropConnectAsync: Async<typeof dropConnect> = (...a) => callForm('dropConnect', dropConnect, a);
+// Packed weights cannot cross to a worker (their packed forms are this thread's): their copy of W
+// goes instead, with the shape checked here, for the same bits.
+export const dropConnectAsync: Async<typeof dropConnect> = (...a) => {
+  const [x, W, bias, options] = a;
+  if (!(W instanceof PackedWeights)) return callForm('dropConnect', dropConnect, a);
+  try {
+    const opts = checkOptions('options', options);
+    const weights = packedShape(opts, W);
+    return callForm('dropConnect', dropConnect, [x, weights, bias, opts]);
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
+};
 export const dropConnectBackwardAsync: Async<typeof dropConnectBackward> = (...a) =>
   callForm('dropConnectBackward', dropConnectBackward, a);
 export const dropConnectInferenceAsync: Async<typeof dropConnectInference> = (...a) =>

@@ -88,7 +88,7 @@ export function packWeights(W: Float32Array, options: PackWeightsOptions): Packe
 }
 
 /** The options' shape checked against packed weights', with the copy of W they hold in place of W. */
-function packedShape(opts: Record<string, unknown>, W: PackedWeights): Float32Array {
+export function packedShape(opts: Record<string, unknown>, W: PackedWeights): Float32Array {
   for (const [name, value] of [
     ['inFeatures', W.inFeatures],
     ['outFeatures', W.outFeatures],

@@ -1,7 +1,16 @@
 // packWeights and linear with packed weights: the same bits as linear with W on every backend,
 // instruction set and thread count; a snapshot of W (later writes unseen); the shape comes with
 // the weights; bad arguments are TypeErrors and RangeErrors naming them.
-import { PackedWeights, linear, linearAsync, packWeights, setThreads, getThreads } from '../../../lib/index';
+import {
+  PackedWeights,
+  dropConnect,
+  dropConnectAsync,
+  linear,
+  linearAsync,
+  packWeights,
+  setThreads,
+  getThreads,
+} from '../../../lib/index';
 import { variants } from '../../helpers';
 
 const rand = (n: number, seed: number): Float32Array => {
@@ -36,6 +45,27 @@ describe.each(variants())('linear with packed weights on $label', (v) => {
         bytes(v.run(() => linear(x, W, null, { ...shape, backend }))),
       ),
     ).toBe(true);
+  });
+
+  test('dropConnect with packed weights: the bits of dropConnect with W, shared mask, per example and eval', () => {
+    const [batch, din, dout] = [48, 130, 70];
+    const x = rand(batch * din, 6),
+      W = rand(dout * din, 7),
+      bias = rand(dout, 8);
+    const shape = { inFeatures: din, outFeatures: dout };
+    const packed = v.run(() => packWeights(W, { ...shape, backend }));
+    for (const extra of [
+      { perExample: false },
+      { perExample: false, scaling: 'inverted' as const, p: 0.3 },
+      { perExample: true },
+      { mode: 'eval' as const },
+      { mode: 'eval' as const, scaling: 'inverted' as const },
+    ]) {
+      const opts = { seed: 3, offset: 5, backend, ...extra };
+      const want = v.run(() => dropConnect(x, W, bias, { ...shape, ...opts }));
+      const got = v.run(() => dropConnect(x, packed, bias, opts));
+      expect([extra, bytes(got).equals(bytes(want))]).toEqual([extra, true]);
+    }
   });
 
   test('the weights are a snapshot: writes to W after packing are not seen', () => {
@@ -81,6 +111,15 @@ describe('packWeights and linear: the packed form per backend, the async form, b
     const got = await linearAsync(x, packed, bias);
     expect(bytes(got).equals(bytes(linear(x, packed, bias)))).toBe(true);
     await expect(linearAsync(x, packed, bias, { inFeatures: 5 })).rejects.toThrow(/inFeatures/);
+  });
+
+  test('dropConnectAsync takes packed weights, with the sync form’s bits', async () => {
+    const packed = packWeights(W, shape);
+    const opts = { perExample: false, seed: 9 };
+    const got = await dropConnectAsync(x, packed, bias, opts);
+    expect(bytes(got).equals(bytes(dropConnect(x, packed, bias, opts)))).toBe(true);
+    expect(bytes(got).equals(bytes(dropConnect(x, W, bias, { ...shape, ...opts })))).toBe(true);
+    await expect(dropConnectAsync(x, packed, bias, { outFeatures: 3 })).rejects.toThrow(/outFeatures/);
   });
 
   test('bad arguments name themselves', () => {
