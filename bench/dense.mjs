@@ -1,6 +1,6 @@
-// Dense-layer products for x [64 x 1024], W [1024 x 1024]: plain matmul (W as given, and W packed
-// ahead by packWeights, the like of onnxruntime's initializer), DropConnect with a shared
-// mask, DropConnect per example, in GFLOP/s (2·64·1024·1024 per call), per backend, with one
+// Dense-layer products for x [64 x 1024], W [1024 x 1024]: plain matmul and DropConnect with a
+// shared mask (each with W as given, and with W packed ahead by packWeights, the like of
+// onnxruntime's initializer), DropConnect per example, in GFLOP/s (2·64·1024·1024 per call), per backend, with one
 // thread and with two (native: its own threads; wasm: two worker threads, half the batch each),
 // against onnxruntime's Gemm in the same rounds: onnxruntime-node (CPU, MLAS; spinning off, the
 // same thread count) with W as an input (packed on every run, as dropmask packs it) and with W as
@@ -36,6 +36,8 @@ export const WORKLOADS = {
   'linear, W packed ahead': (x, W, bias, backend, out) => linear(x, packedFor(W, backend), bias, { out, backend }),
   'DropConnect shared mask': (x, W, bias, backend, out) =>
     dropConnect(x, W, bias, { inFeatures: DIN, outFeatures: DOUT, perExample: false, seed: 1, out, backend }),
+  'DropConnect shared mask, W packed ahead': (x, W, bias, backend, out) =>
+    dropConnect(x, packedFor(W, backend), bias, { perExample: false, seed: 1, out, backend }),
   'DropConnect per example': (x, W, bias, backend, out) =>
     dropConnect(x, W, bias, { inFeatures: DIN, outFeatures: DOUT, seed: 1, out, backend }),
 };
@@ -48,9 +50,10 @@ const { x, W, bias, rows, first, backend, kind } = workerData;
 const xs = new Float32Array(x).subarray(first * ${DIN}, (first + rows) * ${DIN});
 const w = new Float32Array(W), b = new Float32Array(bias), out = new Float32Array(rows * ${DOUT});
 const opts = { inFeatures: ${DIN}, outFeatures: ${DOUT}, backend, seed: 1, out };
-const packed = kind === 'linear, W packed ahead' ? d.packWeights(w, { inFeatures: ${DIN}, outFeatures: ${DOUT}, backend }) : null;
+const packed = kind.endsWith('W packed ahead') ? d.packWeights(w, { inFeatures: ${DIN}, outFeatures: ${DOUT}, backend }) : null;
 const run = kind === 'matmul (plain)' ? () => d.linear(xs, w, b, opts)
-  : packed ? () => d.linear(xs, packed, b, { out, backend })
+  : kind === 'linear, W packed ahead' ? () => d.linear(xs, packed, b, { out, backend })
+  : packed ? () => d.dropConnect(xs, packed, b, { out, backend, seed: 1, perExample: false })
   : kind === 'DropConnect shared mask' ? () => d.dropConnect(xs, w, b, { ...opts, perExample: false })
   : () => d.dropConnect(xs, w, b, opts);
 parentPort.on('message', () => { run(); parentPort.postMessage(0); });
@@ -215,6 +218,8 @@ export async function denseBench(row, quick = false) {
   const plain = oursNative['matmul (plain)'],
     ahead = oursNative['linear, W packed ahead'],
     ortAhead = ortRates['linear, W packed ahead'] ?? {},
+    sharedAhead = oursNative['DropConnect shared mask, W packed ahead'],
+    ortSharedAhead = ortRates['DropConnect shared mask, W packed ahead'] ?? {},
     shared = oursNative['DropConnect shared mask'],
     per = oursNative['DropConnect per example'];
   for (const t of [1, 2]) {
@@ -248,6 +253,12 @@ export async function denseBench(row, quick = false) {
         target: '≥ 0.75',
       });
     }
+    if (sharedAhead && ortSharedAhead[t])
+      ratios.push({
+        ratio: `shared-mask DropConnect, W packed ahead ÷ ORT plain Gemm (W initializer), ${t} thr.`,
+        value: ratio(sharedAhead[t].rate, ortSharedAhead[t].packed),
+        target: '≥ 0.75',
+      });
     if (per && per[t]?.bitsTime)
       ratios.push({
         ratio: `per-example DropConnect speed ÷ drawing its keep bits alone, ${t} thr.`,

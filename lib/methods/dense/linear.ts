@@ -89,6 +89,7 @@ export function packWeights(W: Float32Array, options: PackWeightsOptions): Packe
 
 /** The options' shape checked against packed weights', with the copy of W they hold in place of W. */
 export function packedShape(opts: Record<string, unknown>, W: PackedWeights): Float32Array {
+  const weights = packedWeightsArray(W);
   for (const [name, value] of [
     ['inFeatures', W.inFeatures],
     ['outFeatures', W.outFeatures],
@@ -97,7 +98,7 @@ export function packedShape(opts: Record<string, unknown>, W: PackedWeights): Fl
     else if (featureCount(name, opts[name]) !== value)
       throw new RangeError(`Expected ${name} to be the packed weights' ${value} but received ${String(opts[name])}`);
   }
-  return packedWeightsArray(W);
+  return weights;
 }
 
 /**

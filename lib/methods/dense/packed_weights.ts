@@ -28,6 +28,7 @@ export class PackedWeights {
     weightsOf.set(this, ws.slice());
     this.inFeatures = din;
     this.outFeatures = dout;
+    Object.freeze(this); // the shape every product checks against cannot be changed
   }
 
   /** @internal The packed form `backend`'s matmulPacked reads, at its current instruction set. */
@@ -35,7 +36,7 @@ export class PackedWeights {
     const key = `${backend.name}/${backend.simd}`;
     let packed = this.#packs.get(key);
     if (!packed) {
-      packed = backend.packWeights(weightsOf.get(this)!, this.outFeatures, this.inFeatures);
+      packed = backend.packWeights(packedWeightsArray(this), this.outFeatures, this.inFeatures);
       this.#packs.set(key, packed);
     }
     return packed;
@@ -44,7 +45,9 @@ export class PackedWeights {
 
 /** @internal The copy of W a PackedWeights holds (never handed to callers: it must not change). */
 export function packedWeightsArray(packed: PackedWeights): Float32Array {
-  return weightsOf.get(packed)!;
+  const weights = weightsOf.get(packed);
+  if (!weights) throw new TypeError("Expected W to be a Float32Array or packWeights' result but received an imitation");
+  return weights;
 }
 
 /** A feature count of a dense layer: an integer in [1, 2^31]. */

@@ -142,5 +142,10 @@ describe('packWeights and linear: the packed form per backend, the async form, b
     expect(() => linear(x, packed, bias, { out: new Float32Array(7) })).toThrow(/out.length/);
     expect(() => linear(x, packed, bias, { out: x.subarray(0, 8) })).toThrow(/out/);
     expect(() => linear(x, {} as never, bias, shape)).toThrow(/W/);
+    expect(() => {
+      (packed as { inFeatures: number }).inFeatures = 3;
+    }).toThrow(TypeError);
+    expect(() => linear(x, Object.create(PackedWeights.prototype) as PackedWeights, bias)).toThrow(/imitation/);
+    expect(() => linear(x, Object.create(PackedWeights.prototype) as PackedWeights, bias, shape)).toThrow(/W/);
   });
 });
