@@ -39,10 +39,12 @@ inline uint32_t threshold_arg(const Napi::CallbackInfo& info, size_t i) {
   return (uint32_t)t;
 }
 
+// The kernels compute in float32: a double finite only as a double (|v| >= 2^128) is refused too.
 inline float float_arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
   const double v = number(info, i, name);
-  if (!(v - v == 0)) throw_range(info.Env(), std::string("Expected a finite number for ") + name);
-  return (float)v;
+  const float f = (float)v;
+  if (!(f - f == 0)) throw_range(info.Env(), std::string("Expected a finite float32 number for ") + name);
+  return f;
 }
 
 // counter = Uint32Array [seed lo, seed hi, stream lo, stream hi, block lo, block hi, phase]

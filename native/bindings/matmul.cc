@@ -127,7 +127,9 @@ static Napi::Value packed_status(const Napi::Env env, PackedStatus status) {
     case PackedStatus::ok:
       return env.Undefined();
     case PackedStatus::stale:
-      throw_range(env, "Expected packed to be packWeights(W, n, k) for this instruction set (pack again after setSimd)");
+      throw_range(env,
+                  "Expected packed to be packWeights(W, n, k) made for this instruction set, the array itself (pack again after "
+                  "setSimd; a copy of a packed form is not one)");
     case PackedStatus::out_of_memory:
       break;
   }
@@ -161,6 +163,7 @@ Napi::Value matmulPacked(const Context& ctx, const Napi::CallbackInfo& info) {
   bool has_bias = false;
   const View<float> bias = optional_array<float>(info, 4, napi_float32_array, "bias", "Float32Array", has_bias);
   const size_t m = count_arg(info, 5, "m"), n = count_arg(info, 6, "n"), k = count_arg(info, 7, "k");
+  if (n > 0x80000000u || k > 0x80000000u) throw_range(env, "Expected n and k to be at most 2^31");
   if ((double)c.length != (double)m * (double)n) throw_range(env, "Expected c.length === m * n");
   if ((double)a.length != (double)m * (double)k) throw_range(env, "Expected a.length === m * k");
   if ((double)w.length != (double)n * (double)k) throw_range(env, "Expected W.length === n * k");
@@ -238,6 +241,9 @@ Napi::Value dropConnectMatmul(const Context& ctx, const Napi::CallbackInfo& info
   args.m = o.batch, args.n = o.rows, args.k = o.din;
   args.trans_a = false, args.trans_b = true, args.accumulate = false;
   args.b_scale = scale;
+  // The kernel takes a null `packed` as none given: an empty (or detached) one is no packed form.
+  if (has_packed && packed.data == nullptr) return packed_status(env, PackedStatus::stale);
+  if (has_packed && (o.rows > 0x80000000u || o.din > 0x80000000u)) throw_range(env, "Expected rows and din to be at most 2^31");
   const PackedStatus status = ctx.kernels->drop_connect_matmul(args, keep.data, counter, threshold,
                                                                has_packed ? packed.data : nullptr, packed.length, ctx.threads);
   return packed_status(env, status);

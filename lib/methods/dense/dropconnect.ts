@@ -10,7 +10,7 @@ import { dropThreshold } from '../../core/bernoulli';
 import type { Backend } from '../../backends/interface';
 import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, rangeError, withOptions } from '../../core/errors';
 import { DenseShapeOptions, DenseShapes, denseOut, denseShapes, packedShape } from './linear';
-import { PackedWeights } from './packed_weights';
+import { PackedWeights, packedForm } from './packed_weights';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { advanceCounter } from '../../core/stream';
 import { scratch, scratchWords } from '../../core/scratch';
@@ -137,7 +137,7 @@ export function dropConnect(
   const { batch, din, dout, backend } = pl;
   const y = denseOut(opts, batch * dout, { x, W: weights, bias });
   if (pl.mode === 'eval') {
-    if (packed) backend.matmulPacked(y, x, weights, packed.packedFor(backend), bias, batch, dout, din);
+    if (packed) backend.matmulPacked(y, x, weights, packedForm(packed, backend), bias, batch, dout, din);
     else backend.matmul(y, x, weights, bias, batch, dout, din, false, true, false);
     if (pl.scale === 1) for (let i = 0; i < y.length; i++) y[i] = Math.fround(y[i] * pl.q);
     return y;
@@ -148,7 +148,7 @@ export function dropConnect(
     // product, on its threads, and applied as it packs W.
     const keep = scratchWords('dropConnect.keep', Math.ceil(weights.length / 32));
     if (bias && bm) backend.dropout(bm, bias, advanceCounter(pl.counter, pl.weightWords), pl.t, pl.scale);
-    const panels = packed ? packed.packedFor(backend) : null;
+    const panels = packed ? packedForm(packed, backend) : null;
     backend.dropConnectMatmul(y, x, weights, bm, batch, dout, din, keep, pl.counter, pl.t, pl.scale, panels);
   } else {
     // Per example: one kernel draws every example's weight decisions inside the product (no keep

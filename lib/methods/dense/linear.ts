@@ -2,7 +2,7 @@
 import { checkArray, checkDisjoint, checkOptions } from '../../core/errors';
 import { getBackend } from '../../backends/select';
 import type { Backend, BackendName } from '../../backends/interface';
-import { PackedWeights, featureCount, packedWeightsArray } from './packed_weights';
+import { PackedWeights, featureCount, packedForm, packedWeightsShape } from './packed_weights';
 
 /** Shapes of a dense layer: x [batch, inFeatures], W [outFeatures, inFeatures], bias [outFeatures]. */
 export interface DenseShapeOptions {
@@ -43,6 +43,8 @@ export interface DenseShapes {
 
 /** Checks x, W and bias against inFeatures / outFeatures and returns the batch size. */
 export function denseShapes(opts: Record<string, unknown>, x: unknown, W: unknown, bias: unknown): DenseShapes {
+  if (W instanceof PackedWeights)
+    throw new TypeError('Expected a Float32Array for W: packed weights are taken by linear and dropConnect');
   const din = featureCount('inFeatures', opts.inFeatures);
   const dout = featureCount('outFeatures', opts.outFeatures);
   const xs = checkArray('x', x, Float32Array);
@@ -83,16 +85,16 @@ export function denseOut(
 export function packWeights(W: Float32Array, options: PackWeightsOptions): PackedWeights {
   const opts = checkOptions('options', options);
   const packed = new PackedWeights(W, opts.inFeatures, opts.outFeatures);
-  packed.packedFor(getBackend(opts.backend));
+  packedForm(packed, getBackend(opts.backend));
   return packed;
 }
 
 /** The options' shape checked against packed weights', with the copy of W they hold in place of W. */
 export function packedShape(opts: Record<string, unknown>, W: PackedWeights): Float32Array {
-  const weights = packedWeightsArray(W);
+  const { weights, din, dout } = packedWeightsShape(W);
   for (const [name, value] of [
-    ['inFeatures', W.inFeatures],
-    ['outFeatures', W.outFeatures],
+    ['inFeatures', din],
+    ['outFeatures', dout],
   ] as const) {
     if (opts[name] === undefined) opts[name] = value;
     else if (featureCount(name, opts[name]) !== value)
@@ -122,7 +124,7 @@ export function linear(
   ({ x, W: weights, bias } = shapes);
   const out = denseOut(opts, batch * dout, { x, W: weights, bias });
   const backend = getBackend(opts.backend, opts.threads);
-  if (packed) backend.matmulPacked(out, x, weights, packed.packedFor(backend), bias ?? null, batch, dout, din);
+  if (packed) backend.matmulPacked(out, x, weights, packedForm(packed, backend), bias ?? null, batch, dout, din);
   else backend.matmul(out, x, weights, bias ?? null, batch, dout, din, false, true, false);
   return out;
 }

@@ -4,19 +4,27 @@
 import { checkArray, rangeError, typeError } from '../../core/errors';
 import type { Backend } from '../../backends/interface';
 
-const weightsOf = new WeakMap<PackedWeights, Float32Array>();
+/** What a PackedWeights holds, out of every caller's reach (a method or a field could be overridden, read or written). */
+interface PackedState {
+  weights: Float32Array;
+  din: number;
+  dout: number;
+  /** The packed form of each backend and instruction set that has used it. */
+  packs: Map<string, Float32Array>;
+}
+const stateOf = new WeakMap<PackedWeights, PackedState>();
 
 /**
  * W [outFeatures, inFeatures] as `packWeights` copied it, with the packed form of each backend
- * and instruction set that has used it (made on first use, then kept). Pass it to `linear` in
- * place of W. Writes to the array it was made from are not seen: pack again after changing W.
+ * and instruction set that has used it (made on first use, then kept). Pass it to `linear` or
+ * `dropConnect` in place of W. Writes to the array it was made from are not seen: pack again after
+ * changing W.
  */
 export class PackedWeights {
   /** Input features Din (columns of W). */
   readonly inFeatures: number;
   /** Output features Dout (rows of W). */
   readonly outFeatures: number;
-  readonly #packs = new Map<string, Float32Array>();
 
   /** @internal Use `packWeights`: W is checked and copied here, so nothing outside can change it. */
   constructor(W: unknown, inFeatures: unknown, outFeatures: unknown) {
@@ -25,29 +33,35 @@ export class PackedWeights {
     const ws = checkArray('W', W, Float32Array);
     if (ws.length !== din * dout)
       throw new RangeError(`Expected W to hold outFeatures * inFeatures = ${dout * din} values but received ${ws.length}`);
-    weightsOf.set(this, ws.slice());
+    stateOf.set(this, { weights: ws.slice(), din, dout, packs: new Map() });
     this.inFeatures = din;
     this.outFeatures = dout;
-    Object.freeze(this); // the shape every product checks against cannot be changed
-  }
-
-  /** @internal The packed form `backend`'s matmulPacked reads, at its current instruction set. */
-  packedFor(backend: Backend): Float32Array {
-    const key = `${backend.name}/${backend.simd}`;
-    let packed = this.#packs.get(key);
-    if (!packed) {
-      packed = backend.packWeights(packedWeightsArray(this), this.outFeatures, this.inFeatures);
-      this.#packs.set(key, packed);
-    }
-    return packed;
+    Object.freeze(this);
   }
 }
 
-/** @internal The copy of W a PackedWeights holds (never handed to callers: it must not change). */
-export function packedWeightsArray(packed: PackedWeights): Float32Array {
-  const weights = weightsOf.get(packed);
-  if (!weights) throw new TypeError("Expected W to be a Float32Array or packWeights' result but received an imitation");
-  return weights;
+function stateOfWeights(packed: PackedWeights): PackedState {
+  const state = stateOf.get(packed);
+  if (!state) throw new TypeError("Expected W to be a Float32Array or packWeights' result but received an imitation");
+  return state;
+}
+
+/** @internal The copy of W and the shape a PackedWeights holds (the copy is never handed to callers: it must not change). */
+export function packedWeightsShape(packed: PackedWeights): { weights: Float32Array; din: number; dout: number } {
+  const { weights, din, dout } = stateOfWeights(packed);
+  return { weights, din, dout };
+}
+
+/** @internal The packed form `backend` (one of this thread's backends) reads at its current instruction set. */
+export function packedForm(packed: PackedWeights, backend: Backend): Float32Array {
+  const state = stateOfWeights(packed);
+  const key = `${backend.name}/${backend.simd}`;
+  let form = state.packs.get(key);
+  if (!form) {
+    form = backend.packWeights(state.weights, state.dout, state.din);
+    state.packs.set(key, form);
+  }
+  return form;
 }
 
 /** A feature count of a dense layer: an integer in [1, 2^31]. */

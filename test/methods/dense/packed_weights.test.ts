@@ -4,6 +4,7 @@
 import {
   PackedWeights,
   dropConnect,
+  dropConnectBackward,
   dropConnectAsync,
   linear,
   linearAsync,
@@ -147,5 +148,17 @@ describe('packWeights and linear: the packed form per backend, the async form, b
     }).toThrow(TypeError);
     expect(() => linear(x, Object.create(PackedWeights.prototype) as PackedWeights, bias)).toThrow(/imitation/);
     expect(() => linear(x, Object.create(PackedWeights.prototype) as PackedWeights, bias, shape)).toThrow(/W/);
+    // nothing of a PackedWeights' state is reachable: a subclass computes with its own copy of W
+    class Other extends PackedWeights {
+      packedFor(): Float32Array {
+        return new Float32Array(100);
+      }
+    }
+    const other = new Other(W, 6, 4);
+    expect(Object.keys(other)).toEqual(['inFeatures', 'outFeatures']);
+    expect(bytes(linear(x, other, bias)).equals(bytes(linear(x, W, bias, shape)))).toBe(true);
+    expect(() => dropConnectBackward(rand(8, 1), x, packed as never, bias, { ...shape, seed: 1 })).toThrow(
+      /Expected a Float32Array for W: packed weights are taken by linear and dropConnect/,
+    );
   });
 });
