@@ -22,5 +22,6 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export DROPMASK_BACKEND=native
 npx --no-install jest --runInBand test/backends test/core/errors.test.ts test/core/shared_overlap.test.ts \
   test/core/hostile_state.test.ts test/core/extreme_shapes.test.ts test/fuzz test/async test/kernels test/contracts/kernels.test.ts \
-  test/methods/conv/extreme_geometry.test.ts test/methods/recurrent/embedding_vocab.test.ts "$@"
+  test/methods/conv/extreme_geometry.test.ts test/methods/recurrent/embedding_vocab.test.ts \
+  test/methods/dense/packed_weights.test.ts "$@"
 echo "sanitizers: clean"
