@@ -9,7 +9,7 @@
 import { dropThreshold } from '../../core/bernoulli';
 import type { Backend } from '../../backends/interface';
 import { checkArray, checkCount, checkOneOf, checkOptions, checkProbability, rangeError, withOptions } from '../../core/errors';
-import { DenseShapeOptions, DenseShapes, denseOut, denseShapes, packedShape } from './linear';
+import { DenseShapeOptions, DenseShapes, denseOut, denseShapes } from './linear';
 import { PackedWeights, packedForm } from './packed_weights';
 import { StreamOptions, resolveDraw } from '../../core/options';
 import { advanceCounter } from '../../core/stream';
@@ -51,8 +51,8 @@ interface Plan extends DenseShapes {
   commit(words: number): void;
 }
 
-function plan(opts: Record<string, unknown>, x: unknown, W: unknown, bias: unknown): Plan {
-  const shapes = denseShapes(opts, x, W, bias);
+function plan(opts: Record<string, unknown>, x: unknown, W: unknown, bias: unknown, takesPacked = false): Plan {
+  const shapes = denseShapes(opts, x, W, bias, takesPacked);
   const p = opts.p === undefined ? 0.5 : checkProbability('p', opts.p);
   const t = dropThreshold(p);
   const q = 1 - t / 65536;
@@ -130,11 +130,10 @@ export function dropConnect(
   options?: DropConnectOptions | PackedDropConnectOptions,
 ): Float32Array {
   const opts = checkOptions('options', options);
-  const packed = W instanceof PackedWeights ? W : null;
-  const pl = plan(opts, x, packed ? packedShape(opts, packed) : W, bias);
+  const pl = plan(opts, x, W, bias, true);
   let weights: Float32Array;
   ({ x, W: weights, bias } = pl);
-  const { batch, din, dout, backend } = pl;
+  const { batch, din, dout, backend, packed } = pl;
   const y = denseOut(opts, batch * dout, { x, W: weights, bias });
   if (pl.mode === 'eval') {
     if (packed) backend.matmulPacked(y, x, weights, packedForm(packed, backend), bias, batch, dout, din);
@@ -324,8 +323,7 @@ export const dropConnectAsync: Async<typeof dropConnect> = (...a) => {
   if (!(W instanceof PackedWeights)) return callForm('dropConnect', dropConnect, a);
   try {
     const opts = checkOptions('options', options);
-    const weights = packedShape(opts, W);
-    return callForm('dropConnect', dropConnect, [x, weights, bias, opts]);
+    return callForm('dropConnect', dropConnect, [x, denseShapes(opts, x, W, bias, true).W, bias, opts]);
   } catch (e) {
     return Promise.reject(e as Error);
   }

@@ -39,12 +39,28 @@ export interface DenseShapes {
   x: Float32Array;
   W: Float32Array;
   bias: Float32Array | null;
+  /** The packed weights W came as (W above is then their copy), or null. */
+  packed: PackedWeights | null;
 }
 
-/** Checks x, W and bias against inFeatures / outFeatures and returns the batch size. */
-export function denseShapes(opts: Record<string, unknown>, x: unknown, W: unknown, bias: unknown): DenseShapes {
-  if (W instanceof PackedWeights)
-    throw new TypeError('Expected a Float32Array for W: packed weights are taken by linear and dropConnect');
+/**
+ * Checks x, W and bias against inFeatures / outFeatures and returns the batch size. With
+ * `takesPacked`, W may be `packWeights`' result: the options' shape is checked against (or taken
+ * from) it, and its copy of W is checked and returned as W.
+ */
+export function denseShapes(
+  opts: Record<string, unknown>,
+  x: unknown,
+  W: unknown,
+  bias: unknown,
+  takesPacked = false,
+): DenseShapes {
+  let packed: PackedWeights | null = null;
+  if (W instanceof PackedWeights) {
+    if (!takesPacked) throw new TypeError('Expected a Float32Array for W: packed weights are taken by linear and dropConnect');
+    packed = W;
+    W = packedShape(opts, packed);
+  }
   const din = featureCount('inFeatures', opts.inFeatures);
   const dout = featureCount('outFeatures', opts.outFeatures);
   const xs = checkArray('x', x, Float32Array);
@@ -58,7 +74,7 @@ export function denseShapes(opts: Record<string, unknown>, x: unknown, W: unknow
     bs = checkArray('bias', bias, Float32Array);
     if (bs.length !== dout) throw new RangeError(`Expected bias to hold outFeatures = ${dout} values but received ${bs.length}`);
   }
-  return { batch: xs.length / din, din, dout, x: xs, W: ws, bias: bs };
+  return { batch: xs.length / din, din, dout, x: xs, W: ws, bias: bs, packed };
 }
 
 /** The output array of a dense call: `out` checked, or a new one. */
@@ -90,7 +106,7 @@ export function packWeights(W: Float32Array, options: PackWeightsOptions): Packe
 }
 
 /** The options' shape checked against packed weights', with the copy of W they hold in place of W. */
-export function packedShape(opts: Record<string, unknown>, W: PackedWeights): Float32Array {
+function packedShape(opts: Record<string, unknown>, W: PackedWeights): Float32Array {
   const { weights, din, dout } = packedWeightsShape(W);
   for (const [name, value] of [
     ['inFeatures', din],
@@ -117,9 +133,8 @@ export function linear(
   options?: LinearOptions | PackedLinearOptions,
 ): Float32Array {
   const opts = checkOptions('options', options);
-  const packed = W instanceof PackedWeights ? W : null;
-  const shapes = denseShapes(opts, x, packed ? packedShape(opts, packed) : W, bias);
-  const { batch, din, dout } = shapes;
+  const shapes = denseShapes(opts, x, W, bias, true);
+  const { batch, din, dout, packed } = shapes;
   let weights: Float32Array;
   ({ x, W: weights, bias } = shapes);
   const out = denseOut(opts, batch * dout, { x, W: weights, bias });
@@ -142,9 +157,7 @@ export async function linearAsync(
   options?: LinearOptions | PackedLinearOptions,
 ): Promise<Float32Array> {
   const opts = checkOptions('options', options);
-  const packed = W instanceof PackedWeights ? W : null;
-  // bad arguments reject at once, with the sync form's error
-  const shapes = denseShapes(opts, x, packed ? packedShape(opts, packed) : W, bias);
+  const shapes = denseShapes(opts, x, W, bias, true); // bad arguments reject at once, with the sync form's error
   const { batch, din, dout } = shapes;
   let weights: Float32Array;
   ({ x, W: weights, bias } = shapes);
