@@ -222,6 +222,44 @@ struct MicroKernel {
       _mm512_storeu_ps(t + r * NR + 16, c1[r]);
     }
   }
+
+  // tile() for the first row panel that meets a panel of weights packed ahead when keep bits
+  // apply: b[p * NR + c] is loaded, made keep ? b · scale : +0 (maskz_mul, the value packing
+  // writes, so the same sums), multiplied, and stored to masked[p * NR + c] for the row panels
+  // after it, which read it with tile(). keep = bit p % 32 of keep_words[p / 32 * NR + c]. A
+  // separate masking pass would read the packed panel from L3 with no FMAs to hide behind; here
+  // the reads overlap the FMAs, as they do in a product without keep bits, and each value is
+  // masked once, not once per row panel (the extra multiply would cost an FMA slot each time).
+  static constexpr bool kTileMasks = true;
+  template <size_t R>
+  static inline void tile_masking(size_t kc, const float* a, const float* b, const uint32_t* keep_words, float scale,
+                                  float* masked, float* t) {
+    const __m512 s = _mm512_set1_ps(scale);
+    __m512 c0[R], c1[R];
+    for (size_t r = 0; r < R; ++r) c0[r] = c1[r] = _mm512_setzero_ps();
+    for (size_t q0 = 0; q0 < kc; q0 += 32) {
+      const __m512i w0 = _mm512_loadu_si512(keep_words + q0 / 32 * NR), w1 = _mm512_loadu_si512(keep_words + q0 / 32 * NR + 16);
+      const size_t q1 = kc - q0 < 32 ? kc : q0 + 32;
+      __m512i bit = _mm512_set1_epi32(1);
+      for (size_t p = q0; p < q1; ++p) {
+        const __mmask16 k0 = _mm512_test_epi32_mask(w0, bit), k1 = _mm512_test_epi32_mask(w1, bit);
+        bit = _mm512_slli_epi32(bit, 1);
+        const __m512 b0 = _mm512_maskz_mul_ps(k0, _mm512_loadu_ps(b + p * NR), s);
+        const __m512 b1 = _mm512_maskz_mul_ps(k1, _mm512_loadu_ps(b + p * NR + 16), s);
+        _mm512_storeu_ps(masked + p * NR, b0);
+        _mm512_storeu_ps(masked + p * NR + 16, b1);
+        for (size_t r = 0; r < R; ++r) {
+          const __m512 av = _mm512_set1_ps(a[p * R + r]);
+          c0[r] = _mm512_fmadd_ps(av, b0, c0[r]);
+          c1[r] = _mm512_fmadd_ps(av, b1, c1[r]);
+        }
+      }
+    }
+    for (size_t r = 0; r < R; ++r) {
+      _mm512_storeu_ps(t + r * NR, c0[r]);
+      _mm512_storeu_ps(t + r * NR + 16, c1[r]);
+    }
+  }
 };
 
 // r[c] = column c of the 16 x 16 block whose rows are r[0 .. 15] (64 in-register shuffles).

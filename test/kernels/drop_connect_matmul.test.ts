@@ -32,7 +32,9 @@ function operands({ batch, rows, din }: Case) {
 }
 
 // [batch, rows, din, phase]: dot path (batch <= 4, or din > 32·batch), packed with one row block,
-// packed with several (batch past any L2 block of rows: MC <= 4096), odd din, rows past a tile.
+// packed with several (batch past any L2 block of rows: MC <= 4096), odd din, rows past a tile;
+// din a multiple of 32 (each column's keep bits in whole words) past one depth block, with a
+// short last row panel, and with one row panel shorter than a register tile.
 const SHAPES: [number, number, number, number][] = [
   [1, 100, 77, 1],
   [3, 33, 5, 2],
@@ -41,6 +43,8 @@ const SHAPES: [number, number, number, number][] = [
   [64, 96, 200, 1],
   [40, 129, 65, 2],
   [4500, 40, 3, 3],
+  [64, 72, 1056, 0],
+  [8, 50, 160, 2],
 ];
 
 describe.each(variants())('dropConnectMatmul on $label', (v) => {
