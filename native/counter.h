@@ -26,6 +26,16 @@ constexpr uint32_t kPhiloxW0 = 0x9E3779B9u;
 constexpr uint32_t kPhiloxW1 = 0xBB67AE85u;
 constexpr int kPhiloxRounds = 10;
 
+// Blocks of one stream drawn by a micro-kernel alongside its FMAs (MicroKernel::tile_drawing):
+// blocks [next, end) are still to be drawn, in groups of 8 counted from `first`; a group's 32
+// words go to words + 4 · (its first block − first).
+struct BlockDraw {
+  uint32_t keys[2 * kPhiloxRounds];  // round r: k0 + r · W0, k1 + r · W1
+  uint32_t s0, s1;
+  uint64_t first, next, end;
+  uint32_t* words;
+};
+
 // Words generated per chunk: small enough to stay in L1 next to the output stream,
 // even so that Box–Muller pairs and 16-bit halves never straddle two chunks.
 constexpr size_t kChunkWords = 1024;

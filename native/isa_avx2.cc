@@ -105,7 +105,9 @@ static inline VecF vec_fma(VecF a, VecF b, VecF c) { return (VecF)_mm256_fmadd_p
 // 6 x 16 FMA tile: 12 ymm accumulators, two B vectors, one broadcast (of 16 registers).
 struct MicroKernel {
   static constexpr size_t MR = 6, NR = 16;
-  // No tile_masking: keep bits are applied to a packed panel by a separate pass (matmul.inc).
+  // No tile_drawing or tile_masking: keep bits are drawn before the product, and applied to a
+  // packed panel by a separate pass (matmul.inc).
+  static constexpr bool kTileDraws = false;
   static constexpr bool kTileMasks = false;
   template <size_t R>
   static inline void tile(size_t kc, const float* a, const float* b, float* t) {
