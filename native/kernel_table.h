@@ -54,10 +54,10 @@
     ("y", "x", "W", "bias", "batch", "rows", "din", "keep", "counter", "threshold", "scale", "packed"))                       \
   X(pack_weights, packWeights, matmul,                                                                                      \
     (size_t(float* packed, size_t length, const float* w, size_t n, size_t k, unsigned threads)),                            \
-    ("W", "n", "k"))                                                                                                          \
+    ("W", "rows", "din"))                                                                                                     \
   X(matmul_packed, matmulPacked, matmul,                                                                                     \
     (PackedStatus(const MatmulArgs& args, const float* packed, size_t length, unsigned threads)),                            \
-    ("c", "a", "W", "packed", "bias", "m", "n", "k"))                                                                         \
+    ("y", "x", "W", "bias", "batch", "rows", "din", "packed"))                                                                \
   X(masked_gemv, maskedGemv, gemv,                                                                                           \
     (void(const GemvArgs& g, size_t row_begin, size_t row_end)),                                                             \
     ("y", "x", "W", "biases", "batch", "rows", "din", "keep", "keepStride", "scale"))                                        \

@@ -147,8 +147,8 @@ export const ARRAY_KERNELS = {
     args: ['y', 'x', 'W', 'bias', 'batch', 'rows', 'din', 'keep', 'counter', 'threshold', 'scale', 'packed'],
   },
   // wasm keeps no packed form: its matmulPacked is the module's matmul over W
-  packWeights: { family: 'matmul', args: ['W', 'n', 'k'], wasmExport: false },
-  matmulPacked: { family: 'matmul', args: ['c', 'a', 'W', 'packed', 'bias', 'm', 'n', 'k'], wasmExport: false },
+  packWeights: { family: 'matmul', args: ['W', 'rows', 'din'], wasmExport: false },
+  matmulPacked: { family: 'matmul', args: ['y', 'x', 'W', 'bias', 'batch', 'rows', 'din', 'packed'], wasmExport: false },
   maskedGemv: { family: 'gemv', args: ['y', 'x', 'W', 'biases', 'batch', 'rows', 'din', 'keep', 'keepStride', 'scale'] },
   dropConnectGemv: {
     family: 'gemv',
@@ -256,27 +256,28 @@ export interface ArrayKernels {
   ): void;
 
   /**
-   * W [n, k] packed ahead for matmulPacked, in the layout this backend's product reads at its
+   * W [rows, din] packed ahead for matmulPacked, in the layout this backend's product reads at its
    * current instruction set (native: op(B) = Wᵀ's micro-panels for this ISA's register tile and
    * the run-time depth block, behind a header recording them). Empty on wasm and js, whose
    * matmulPacked reads W itself.
    */
-  packWeights(W: Float32Array, n: number, k: number): Float32Array;
+  packWeights(W: Float32Array, rows: number, din: number): Float32Array;
 
   /**
-   * c [m, n] = a [m, k] · Wᵀ + bias from `packed` = packWeights(W, n, k) on this backend: bit for
-   * bit matmul(c, a, W, bias, m, n, k, false, true, false), without packing W. Native throws a
-   * RangeError when `packed` was made for another shape or instruction set (after useSimd).
+   * y [batch, rows] = x [batch, din] · Wᵀ + bias (W [rows, din]) from `packed` = packWeights(W,
+   * rows, din) on this backend, in dropConnectMatmul's layout: bit for bit matmul(y, x, W, bias,
+   * batch, rows, din, false, true, false), without packing W. Native throws a RangeError when
+   * `packed` was made for another shape or instruction set (after useSimd).
    */
   matmulPacked(
-    c: Float32Array,
-    a: Float32Array,
+    y: Float32Array,
+    x: Float32Array,
     W: Float32Array,
-    packed: Float32Array,
     bias: Float32Array | null,
-    m: number,
-    n: number,
-    k: number,
+    batch: number,
+    rows: number,
+    din: number,
+    packed: Float32Array,
   ): void;
 
   /**

@@ -127,53 +127,30 @@ static Napi::Value packed_status(const Napi::Env env, PackedStatus status) {
     case PackedStatus::ok:
       return env.Undefined();
     case PackedStatus::stale:
-      throw_range(env,
-                  "Expected packed to be packWeights(W, n, k) made for this instruction set, the array itself (pack again after "
-                  "setSimd; a copy of a packed form is not one)");
+      throw_range(
+          env,
+          "Expected packed to be packWeights(W, rows, din) made for this instruction set, the array itself (pack again after "
+          "setSimd; a copy of a packed form is not one)");
     case PackedStatus::out_of_memory:
       break;
   }
   throw Napi::Error::New(env, "dropmask: out of memory for matmul packing buffers");
 }
 
-// packWeights(W, n, k) -> Float32Array: W (stored n x k) packed ahead for matmulPacked on this
-// instruction set, its layout in a header the product checks (matmul.inc).
+// packWeights(W, rows, din) -> Float32Array: W (stored rows x din) packed ahead for matmulPacked
+// on this instruction set, its layout in a header the product checks (matmul.inc).
 Napi::Value packWeights(const Context& ctx, const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   const View<float> w = typed_array<float>(info, 0, napi_float32_array, "W", "Float32Array");
-  const size_t n = count_arg(info, 1, "n"), k = count_arg(info, 2, "k");
-  if (n > 0x80000000u || k > 0x80000000u) throw_range(env, "Expected n and k to be at most 2^31");
-  if ((double)w.length != (double)n * (double)k) throw_range(env, "Expected W.length === n * k");
+  const size_t n = count_arg(info, 1, "rows"), k = count_arg(info, 2, "din");
+  if (n > 0x80000000u || k > 0x80000000u) throw_range(env, "Expected rows and din to be at most 2^31");
+  if ((double)w.length != (double)n * (double)k) throw_range(env, "Expected W.length === rows * din");
   const size_t need = ctx.kernels->pack_weights(nullptr, 0, w.data, n, k, 1);
   const std::string impossible = cannot_allocate(need, sizeof(float));
   if (!impossible.empty()) throw_range(env, impossible);
   Napi::Float32Array packed = Napi::Float32Array::New(env, need);
   ctx.kernels->pack_weights(packed.Data(), need, w.data, n, k, ctx.threads);
   return packed;
-}
-
-// matmulPacked(c, a, W, packed, bias | null, m, n, k): c [m x n] = a [m x k] · Wᵀ + bias from
-// packWeights(W, n, k)'s panels, bit for bit matmul(c, a, W, bias, m, n, k, false, true, false).
-Napi::Value matmulPacked(const Context& ctx, const Napi::CallbackInfo& info) {
-  const Napi::Env env = info.Env();
-  const View<float> c = typed_array<float>(info, 0, napi_float32_array, "c", "Float32Array");
-  const View<float> a = typed_array<float>(info, 1, napi_float32_array, "a", "Float32Array");
-  const View<float> w = typed_array<float>(info, 2, napi_float32_array, "W", "Float32Array");
-  const View<float> packed = typed_array<float>(info, 3, napi_float32_array, "packed", "Float32Array");
-  bool has_bias = false;
-  const View<float> bias = optional_array<float>(info, 4, napi_float32_array, "bias", "Float32Array", has_bias);
-  const size_t m = count_arg(info, 5, "m"), n = count_arg(info, 6, "n"), k = count_arg(info, 7, "k");
-  if (n > 0x80000000u || k > 0x80000000u) throw_range(env, "Expected n and k to be at most 2^31");
-  if ((double)c.length != (double)m * (double)n) throw_range(env, "Expected c.length === m * n");
-  if ((double)a.length != (double)m * (double)k) throw_range(env, "Expected a.length === m * k");
-  if ((double)w.length != (double)n * (double)k) throw_range(env, "Expected W.length === n * k");
-  if (has_bias && bias.length != n) throw_range(env, "Expected bias.length === n");
-  if (overlaps(c, a) || overlaps(c, w) || overlaps(c, packed) || (has_bias && overlaps(c, bias)))
-    throw_range(env, "Expected c not to overlap its inputs");
-  MatmulArgs args{};
-  args.c = c.data, args.a = a.data, args.b = w.data, args.bias = has_bias ? bias.data : nullptr;
-  args.m = m, args.n = n, args.k = k, args.trans_b = true;
-  return packed_status(env, ctx.kernels->matmul_packed(args, packed.data, packed.length, ctx.threads));
 }
 
 // The operands every product in the dense layers' layout shares: y [batch, rows] = x [batch, din]
@@ -213,6 +190,23 @@ static void check_dense_lengths(const Napi::Env env, const DenseOperands& o) {
 static void check_dense_disjoint(const Napi::Env env, const DenseOperands& o) {
   if (overlaps(o.y, o.x) || overlaps(o.y, o.w) || (o.has_bias && overlaps(o.y, o.bias)))
     throw_range(env, "Expected y not to overlap its inputs");
+}
+
+// matmulPacked(y, x, W, bias | null, batch, rows, din, packed): y [batch, rows] = x [batch, din] ·
+// Wᵀ + bias from packWeights(W, rows, din)'s panels, bit for bit matmul(y, x, W, bias, batch,
+// rows, din, false, true, false): the dense layout, as dropConnectMatmul's.
+Napi::Value matmulPacked(const Context& ctx, const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const DenseOperands o = dense_operands(info, false);
+  const View<float> packed = typed_array<float>(info, 7, napi_float32_array, "packed", "Float32Array");
+  check_dense_lengths(env, o);
+  if (o.rows > 0x80000000u || o.din > 0x80000000u) throw_range(env, "Expected rows and din to be at most 2^31");
+  check_dense_disjoint(env, o);
+  if (overlaps(o.y, packed)) throw_range(env, "Expected y not to overlap packed");
+  MatmulArgs args{};
+  args.c = o.y.data, args.a = o.x.data, args.b = o.w.data, args.bias = o.has_bias ? o.bias.data : nullptr;
+  args.m = o.batch, args.n = o.rows, args.k = o.din, args.trans_b = true;
+  return packed_status(env, ctx.kernels->matmul_packed(args, packed.data, packed.length, ctx.threads));
 }
 
 // dropConnectMatmul(y, x, W, bias | null, batch, rows, din, keep, counter, threshold, scale,

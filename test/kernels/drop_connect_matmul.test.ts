@@ -194,7 +194,7 @@ describeNative('dropConnectMatmul on native', () => {
     expect(() => drawn(packed.subarray(0, 6), new Uint32Array(1), packed)).toThrow(/y not to overlap keep or packed/);
     expect(() => drawn(new Float32Array(6), new Uint32Array(packed.buffer, 0, 1), packed)).toThrow(/keep not to overlap/);
     expect(() => drawn(new Float32Array(6), new Uint32Array(1), new Uint32Array(30) as never)).toThrow(/Float32Array for packed/);
-    expect(() => drawn(new Float32Array(6), new Uint32Array(1), new Float32Array(0))).toThrow(/packWeights\(W, n, k\)/);
+    expect(() => drawn(new Float32Array(6), new Uint32Array(1), new Float32Array(0))).toThrow(/packWeights\(W, rows, din\)/);
     expect(() => native.dropConnectMatmul(new Float32Array(6), x, W, null, 2, 3, 4, new Uint32Array(1), c, 100, 1e39)).toThrow(
       /finite float32 number for scale/,
     );

@@ -40,7 +40,7 @@ describe.each(variants())('matmulPacked on $label', (v) => {
     for (const bs of [bias, null]) {
       const got = new Float32Array(m * n).fill(NaN),
         want = new Float32Array(m * n);
-      v.run(() => b.matmulPacked(got, a, W, packed, bs, m, n, k));
+      v.run(() => b.matmulPacked(got, a, W, bs, m, n, k, packed));
       v.run(() => b.matmul(want, a, W, bs, m, n, k, false, true, false));
       expect(bytes(got).equals(bytes(want))).toBe(true);
     }
@@ -51,11 +51,11 @@ describe.each(variants())('matmulPacked on $label', (v) => {
       bias = rand(3, 2);
     const packed = v.run(() => b.packWeights(W, 3, 0));
     const c = new Float32Array(6).fill(7);
-    v.run(() => b.matmulPacked(c, new Float32Array(0), W, packed, bias, 2, 3, 0));
+    v.run(() => b.matmulPacked(c, new Float32Array(0), W, bias, 2, 3, 0, packed));
     expect(Array.from(c)).toEqual([...bias, ...bias]);
     const none = v.run(() => b.packWeights(rand(12, 3), 3, 4));
     expect(() =>
-      v.run(() => b.matmulPacked(new Float32Array(0), new Float32Array(0), rand(12, 3), none, null, 0, 3, 4)),
+      v.run(() => b.matmulPacked(new Float32Array(0), new Float32Array(0), rand(12, 3), null, 0, 3, 4, none)),
     ).not.toThrow();
   });
 });
@@ -93,7 +93,7 @@ describeNative('matmulPacked on native', () => {
           setThreads(t);
           const packed = native.packWeights(W, n, k); // packed on t threads too
           const got = new Float32Array(m * n);
-          native.matmulPacked(got, a, W, packed, bias, m, n, k);
+          native.matmulPacked(got, a, W, bias, m, n, k, packed);
           expect([t, bytes(got).equals(bytes(want))]).toEqual([t, true]);
         }
       }
@@ -107,14 +107,14 @@ describeNative('matmulPacked on native', () => {
       c = new Float32Array(m * n);
     const packed = native.packWeights(W, n, k);
     for (const level of native.simdLevels.slice(1))
-      expect(() => atLevel(level, () => native.matmulPacked(c, a, W, packed, null, m, n, k))).toThrow(/pack again after setSimd/);
+      expect(() => atLevel(level, () => native.matmulPacked(c, a, W, null, m, n, k, packed))).toThrow(/pack again after setSimd/);
     const other = native.packWeights(rand(k * n, 2), k, n); // W's transpose shape
-    expect(() => native.matmulPacked(c, a, W, other, null, m, n, k)).toThrow(/packWeights\(W, n, k\)/);
+    expect(() => native.matmulPacked(c, a, W, null, m, n, k, other)).toThrow(/packWeights\(W, rows, din\)/);
     const broken = packed.slice();
     broken[0] = 0;
-    expect(() => native.matmulPacked(c, a, W, broken, null, m, n, k)).toThrow(/packWeights\(W, n, k\)/);
-    expect(() => native.matmulPacked(c, a, W, packed.subarray(0, packed.length - 1), null, m, n, k)).toThrow(
-      /packWeights\(W, n, k\)/,
+    expect(() => native.matmulPacked(c, a, W, null, m, n, k, broken)).toThrow(/packWeights\(W, rows, din\)/);
+    expect(() => native.matmulPacked(c, a, W, null, m, n, k, packed.subarray(0, packed.length - 1))).toThrow(
+      /packWeights\(W, rows, din\)/,
     );
   });
 
@@ -124,7 +124,7 @@ describeNative('matmulPacked on native', () => {
       W = rand(n * k, 8),
       want = new Float32Array(m * n);
     const packed = native.packWeights(W, n, k);
-    native.matmulPacked(want, a, W, packed, null, m, n, k);
+    native.matmulPacked(want, a, W, null, m, n, k, packed);
     const buffer = new ArrayBuffer((packed.length + 16) * 4);
     let refused = 0;
     for (let shift = 0; shift < 16; shift++) {
@@ -132,7 +132,7 @@ describeNative('matmulPacked on native', () => {
       copy.set(packed);
       const got = new Float32Array(m * n);
       try {
-        native.matmulPacked(got, a, W, copy, null, m, n, k);
+        native.matmulPacked(got, a, W, null, m, n, k, copy);
         expect(bytes(got).equals(bytes(want))).toBe(true);
       } catch (e) {
         expect((e as Error).name).toBe('RangeError');
@@ -148,19 +148,19 @@ describeNative('matmulPacked on native', () => {
       W = rand(n * k, 2);
     const packed = native.packWeights(W, n, k);
     const call = (c: Float32Array, as: Float32Array, w: Float32Array, bias: Float32Array | null) =>
-      native.matmulPacked(c, as, w, packed, bias, m, n, k);
+      native.matmulPacked(c, as, w, bias, m, n, k, packed);
     expect(() => call(new Float32Array(6), a, W, null)).not.toThrow();
-    expect(() => call(new Float32Array(5), a, W, null)).toThrow(/c.length/);
-    expect(() => call(new Float32Array(6), new Float32Array(7), W, null)).toThrow(/a.length/);
+    expect(() => call(new Float32Array(5), a, W, null)).toThrow(/y.length/);
+    expect(() => call(new Float32Array(6), new Float32Array(7), W, null)).toThrow(/x.length/);
     expect(() => call(new Float32Array(6), a, new Float32Array(11), null)).toThrow(/W.length/);
     expect(() => call(new Float32Array(6), a, W, new Float32Array(4))).toThrow(/bias.length/);
-    expect(() => native.matmulPacked(new Float32Array(6), a, W, new Uint32Array(packed.buffer) as never, null, m, n, k)).toThrow(
+    expect(() => native.matmulPacked(new Float32Array(6), a, W, null, m, n, k, new Uint32Array(packed.buffer) as never)).toThrow(
       /Float32Array for packed/,
     );
     const shared = new Float32Array(14);
     shared.set(a, 6);
-    expect(() => call(shared.subarray(0, 6), shared.subarray(4, 12), W, null)).toThrow(/c not to overlap/);
-    expect(() => native.matmulPacked(packed.subarray(0, 6), a, W, packed, null, m, n, k)).toThrow(/c not to overlap/);
+    expect(() => call(shared.subarray(0, 6), shared.subarray(4, 12), W, null)).toThrow(/y not to overlap its inputs/);
+    expect(() => native.matmulPacked(packed.subarray(0, 6), a, W, null, m, n, k, packed)).toThrow(/y not to overlap packed/);
     expect(() => native.packWeights(new Float32Array(11), n, k)).toThrow(/W.length/);
     expect(() => native.packWeights(new Float32Array(0), 2 ** 31 + 1, 0)).toThrow(/at most 2\^31/);
     expect(() => native.packWeights(new Float32Array(0), 2 ** 31, 2 ** 31)).toThrow(/W.length|at most 2\^32/);

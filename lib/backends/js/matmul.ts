@@ -27,9 +27,9 @@ export const matmulKernels: Pick<Backend, 'matmul' | 'dropConnectMatmul' | 'pack
   },
 
   // Nothing to pack ahead: the product reads W as it is.
-  packWeights: (_W, _n, _k) => new Float32Array(0),
-  matmulPacked(c, a, W, _packed, bias, m, n, k) {
-    matmulKernels.matmul(c, a, W, bias, m, n, k, false, true, false);
+  packWeights: (_W, _rows, _din) => new Float32Array(0),
+  matmulPacked(y, x, W, bias, batch, rows, din, _packed) {
+    matmulKernels.matmul(y, x, W, bias, batch, rows, din, false, true, false);
   },
 
   // The bits, then the product that applies them.

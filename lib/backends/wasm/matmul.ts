@@ -75,8 +75,9 @@ export function wasmMatmulKernels(
       y.set(arena.f32(yPtr, y.length));
     },
     // W is copied onto the heap every call anyway, so a packed copy would save nothing: none is kept.
-    packWeights: (_W, _n, _k) => new Float32Array(0),
-    matmulPacked: (c, a, W, _packed, bias, m, n, kk) => kernels.matmul(c, a, W, bias, m, n, kk, false, true, false),
+    packWeights: (_W, _rows, _din) => new Float32Array(0),
+    matmulPacked: (y, x, W, bias, batch, rows, din, _packed) =>
+      kernels.matmul(y, x, W, bias, batch, rows, din, false, true, false),
   };
   return kernels;
 }

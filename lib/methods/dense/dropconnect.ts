@@ -136,7 +136,7 @@ export function dropConnect(
   const { batch, din, dout, backend, packed } = pl;
   const y = denseOut(opts, batch * dout, { x, W: weights, bias });
   if (pl.mode === 'eval') {
-    if (packed) backend.matmulPacked(y, x, weights, packedForm(packed, backend), bias, batch, dout, din);
+    if (packed) backend.matmulPacked(y, x, weights, bias, batch, dout, din, packedForm(packed, backend));
     else backend.matmul(y, x, weights, bias, batch, dout, din, false, true, false);
     if (pl.scale === 1) for (let i = 0; i < y.length; i++) y[i] = Math.fround(y[i] * pl.q);
     return y;

@@ -139,7 +139,7 @@ export function linear(
   ({ x, W: weights, bias } = shapes);
   const out = denseOut(opts, batch * dout, { x, W: weights, bias });
   const backend = getBackend(opts.backend, opts.threads);
-  if (packed) backend.matmulPacked(out, x, weights, packedForm(packed, backend), bias ?? null, batch, dout, din);
+  if (packed) backend.matmulPacked(out, x, weights, bias ?? null, batch, dout, din, packedForm(packed, backend));
   else backend.matmul(out, x, weights, bias ?? null, batch, dout, din, false, true, false);
   return out;
 }
