@@ -114,6 +114,7 @@ struct MicroKernel {
     __m256 c0[R], c1[R];
     for (size_t r = 0; r < R; ++r) c0[r] = c1[r] = _mm256_setzero_ps();
     for (size_t p = 0; p < kc; ++p) {
+      prefetch_ahead(b + p * NR, kPrefetchBytes, NR * sizeof(float));
       const __m256 b0 = _mm256_loadu_ps(b + p * NR), b1 = _mm256_loadu_ps(b + p * NR + 8);
       for (size_t r = 0; r < R; ++r) {
         const __m256 av = _mm256_broadcast_ss(a + p * R + r);
@@ -158,6 +159,7 @@ static inline bool pack_bt_fast(const MatmulArgs& g, size_t row0, size_t p0, siz
       __m256 r[8];
       for (size_t i = 0; i < 8; ++i) {
         const size_t e = (row0 + 8 * h + i) * g.k + p0 + p;
+        prefetch_ahead(g.b + e, kRowPrefetchBytes, 8 * sizeof(float));
         r[i] = _mm256_loadu_ps(g.b + e);
         if (g.b_keep) {
           const __m256i bits = _mm256_and_si256(_mm256_set1_epi32((int)keep_bits_at(g.b_keep, e, 8)), lane);

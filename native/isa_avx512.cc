@@ -218,6 +218,7 @@ struct MicroKernel {
     __m512 c0[R], c1[R];
     for (size_t r = 0; r < R; ++r) c0[r] = c1[r] = _mm512_setzero_ps();
     for (size_t p = 0; p < kc; ++p) {
+      prefetch_ahead(b + p * NR, kPrefetchBytes, NR * sizeof(float));
       const __m512 b0 = _mm512_loadu_ps(b + p * NR), b1 = _mm512_loadu_ps(b + p * NR + 16);
       for (size_t r = 0; r < R; ++r) {
         const __m512 av = _mm512_set1_ps(a[p * R + r]);
@@ -315,6 +316,7 @@ struct MicroKernel {
       for (size_t p = q0; p < q1; ++p) {
         const __mmask16 k0 = _mm512_test_epi32_mask(w0, bit), k1 = _mm512_test_epi32_mask(w1, bit);
         bit = _mm512_slli_epi32(bit, 1);
+        prefetch_ahead(b + p * NR, kPrefetchBytes, NR * sizeof(float));
         const __m512 b0 = _mm512_maskz_mul_ps(k0, _mm512_loadu_ps(b + p * NR), s);
         const __m512 b1 = _mm512_maskz_mul_ps(k1, _mm512_loadu_ps(b + p * NR + 16), s);
         _mm512_storeu_ps(masked + p * NR, b0);
@@ -372,6 +374,7 @@ static inline bool pack_bt_fast(const MatmulArgs& g, size_t row0, size_t p0, siz
       __m512 r[16];
       for (size_t i = 0; i < 16; ++i) {
         const size_t e = (row0 + 16 * h + i) * g.k + p0 + p;
+        prefetch_ahead(g.b + e, kRowPrefetchBytes, 16 * sizeof(float));
         r[i] = _mm512_loadu_ps(g.b + e);
         if (g.b_keep) r[i] = _mm512_maskz_mul_ps((__mmask16)keep_bits_at(g.b_keep, e, 16), r[i], scale);
       }
