@@ -233,10 +233,11 @@ struct MicroKernel {
   }
 
   // tile() carrying a draw: for every kPhiloxRounds depths it also runs a group of 8 Philox
-  // blocks from `draw`, a round per depth, and stores the group's words. The product is bound
-  // by the FMA ports and Philox by the integer multiplier and shuffles, so the rounds ride on
-  // the FMAs almost free, where drawing first would add its whole time (a sixth of a 64 x 1024
-  // x 1024 DropConnect product at one thread). The sums are tile()'s, bit for bit.
+  // blocks from `draw`, a round per depth, and stores the group's words, so the rounds run in
+  // slots the FMAs leave instead of in a pass of their own. How much that hides depends on the
+  // core: on Zen 5, whose Philox multiplies compete with the FMAs for the vector multipliers, a
+  // 64 x 1024 x 1024 DropConnect call is only 2-5 % faster than drawing the bits first, in
+  // chunks. The sums are tile()'s, bit for bit.
   static constexpr bool kTileDraws = true;
   template <size_t R>
   static inline void tile_drawing(size_t kc, const float* a, const float* b, float* t, BlockDraw& draw) {
