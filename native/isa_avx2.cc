@@ -109,15 +109,16 @@ struct MicroKernel {
   // packed panel by a separate pass (matmul.inc).
   static constexpr bool kTileDraws = false;
   static constexpr bool kTileMasks = false;
-  template <size_t R>
-  static inline void tile(size_t kc, const float* a, const float* b, float* t) {
+  template <size_t R, size_t RowStride = 0>
+  static inline void tile(size_t kc, const float* a, const float* b, float* t, RowsAhead ahead = {}) {
     __m256 c0[R], c1[R];
     for (size_t r = 0; r < R; ++r) c0[r] = c1[r] = _mm256_setzero_ps();
     for (size_t p = 0; p < kc; ++p) {
       prefetch_ahead(b + p * NR, kPrefetchBytes, NR * sizeof(float));
+      if constexpr (RowStride > 0) ahead.step();
       const __m256 b0 = _mm256_loadu_ps(b + p * NR), b1 = _mm256_loadu_ps(b + p * NR + 8);
       for (size_t r = 0; r < R; ++r) {
-        const __m256 av = _mm256_broadcast_ss(a + p * R + r);
+        const __m256 av = _mm256_broadcast_ss(a + a_index<R, RowStride>(p, r));
         c0[r] = _mm256_fmadd_ps(av, b0, c0[r]);
         c1[r] = _mm256_fmadd_ps(av, b1, c1[r]);
       }
@@ -143,6 +144,30 @@ static inline void transpose8(__m256 r[8]) {
   r[2] = _mm256_permute2f128_ps(s2, s6, 0x20), r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
   r[4] = _mm256_permute2f128_ps(s0, s4, 0x31), r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
   r[6] = _mm256_permute2f128_ps(s2, s6, 0x31), r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+// matmul.inc's store_tile_transposed: the rows x cols tile t of Cᵀ (row r: column j + r of C;
+// lane q: row i + q) added into C by two 8 x 8 transposes, each row of C written by one masked
+// store of `rows` lanes. The operations of store_tile, so the same bits.
+// Not inlined: its invariant lane masks and bias, hoisted out of the tile loop, took the registers
+// two of the AVX2 tile's accumulators need (spilled, the product ran at half speed).
+__attribute__((noinline)) static bool store_transposed_fast(const MatmulArgs& g, const float* t, size_t rows, size_t i,
+                                                            size_t cols, size_t j, bool first) {
+  const __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)rows), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  const __m256 bias = first && g.bias ? _mm256_maskload_ps(g.bias + j, lanes) : _mm256_setzero_ps();
+  for (size_t h = 0; 8 * h < cols; ++h) {
+    __m256 r[8];
+    for (size_t x = 0; x < 8; ++x) r[x] = x < rows ? _mm256_loadu_ps(t + x * 16 + 8 * h) : _mm256_setzero_ps();
+    transpose8(r);
+    const size_t n = cols - 8 * h < 8 ? cols - 8 * h : 8;
+    for (size_t q = 0; q < n; ++q) {
+      float* c = g.c + (i + 8 * h + q) * g.n + j;
+      const __m256 old = _mm256_maskload_ps(c, lanes);
+      const __m256 base = first ? _mm256_add_ps(g.accumulate ? old : _mm256_setzero_ps(), bias) : old;
+      _mm256_maskstore_ps(c, lanes, _mm256_add_ps(base, r[q]));
+    }
+  }
+  return true;
 }
 
 static inline uint32_t keep_bits_at(const uint32_t* keep, size_t e, size_t count);

@@ -213,15 +213,16 @@ static inline VecF vec_fma(VecF a, VecF b, VecF c) { return (VecF)_mm512_fmadd_p
 // 512-bit FMA ports and AMD's double-pumped ones). R < 12 rows instantiate their own copy.
 struct MicroKernel {
   static constexpr size_t MR = 12, NR = 32;
-  template <size_t R>
-  static inline void tile(size_t kc, const float* a, const float* b, float* t) {
+  template <size_t R, size_t RowStride = 0>
+  static inline void tile(size_t kc, const float* a, const float* b, float* t, RowsAhead ahead = {}) {
     __m512 c0[R], c1[R];
     for (size_t r = 0; r < R; ++r) c0[r] = c1[r] = _mm512_setzero_ps();
     for (size_t p = 0; p < kc; ++p) {
       prefetch_ahead(b + p * NR, kPrefetchBytes, NR * sizeof(float));
+      if constexpr (RowStride > 0) ahead.step();
       const __m512 b0 = _mm512_loadu_ps(b + p * NR), b1 = _mm512_loadu_ps(b + p * NR + 16);
       for (size_t r = 0; r < R; ++r) {
-        const __m512 av = _mm512_set1_ps(a[p * R + r]);
+        const __m512 av = _mm512_set1_ps(a[a_index<R, RowStride>(p, r)]);
         c0[r] = _mm512_fmadd_ps(av, b0, c0[r]);
         c1[r] = _mm512_fmadd_ps(av, b1, c1[r]);
       }
@@ -358,6 +359,30 @@ static inline void transpose16(__m512 r[16]) {
     r[q] = _mm512_shuffle_f32x4(v0, w0, 0x88), r[4 + q] = _mm512_shuffle_f32x4(v0, w0, 0xDD);
     r[8 + q] = _mm512_shuffle_f32x4(v1, w1, 0x88), r[12 + q] = _mm512_shuffle_f32x4(v1, w1, 0xDD);
   }
+}
+
+// matmul.inc's store_tile_transposed: the rows x cols tile t of Cᵀ (row r: column j + r of C;
+// lane q: row i + q) added into C by two 16 x 16 transposes, each row of C written by one masked
+// store of `rows` lanes. The operations of store_tile, so the same bits.
+// Not inlined: its invariant lane masks and bias, hoisted out of the tile loop, took the registers
+// two of the AVX2 tile's accumulators need (spilled, the product ran at half speed).
+__attribute__((noinline)) static bool store_transposed_fast(const MatmulArgs& g, const float* t, size_t rows, size_t i,
+                                                            size_t cols, size_t j, bool first) {
+  const __mmask16 lanes = (__mmask16)((1u << rows) - 1u);
+  const __m512 bias = first && g.bias ? _mm512_maskz_loadu_ps(lanes, g.bias + j) : _mm512_setzero_ps();
+  for (size_t h = 0; 16 * h < cols; ++h) {
+    __m512 r[16];
+    for (size_t x = 0; x < 16; ++x) r[x] = x < rows ? _mm512_loadu_ps(t + x * 32 + 16 * h) : _mm512_setzero_ps();
+    transpose16(r);
+    const size_t n = cols - 16 * h < 16 ? cols - 16 * h : 16;
+    for (size_t q = 0; q < n; ++q) {
+      float* c = g.c + (i + 16 * h + q) * g.n + j;
+      const __m512 old = _mm512_maskz_loadu_ps(lanes, c);
+      const __m512 base = first ? _mm512_add_ps(g.accumulate ? old : _mm512_setzero_ps(), bias) : old;
+      _mm512_mask_storeu_ps(c, lanes, _mm512_add_ps(base, r[q]));
+    }
+  }
+  return true;
 }
 
 static inline uint32_t keep_bits_at(const uint32_t* keep, size_t e, size_t count);

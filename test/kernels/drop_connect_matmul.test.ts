@@ -34,7 +34,9 @@ function operands({ batch, rows, din }: Case) {
 // [batch, rows, din, phase]: dot path (batch <= 4, or din > 32·batch), packed with one row block,
 // packed with several (batch past any L2 block of rows: MC <= 4096), odd din, rows past a tile;
 // din a multiple of 32 (each column's keep bits in whole words) past one depth block, with a
-// short last row panel, and with one row panel shorter than a register tile.
+// short last row panel, and with one row panel shorter than a register tile; a few dozen rows (the
+// transposed product) with every edge: rows past a tile of W's rows, batch past a vector of
+// lanes, din odd and past one depth block, so rows' keep bits start mid-word.
 const SHAPES: [number, number, number, number][] = [
   [1, 100, 77, 1],
   [3, 33, 5, 2],
@@ -45,6 +47,7 @@ const SHAPES: [number, number, number, number][] = [
   [4500, 40, 3, 3],
   [64, 72, 1056, 0],
   [8, 50, 160, 2],
+  [37, 29, 1001, 1],
 ];
 
 describe.each(variants())('dropConnectMatmul on $label', (v) => {

@@ -82,6 +82,7 @@ describeNative('matmulPacked on native', () => {
         [64, 1024, 256],
         [9, 333, 1025],
         [700, 64, 33],
+        [37, 29, 1001], // the transposed product against the packed panels, every edge
       ]) {
         const a = rand(m * k, 4),
           W = rand(n * k, 5),
