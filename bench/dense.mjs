@@ -101,7 +101,12 @@ async function ortGemm(ort, m, n, k, x, W, options) {
   const packed = await ort.InferenceSession.create(gemmModel(m, n, k, { weights: W }), options);
   const A = new ort.Tensor('float32', x, [m, k]),
     B = new ort.Tensor('float32', W, [n, k]);
-  return { input: () => input.run({ A, B }), packed: () => packed.run({ A }) };
+  // release: each session holds its own threads and its copy of W until released.
+  return {
+    input: () => input.run({ A, B }),
+    packed: () => packed.run({ A }),
+    release: () => Promise.all([input.release(), packed.release()]),
+  };
 }
 
 const gf = (flop, s) => flop / s / 1e9;
@@ -130,10 +135,12 @@ export async function denseBench(row, quick = false) {
         contenders.ours = backend === 'wasm' && threads === 2 ? null : () => fn(x, W, bias, backend, out);
         // ORT's plain Gemm runs in the rounds of both the plain and the shared-mask product, so
         // each ratio compares timings taken under the same load.
+        const sessions = [];
         if (backend === 'native' && ort && !perExample) {
           const g = await ortGemm(ort, B, DOUT, DIN, x, W, ortOptions(threads));
           contenders.ortInput = g.input;
           contenders.ortPacked = g.packed;
+          sessions.push(g);
         }
         if (backend === 'native' && perExample) {
           const bits = new Uint32Array((B * DIN * DOUT) / 32);
@@ -143,6 +150,7 @@ export async function denseBench(row, quick = false) {
           const g = await ortGemm(web.ort, B, DOUT, DIN, x, W, ortWebOptions);
           contenders.web = g.packed;
           contenders.webInput = g.input;
+          sessions.push(g);
         }
         if (!contenders.ours) delete contenders.ours;
         const t = Object.keys(contenders).length
@@ -155,6 +163,7 @@ export async function denseBench(row, quick = false) {
               warmupMs: quick ? 0 : backend === 'wasm' ? 1500 : 500,
             })
           : {};
+        await Promise.all(sessions.map((g) => g.release()));
         const one = t.ours ? gf(FLOP, t.ours) : gf(FLOP, await twoThreads(kind, backend, perExample ? 3 : 15));
         rates.push(one);
         row(kind, backend, threads, B, 'GFLOP/s', one);
@@ -313,6 +322,7 @@ async function gridBench(row, ort, quick) {
           },
           { rounds: quick ? 2 : flop > 1e9 ? 5 : 7, inner },
         );
+        await g.release();
         const [o, a, i, p] = [t.ours, t.ahead, t.input, t.packed].map((s) => gf(flop, s));
         row(`grid linear M${M} K${K}`, 'native', threads, M, 'GFLOP/s', o);
         row(`grid linear, W packed ahead M${M} K${K}`, 'native', threads, M, 'GFLOP/s', a);

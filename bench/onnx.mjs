@@ -9,21 +9,34 @@ const require = createRequire(import.meta.url);
 const FLOAT = 1,
   BOOL = 9;
 
-/** Protobuf writer: fields as [number, wire type, payload] in the order given. */
+/**
+ * Protobuf writer: fields as [number, wire type, payload] in the order given. The bytes are kept
+ * as a list of parts (a payload's bytes by reference, a nested message's parts as they are) and
+ * joined once by done(): pushing a 4 MiB initializer into a JS array byte by byte, and copying
+ * it again into every enclosing message, left so much garbage that V8's background collector ran
+ * through the timed rounds that followed, taking a core from two-thread products.
+ */
 class Writer {
   constructor() {
-    this.bytes = [];
+    this.parts = [];
+    this.length = 0;
+  }
+  put(part) {
+    this.parts.push(part);
+    this.length += part.length;
+    return this;
   }
   varint(v) {
+    const out = [];
     let n = BigInt(v);
     if (n < 0n) n += 1n << 64n;
     do {
       let b = Number(n & 0x7fn);
       n >>= 7n;
       if (n) b |= 0x80;
-      this.bytes.push(b);
+      out.push(b);
     } while (n);
-    return this;
+    return this.put(Uint8Array.from(out));
   }
   tag(field, wire) {
     return this.varint((field << 3) | wire);
@@ -32,24 +45,24 @@ class Writer {
     return this.tag(field, 0).varint(v);
   }
   float(field, v) {
-    const b = new Uint8Array(new Float32Array([v]).buffer);
-    this.tag(field, 5);
-    this.bytes.push(...b);
-    return this;
+    return this.tag(field, 5).put(new Uint8Array(new Float32Array([v]).buffer));
   }
   raw(field, bytes) {
-    this.tag(field, 2).varint(bytes.length);
-    for (let i = 0; i < bytes.length; i++) this.bytes.push(bytes[i]);
-    return this;
+    return this.tag(field, 2).varint(bytes.length).put(bytes);
   }
   string(field, s) {
     return this.raw(field, new TextEncoder().encode(s));
   }
   message(field, w) {
-    return this.raw(field, w.bytes);
+    this.tag(field, 2).varint(w.length);
+    for (const part of w.parts) this.put(part);
+    return this;
   }
   done() {
-    return new Uint8Array(this.bytes);
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const part of this.parts) (out.set(part, at), (at += part.length));
+    return out;
   }
 }
 
