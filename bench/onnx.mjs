@@ -61,7 +61,10 @@ class Writer {
   done() {
     const out = new Uint8Array(this.length);
     let at = 0;
-    for (const part of this.parts) (out.set(part, at), (at += part.length));
+    for (const part of this.parts) {
+      out.set(part, at);
+      at += part.length;
+    }
     return out;
   }
 }
