@@ -110,12 +110,11 @@ struct MicroKernel {
   static constexpr bool kTileDraws = false;
   static constexpr bool kTileMasks = false;
   template <size_t R, size_t RowStride = 0>
-  static inline void tile(size_t kc, const float* a, const float* b, float* t, RowsAhead ahead = {}) {
+  static inline void tile(size_t kc, const float* a, const float* b, float* t) {
     __m256 c0[R], c1[R];
     for (size_t r = 0; r < R; ++r) c0[r] = c1[r] = _mm256_setzero_ps();
     for (size_t p = 0; p < kc; ++p) {
       prefetch_ahead(b + p * NR, kPrefetchBytes, NR * sizeof(float));
-      if constexpr (RowStride > 0) ahead.step();
       const __m256 b0 = _mm256_loadu_ps(b + p * NR), b1 = _mm256_loadu_ps(b + p * NR + 8);
       for (size_t r = 0; r < R; ++r) {
         const __m256 av = _mm256_broadcast_ss(a + a_index<R, RowStride>(p, r));

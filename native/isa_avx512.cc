@@ -214,12 +214,11 @@ static inline VecF vec_fma(VecF a, VecF b, VecF c) { return (VecF)_mm512_fmadd_p
 struct MicroKernel {
   static constexpr size_t MR = 12, NR = 32;
   template <size_t R, size_t RowStride = 0>
-  static inline void tile(size_t kc, const float* a, const float* b, float* t, RowsAhead ahead = {}) {
+  static inline void tile(size_t kc, const float* a, const float* b, float* t) {
     __m512 c0[R], c1[R];
     for (size_t r = 0; r < R; ++r) c0[r] = c1[r] = _mm512_setzero_ps();
     for (size_t p = 0; p < kc; ++p) {
       prefetch_ahead(b + p * NR, kPrefetchBytes, NR * sizeof(float));
-      if constexpr (RowStride > 0) ahead.step();
       const __m512 b0 = _mm512_loadu_ps(b + p * NR), b1 = _mm512_loadu_ps(b + p * NR + 16);
       for (size_t r = 0; r < R; ++r) {
         const __m512 av = _mm512_set1_ps(a[a_index<R, RowStride>(p, r)]);
