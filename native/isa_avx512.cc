@@ -363,8 +363,8 @@ static inline void transpose16(__m512 r[16]) {
 // matmul.inc's store_tile_transposed: the rows x cols tile t of Cᵀ (row r: column j + r of C;
 // lane q: row i + q) added into C by two 16 x 16 transposes, each row of C written by one masked
 // store of `rows` lanes. The operations of store_tile, so the same bits.
-// Not inlined: its invariant lane masks and bias, hoisted out of the tile loop, took the registers
-// two of the AVX2 tile's accumulators need (spilled, the product ran at half speed).
+// Not inlined, as on AVX2 (isa_avx2.cc), where the inlined store's lane masks and bias, hoisted
+// out of the tile loop, took registers the accumulators needed.
 __attribute__((noinline)) static bool store_transposed_fast(const MatmulArgs& g, const float* t, size_t rows, size_t i,
                                                             size_t cols, size_t j, bool first) {
   const __mmask16 lanes = (__mmask16)((1u << rows) - 1u);
